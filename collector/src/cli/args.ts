@@ -1,0 +1,51 @@
+// Shared argument parsing for podstart subcommands: node's parseArgs plus consistent errors and --help.
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+
+/** Exit codes: 0 ok, 1 the work failed, 2 bad usage, 3 a dependency (store, cluster, registry) unreachable. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, unavailable: 3 } as const
+
+export class UsageError extends Error {
+  override name = 'UsageError'
+}
+
+export type Options = NonNullable<ParseArgsConfig['options']>
+
+export interface Parsed<O extends Options> {
+  values: ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>>['values']
+  positionals: string[]
+}
+
+/** Parses argv for a subcommand; unknown flags and bad values throw UsageError naming them. */
+export function parseCommandArgs<O extends Options>(argv: string[], options: O): Parsed<O> {
+  try {
+    const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true })
+    return { values: parsed.values, positionals: parsed.positionals }
+  } catch (err) {
+    throw new UsageError((err as Error).message)
+  }
+}
+
+/** Parses a positive integer flag value, naming the flag when it is not one. */
+export function intFlag(name: string, value: string | undefined, fallback: number, min = 0): number {
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${value}"`)
+  return n
+}
+
+/** Parses a duration like 90s, 15m, 7d, 2h into milliseconds. */
+export function durationFlag(name: string, value: string | undefined, fallbackMs: number): number {
+  if (value === undefined) return fallbackMs
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(value.trim())
+  if (!m) throw new UsageError(`--${name} must be a duration like 30s, 15m, 6h, 7d; got "${value}"`)
+  const unit = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 }[m[2] as 'ms']
+  return Math.round(Number(m[1]) * unit)
+}
+
+export interface Command {
+  /** One line for the command list. */
+  summary: string
+  /** Full help text printed by --help. */
+  help: string
+  run(argv: string[]): Promise<number>
+}

@@ -1,0 +1,60 @@
+// The podstart CLI: dispatches to subcommands, each in its own module, loaded lazily.
+import { createRequire } from 'node:module'
+import { type Command, EXIT, UsageError } from './args.ts'
+
+const require = createRequire(import.meta.url)
+const pkg = require('../../package.json') as { version: string }
+
+const commands: Record<string, () => Promise<{ command: Command }>> = {
+  up: () => import('./commands/up.ts'),
+  migrate: () => import('./commands/migrate.ts'),
+  analyze: () => import('./commands/analyze.ts'),
+  simulate: () => import('./commands/simulate.ts'),
+}
+
+const usage = `podstart: where the seconds of every Kubernetes pod startup go
+
+Usage: podstart <command> [options]      podstart <command> --help
+
+Commands:
+  up          embedded store + collector + dashboard in one process (default port 3000)
+  migrate     apply the store's migrations (--dry prints the plan)
+  analyze     break down pod startups from kubectl dumps or watch streams
+  simulate    serve a simulated Kubernetes API server with ground truth
+
+Global: --help, --version
+Exit codes: 0 ok, 1 failed, 2 bad usage, 3 store/cluster unreachable.`
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage)
+    return name === undefined ? EXIT.usage : EXIT.ok
+  }
+  if (name === '--version' || name === '-v') {
+    console.log(pkg.version)
+    return EXIT.ok
+  }
+  const load = commands[name]
+  if (!load) {
+    console.error(`podstart: unknown command "${name}"\n\n${usage}`)
+    return EXIT.usage
+  }
+  const { command } = await load()
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.help)
+    return EXIT.ok
+  }
+  try {
+    return await command.run(rest)
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`podstart ${name}: ${err.message}\nRun "podstart ${name} --help" for usage.`)
+      return EXIT.usage
+    }
+    const e = err as Error & { exitCode?: number }
+    console.error(`podstart ${name}: ${e.message}`)
+    if (process.env.PODSTART_DEBUG) console.error(e.stack)
+    return e.exitCode ?? EXIT.failed
+  }
+}
