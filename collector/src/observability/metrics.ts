@@ -1,0 +1,66 @@
+// Self-observability of the podstart process: one prom-client registry, exposed on /metrics.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+
+export const registry = new Registry()
+collectDefaultMetrics({ register: registry, prefix: 'podstart_process_' })
+
+export const metrics = {
+  watchEventsReceived: new Counter({
+    name: 'podstart_watch_events_received_total',
+    help: 'Watch events received from the Kubernetes API, by resource.',
+    labelNames: ['resource'] as const,
+    registers: [registry],
+  }),
+  watchRestarts: new Counter({
+    name: 'podstart_watch_restarts_total',
+    help: 'Watch restarts, by resource and reason (relist on 410, error, closed).',
+    labelNames: ['resource', 'reason'] as const,
+    registers: [registry],
+  }),
+  parseRejects: new Counter({
+    name: 'podstart_parse_rejects_total',
+    help: 'Objects or lines rejected as malformed, by reason.',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  }),
+  startupsWritten: new Counter({
+    name: 'podstart_startups_written_total',
+    help: 'Startup records written to the store, by outcome.',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  }),
+  clockSkewClamps: new Counter({
+    name: 'podstart_clock_skew_clamps_total',
+    help: 'Boundaries clamped because a source ran ahead of the previous boundary.',
+    registers: [registry],
+  }),
+  sinkBufferRows: new Gauge({
+    name: 'podstart_sink_buffer_rows',
+    help: 'Rows waiting in the sink buffer, by table.',
+    labelNames: ['table'] as const,
+    registers: [registry],
+  }),
+  sinkFlushFailures: new Counter({
+    name: 'podstart_sink_flush_failures_total',
+    help: 'Failed flushes to the store (retried with backoff), by table.',
+    labelNames: ['table'] as const,
+    registers: [registry],
+  }),
+  lagSeconds: new Gauge({
+    name: 'podstart_lag_seconds',
+    help: 'Seconds between a startup becoming final and being stored (last observed).',
+    registers: [registry],
+  }),
+  trackedPods: new Gauge({
+    name: 'podstart_tracked_pods',
+    help: 'Pods currently starting and tracked by the lifecycle engine.',
+    registers: [registry],
+  }),
+  phaseSeconds: new Histogram({
+    name: 'podstart_phase_seconds',
+    help: 'Startup phase durations of written startups, by cluster and phase (bounded label set).',
+    labelNames: ['cluster', 'phase'] as const,
+    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600],
+    registers: [registry],
+  }),
+}

@@ -1,0 +1,9 @@
+// Health of the dashboard's view of the store: { ok, store, startups } from the real store.
+import { storeHealth } from '../../../src/server/store'
+
+export const dynamic = 'force-dynamic'
+
+export async function GET() {
+  const health = await storeHealth()
+  return Response.json(health, { status: health.ok ? 200 : 503 })
+}
