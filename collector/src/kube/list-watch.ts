@@ -1,0 +1,247 @@
+// One resource's list-then-watch loop: lists from the API server's cache (resourceVersion=0), watches
+// from the list's resourceVersion with bookmarks, relists on 410 Expired, and restarts with backoff on any
+// other error or a stalled stream. Objects go straight to the handler as parsed JSON (no object cache);
+// a handler that returns a promise pauses reading until it settles (back-pressure).
+import { setTimeout as sleep } from 'node:timers/promises'
+import { type KubeAccess, KubeApiError } from './access.ts'
+
+export type ResourceName = 'pods' | 'events' | 'nodes' | 'replicasets' | 'deployments' | 'jobs'
+
+export interface ResourceSpec {
+  name: ResourceName
+  /** Collection path, e.g. /api/v1/pods or /api/v1/namespaces/NS/pods. */
+  path: string
+  fieldSelector?: string
+  labelSelector?: string
+}
+
+export type ObjectUpdateType = 'LIST' | 'ADDED' | 'MODIFIED' | 'DELETED'
+export type RestartReason = 'expired' | 'error' | 'closed' | 'stalled'
+
+export interface ListWatchHandlers {
+  onObject(type: ObjectUpdateType, object: KubeJson, receivedAtMs: number): void | Promise<void>
+  /** After a full (re)list: the keys (uid) of every object listed, to reconcile deletions missed in a gap. */
+  onListed?(resource: ResourceName, uids: Set<string>, receivedAtMs: number): void | Promise<void>
+  onReject?(resource: ResourceName, reason: string): void
+  onRestart?(resource: ResourceName, reason: RestartReason, error?: Error): void
+}
+
+export interface ListWatchOptions {
+  /** Serve the list from the API server's watch cache (resourceVersion=0) to spare etcd. Default true. */
+  listFromCache?: boolean
+  pageSize?: number
+  watchTimeoutSeconds?: number
+  /** Restart a watch that delivered nothing (not even a bookmark) for this long. */
+  stallMs?: number
+  backoffInitialMs?: number
+  backoffMaxMs?: number
+}
+
+export type KubeJson = {
+  kind?: string
+  apiVersion?: string
+  metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string; [k: string]: unknown }
+  [k: string]: unknown
+}
+
+interface ListBody {
+  metadata?: { resourceVersion?: string; continue?: string }
+  items?: KubeJson[]
+}
+
+export class ListWatch {
+  private stopped = false
+  private controller: AbortController | null = null
+  private rv: string | null = null
+  private running: Promise<void> | null = null
+  private readonly o: Required<ListWatchOptions>
+
+  constructor(
+    private readonly access: KubeAccess,
+    readonly spec: ResourceSpec,
+    private readonly handlers: ListWatchHandlers,
+    opts: ListWatchOptions = {},
+  ) {
+    this.o = {
+      listFromCache: opts.listFromCache ?? true,
+      pageSize: opts.pageSize ?? 500,
+      watchTimeoutSeconds: opts.watchTimeoutSeconds ?? 300,
+      stallMs: opts.stallMs ?? 60_000,
+      backoffInitialMs: opts.backoffInitialMs ?? 500,
+      backoffMaxMs: opts.backoffMaxMs ?? 30_000,
+    }
+  }
+
+  get resourceVersion(): string | null {
+    return this.rv
+  }
+
+  start(): void {
+    if (!this.running) this.running = this.loop()
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    this.controller?.abort()
+    await this.running?.catch(() => undefined)
+  }
+
+  private async loop(): Promise<void> {
+    let needList = true
+    let backoff = this.o.backoffInitialMs
+    while (!this.stopped) {
+      try {
+        if (needList) {
+          await this.list()
+          needList = false
+        }
+        const outcome = await this.watch()
+        backoff = this.o.backoffInitialMs
+        if (this.stopped) return
+        this.handlers.onRestart?.(this.spec.name, outcome)
+      } catch (err) {
+        if (this.stopped) return
+        const e = err as Error
+        if (e instanceof KubeApiError && e.expired) {
+          needList = true
+          this.handlers.onRestart?.(this.spec.name, 'expired', e)
+          continue
+        }
+        this.handlers.onRestart?.(this.spec.name, 'error', e)
+        const jitter = 0.5 + Math.random() / 2
+        await sleep(Math.round(backoff * jitter))
+        backoff = Math.min(backoff * 2, this.o.backoffMaxMs)
+        // A watch that cannot resume from rv will answer 410 and trigger a relist.
+        if (this.rv === null) needList = true
+      }
+    }
+  }
+
+  private baseQuery(): Record<string, string | undefined> {
+    return { fieldSelector: this.spec.fieldSelector, labelSelector: this.spec.labelSelector }
+  }
+
+  private async list(): Promise<void> {
+    const uids = new Set<string>()
+    let cont: string | undefined
+    let rv: string | undefined
+    do {
+      const query = {
+        ...this.baseQuery(),
+        limit: this.o.pageSize,
+        continue: cont,
+        resourceVersion: cont === undefined && this.o.listFromCache ? '0' : undefined,
+      }
+      const body = await this.access.getJson<ListBody>(this.spec.path, query)
+      const receivedAt = Date.now()
+      for (const item of body.items ?? []) {
+        if (!item || typeof item !== 'object' || !item.metadata) {
+          this.handlers.onReject?.(this.spec.name, 'list-item-without-metadata')
+          continue
+        }
+        if (item.metadata.uid) uids.add(item.metadata.uid)
+        const pending = this.handlers.onObject('LIST', item, receivedAt)
+        if (pending) await pending
+      }
+      rv = body.metadata?.resourceVersion ?? rv
+      cont = body.metadata?.continue || undefined
+    } while (cont && !this.stopped)
+    if (rv === undefined) throw new KubeApiError(`list ${this.spec.path} returned no resourceVersion`, null, null)
+    this.rv = rv
+    const pending = this.handlers.onListed?.(this.spec.name, uids, Date.now())
+    if (pending) await pending
+  }
+
+  private async watch(): Promise<RestartReason> {
+    const controller = new AbortController()
+    this.controller = controller
+    let stalled = false
+    let timer: NodeJS.Timeout | undefined
+    const arm = () => {
+      if (timer) clearTimeout(timer)
+      timer = setTimeout(() => {
+        stalled = true
+        controller.abort()
+      }, this.o.stallMs)
+      timer.unref()
+    }
+    arm()
+    try {
+      const res = await this.access.request(
+        this.spec.path,
+        {
+          ...this.baseQuery(),
+          watch: 'true',
+          resourceVersion: this.rv ?? undefined,
+          allowWatchBookmarks: 'true',
+          timeoutSeconds: this.o.watchTimeoutSeconds,
+        },
+        controller.signal,
+      )
+      if (!res.body) return 'closed'
+      const decoder = new TextDecoder()
+      let buffer = ''
+      for await (const chunk of res.body) {
+        arm()
+        const receivedAt = Date.now()
+        buffer += decoder.decode(chunk as Uint8Array, { stream: true })
+        let nl = buffer.indexOf('\n')
+        while (nl >= 0) {
+          const line = buffer.slice(0, nl)
+          buffer = buffer.slice(nl + 1)
+          const pending = this.handleLine(line, receivedAt)
+          if (pending) await pending
+          nl = buffer.indexOf('\n')
+        }
+      }
+      if (buffer.trim()) this.handleLine(buffer, Date.now())
+      return 'closed'
+    } catch (err) {
+      if (stalled) return 'stalled'
+      if (this.stopped) return 'closed'
+      throw err
+    } finally {
+      if (timer) clearTimeout(timer)
+    }
+  }
+
+  /** Handles one watch line; returns a promise only when the handler applies back-pressure. */
+  private handleLine(line: string, receivedAt: number): void | Promise<void> {
+    if (!line.trim()) return
+    let event: { type?: unknown; object?: KubeJson }
+    try {
+      event = JSON.parse(line)
+    } catch {
+      this.handlers.onReject?.(this.spec.name, 'malformed-json')
+      return
+    }
+    const { type, object } = event ?? {}
+    if (!object || typeof object !== 'object') {
+      this.handlers.onReject?.(this.spec.name, 'event-without-object')
+      return
+    }
+    if (type === 'ERROR') {
+      const status = object as { code?: number; reason?: string; message?: string }
+      throw new KubeApiError(
+        `watch ${this.spec.path}: ${status.message ?? 'error'}`,
+        status.code ?? null,
+        status.reason ?? null,
+      )
+    }
+    const rv = object.metadata?.resourceVersion
+    if (type === 'BOOKMARK') {
+      if (rv) this.rv = rv
+      return
+    }
+    if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') {
+      this.handlers.onReject?.(this.spec.name, 'unknown-event-type')
+      return
+    }
+    if (!object.metadata || typeof object.metadata !== 'object') {
+      this.handlers.onReject?.(this.spec.name, 'object-without-metadata')
+      return
+    }
+    if (rv) this.rv = rv
+    return this.handlers.onObject(type, object, receivedAt)
+  }
+}
