@@ -42,7 +42,9 @@ export function storeConfigFromEnv(
   env: Record<string, string | undefined> = process.env,
   overrides: Partial<StoreConfig> = {},
 ): StoreConfig {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''))
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  )
   const parsed = storeEnvSchema.safeParse(present)
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
@@ -53,7 +55,9 @@ export function storeConfigFromEnv(
     throw new Error('invalid store settings: CLICKHOUSE_TLS_CERT_FILE/KEY_FILE need CLICKHOUSE_TLS_CA_FILE')
   }
   if (Boolean(e.CLICKHOUSE_TLS_CERT_FILE) !== Boolean(e.CLICKHOUSE_TLS_KEY_FILE)) {
-    throw new Error('invalid store settings: CLICKHOUSE_TLS_CERT_FILE and CLICKHOUSE_TLS_KEY_FILE go together')
+    throw new Error(
+      'invalid store settings: CLICKHOUSE_TLS_CERT_FILE and CLICKHOUSE_TLS_KEY_FILE go together',
+    )
   }
   const config: StoreConfig = {
     dataDir: resolve(e.PODSTART_DATA_DIR),

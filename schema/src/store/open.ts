@@ -1,7 +1,12 @@
 // Opens the store: embedded chDB in this process (default) or a ClickHouse server over HTTP(S).
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type ClickHouseClient, ClickHouseLogLevel, type ClickHouseSettings, createClient } from '@clickhouse/client'
+import {
+  type ClickHouseClient,
+  ClickHouseLogLevel,
+  type ClickHouseSettings,
+  createClient,
+} from '@clickhouse/client'
 import { redactUrl, type StoreConfig } from './env.ts'
 import { StoreError, shortMessage } from './errors.ts'
 
@@ -60,7 +65,10 @@ async function openEmbedded(config: StoreConfig): Promise<Store> {
   const dir = config.dataDir
   const holder = liveHolderPid(dir)
   if (holder !== undefined) {
-    throw new StoreError(lockedMessage(dir), { retryable: true, context: { dataDir: dir, holderPid: holder } })
+    throw new StoreError(lockedMessage(dir), {
+      retryable: true,
+      context: { dataDir: dir, holderPid: holder },
+    })
   }
   mkdirSync(dir, { recursive: true })
   // Loaded lazily: server mode never needs the 500 MB engine in memory.
@@ -134,10 +142,13 @@ async function openServer(config: StoreConfig, url: string): Promise<Store> {
     // Never echo the password, even if a server error message quotes it back.
     let msg = shortMessage(err)
     if (config.password) msg = msg.split(config.password).join('***')
-    return new StoreError(`cannot reach ClickHouse at ${where}: ${e.code && !msg.includes(e.code) ? `${e.code} ` : ''}${msg}`, {
-      retryable: true,
-      context: { url: where },
-    })
+    return new StoreError(
+      `cannot reach ClickHouse at ${where}: ${e.code && !msg.includes(e.code) ? `${e.code} ` : ''}${msg}`,
+      {
+        retryable: true,
+        context: { url: where },
+      },
+    )
   }
   // The database may not exist yet: create it through a client without a default database.
   const bootstrap = createClient(base)
@@ -168,7 +179,8 @@ function makeStore(mode: Store['mode'], client: ClickHouseClient, database: stri
     },
     async ping() {
       const r = await client.ping()
-      if (!r.success) throw new StoreError(`${where} is not answering: ${shortMessage(r.error)}`, { retryable: true })
+      if (!r.success)
+        throw new StoreError(`${where} is not answering: ${shortMessage(r.error)}`, { retryable: true })
     },
   }
 }

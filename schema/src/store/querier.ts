@@ -4,7 +4,13 @@ import { StoreError, shortMessage } from './errors.ts'
 import type { Store } from './open.ts'
 
 /** Every table podstart writes; inserts name one of these, never a free string. */
-export const TABLE_NAMES = ['pod_startups', 'image_pulls', 'pod_events', 'schema_migrations', 'schema_migrations_lock'] as const
+export const TABLE_NAMES = [
+  'pod_startups',
+  'image_pulls',
+  'pod_events',
+  'schema_migrations',
+  'schema_migrations_lock',
+] as const
 export type TableName = (typeof TABLE_NAMES)[number]
 
 export interface InsertOptions {

@@ -1,5 +1,5 @@
 // One store handle per process, reachable from every module instance (the CLI and Next's server bundle).
-import { storeConfigFromEnv, type StoreConfig } from './env.ts'
+import { type StoreConfig, storeConfigFromEnv } from './env.ts'
 import { openStore, type Store } from './open.ts'
 
 const KEY = Symbol.for('podstart.store')

@@ -119,7 +119,8 @@ export interface ExpandOptions {
 }
 
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)(?::([^{}]*))?\}/g
-const CREATE_TABLE = /CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:[A-Za-z_][A-Za-z0-9_]*\.)?([A-Za-z_][A-Za-z0-9_]*)/i
+const CREATE_TABLE =
+  /CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:[A-Za-z_][A-Za-z0-9_]*\.)?([A-Za-z_][A-Za-z0-9_]*)/i
 
 /**
  * Replaces {on_cluster} and {engine:<Engine>(<args>)} in code (never inside quotes or comments).
@@ -174,7 +175,9 @@ function expandOne(
     const m = /^([A-Za-z]+)\(([^()]*)\)$/.exec(arg)
     const engine = m?.[1]
     if (!m || !PLACEHOLDER_ENGINES.includes(engine as (typeof PLACEHOLDER_ENGINES)[number])) {
-      throw new Error(`${where}: unknown engine placeholder {engine:${arg}} (known: ${PLACEHOLDER_ENGINES.join(', ')})`)
+      throw new Error(
+        `${where}: unknown engine placeholder {engine:${arg}} (known: ${PLACEHOLDER_ENGINES.join(', ')})`,
+      )
     }
     const args = (m[2] as string).trim()
     if (!cluster) return `${engine}(${args})`
