@@ -7,6 +7,8 @@ const pkg = require('../../package.json') as { version: string }
 
 const commands: Record<string, () => Promise<{ command: Command }>> = {
   up: () => import('./commands/up.ts'),
+  collect: () => import('./commands/collect.ts'),
+  import: () => import('./commands/import.ts'),
   migrate: () => import('./commands/migrate.ts'),
   analyze: () => import('./commands/analyze.ts'),
   simulate: () => import('./commands/simulate.ts'),
@@ -18,6 +20,8 @@ Usage: podstart <command> [options]      podstart <command> --help
 
 Commands:
   up          embedded store + collector + dashboard in one process (default port 3000)
+  collect     watch a cluster and store every pod startup (server mode)
+  import      load kubectl dumps or watch streams into the store
   migrate     apply the store's migrations (--dry prints the plan)
   analyze     break down pod startups from kubectl dumps or watch streams
   simulate    serve a simulated Kubernetes API server with ground truth

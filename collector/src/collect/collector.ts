@@ -1,0 +1,208 @@
+// The live collector: list/watch of pods, events, nodes and owners -> lifecycle engine -> batched,
+// idempotent writes. Keeps no Kubernetes objects: the lifecycle engine holds compact per-pod state.
+import type { StartupRecord } from '@podstart/schema/record'
+import { insertStartups } from '@podstart/schema/queries'
+import type { Querier } from '@podstart/schema/store'
+import type { KubeAccess } from '../kube/access.ts'
+import { type KubeJson, ListWatch, type ResourceName, type ResourceSpec } from '../kube/list-watch.ts'
+import { LifecycleEngine, type LifecycleOptions } from '../lifecycle/index.ts'
+import { metrics } from '../observability/metrics.ts'
+import { BatchWriter } from '../sink/batch-writer.ts'
+import { startupVersion } from '../sink/startup-version.ts'
+import { eventRow, type PodEventRow } from './event-rows.ts'
+
+export interface CollectorOptions {
+  cluster: string
+  access: KubeAccess
+  querier: Querier
+  /** Watch one namespace only; default all namespaces. */
+  namespace?: string
+  /** Label selector for pods, e.g. app.kubernetes.io/part-of=shop. */
+  labelSelector?: string
+  stuckTimeoutMs?: number
+  graceMs?: number
+  batchSize?: number
+  flushIntervalMs?: number
+  maxBuffered?: number
+  /** Store raw pod events (pod_events). Default true. */
+  storeEvents?: boolean
+  splitRates?: LifecycleOptions['splitRates']
+  log?: (line: string) => void
+  /** For tests: the watch loops' stall timeout. */
+  stallMs?: number
+}
+
+export interface CollectorStats {
+  startupsWritten: number
+  eventsReceived: number
+  watchRestarts: Record<string, number>
+  rejects: Record<string, number>
+  trackedPods: number
+  bufferDepth: number
+  storeFailing: boolean
+}
+
+const RESOURCE_ORDER: ResourceName[] = ['nodes', 'replicasets', 'deployments', 'jobs', 'pods', 'events']
+
+function resourceSpecs(opts: CollectorOptions): ResourceSpec[] {
+  const ns = opts.namespace ? `/namespaces/${encodeURIComponent(opts.namespace)}` : ''
+  const specs: Record<ResourceName, ResourceSpec> = {
+    nodes: { name: 'nodes', path: '/api/v1/nodes' },
+    replicasets: { name: 'replicasets', path: `/apis/apps/v1${ns}/replicasets` },
+    deployments: { name: 'deployments', path: `/apis/apps/v1${ns}/deployments` },
+    jobs: { name: 'jobs', path: `/apis/batch/v1${ns}/jobs` },
+    pods: { name: 'pods', path: `/api/v1${ns}/pods`, labelSelector: opts.labelSelector },
+    events: { name: 'events', path: `/api/v1${ns}/events`, fieldSelector: 'involvedObject.kind=Pod' },
+  }
+  return RESOURCE_ORDER.map((r) => specs[r])
+}
+
+export class Collector {
+  readonly engine: LifecycleEngine
+  private readonly watches: ListWatch[]
+  private readonly startups: BatchWriter<{ record: StartupRecord; version: number }>
+  private readonly events: BatchWriter<PodEventRow>
+  private ticker: NodeJS.Timeout | null = null
+  private readonly stats_ = {
+    startupsWritten: 0,
+    eventsReceived: 0,
+    watchRestarts: {} as Record<string, number>,
+    rejects: {} as Record<string, number>,
+  }
+
+  constructor(private readonly opts: CollectorOptions) {
+    const log = opts.log ?? (() => undefined)
+    const writerOpts = {
+      batchSize: opts.batchSize ?? 2_000,
+      flushIntervalMs: opts.flushIntervalMs ?? 1_000,
+      maxBuffered: opts.maxBuffered ?? 50_000,
+      onFlushError: (name: string, err: Error, attempt: number) => {
+        metrics.sinkFlushFailures.inc({ table: name })
+        if (attempt === 1 || attempt % 10 === 0) log(`store write to ${name} failed (attempt ${attempt}), retrying: ${err.message}`)
+      },
+    }
+    this.startups = new BatchWriter({
+      name: 'pod_startups',
+      ...writerOpts,
+      write: async (batch) => {
+        // A batch may hold two versions of one pod (pending, then final): the store keeps the higher.
+        const byVersion = new Map<number, StartupRecord[]>()
+        for (const { record, version } of batch) {
+          const list = byVersion.get(version) ?? []
+          list.push(record)
+          byVersion.set(version, list)
+        }
+        for (const [version, records] of byVersion) await insertStartups(opts.querier, records, version)
+        const now = Date.now()
+        for (const { record } of batch) {
+          this.stats_.startupsWritten++
+          metrics.startupsWritten.inc({ outcome: record.outcome })
+          const readyAt = record.readyAt ? Date.parse(record.readyAt) : null
+          if (readyAt) metrics.lagSeconds.set(Math.max(0, (now - readyAt) / 1000))
+          for (const [phase, ms] of Object.entries(record.phases)) {
+            if (ms !== null) metrics.phaseSeconds.observe({ cluster: record.cluster, phase }, ms / 1000)
+          }
+        }
+      },
+    })
+    this.events = new BatchWriter({
+      name: 'pod_events',
+      ...writerOpts,
+      write: (batch) => opts.querier.insert('pod_events', batch),
+    })
+    this.engine = new LifecycleEngine({
+      cluster: opts.cluster,
+      graceMs: opts.graceMs,
+      stuckTimeoutMs: opts.stuckTimeoutMs,
+      splitRates: opts.splitRates,
+      onRecord: (record) => {
+        if (record.clockSkewClamps) metrics.clockSkewClamps.inc(record.clockSkewClamps)
+        const pending = this.startups.push({ record, version: startupVersion(record, Date.now()) })
+        if (pending) this.backpressure.push(pending)
+      },
+    })
+    this.watches = resourceSpecs(opts).map(
+      (spec) =>
+        new ListWatch(
+          opts.access,
+          spec,
+          {
+            onObject: (type, object, receivedAt) => this.onObject(spec.name, type, object, receivedAt),
+            onReject: (resource, reason) => this.reject(`${resource}:${reason}`),
+            onRestart: (resource, reason, err) => {
+              const key = `${resource}:${reason}`
+              this.stats_.watchRestarts[key] = (this.stats_.watchRestarts[key] ?? 0) + 1
+              metrics.watchRestarts.inc({ resource, reason })
+              if (reason !== 'closed') log(`watch ${resource} restarting (${reason})${err ? `: ${err.message}` : ''}`)
+            },
+          },
+          { stallMs: opts.stallMs },
+        ),
+    )
+  }
+
+  /** Promises of writers that are full: the watch loop waits on them before reading on. */
+  private backpressure: Promise<void>[] = []
+
+  private reject(reason: string): void {
+    this.stats_.rejects[reason] = (this.stats_.rejects[reason] ?? 0) + 1
+    metrics.parseRejects.inc({ reason })
+  }
+
+  private onObject(resource: ResourceName, type: string, object: KubeJson, receivedAt: number): void | Promise<void> {
+    this.stats_.eventsReceived++
+    metrics.watchEventsReceived.inc({ resource })
+    this.engine.observe({ type: type as 'ADDED', object }, receivedAt)
+    if (resource === 'events' && this.opts.storeEvents !== false && type !== 'DELETED') {
+      const row = eventRow(this.opts.cluster, object, receivedAt)
+      if (row) {
+        const pending = this.events.push(row)
+        if (pending) this.backpressure.push(pending)
+      } else this.reject('events:unusable-event')
+    }
+    if (this.backpressure.length > 0) {
+      const waits = this.backpressure
+      this.backpressure = []
+      return Promise.all(waits).then(() => undefined)
+    }
+  }
+
+  start(): void {
+    for (const w of this.watches) w.start()
+    this.ticker = setInterval(() => {
+      this.engine.tick(Date.now())
+      metrics.trackedPods.set(this.engine.stats().trackedPods)
+      metrics.sinkBufferRows.set({ table: 'pod_startups' }, this.startups.depth)
+      metrics.sinkBufferRows.set({ table: 'pod_events' }, this.events.depth)
+    }, 500)
+    this.ticker.unref()
+  }
+
+  /** Stops watching and writes what is buffered (SIGTERM path). Tracked pods are not forced final. */
+  async stop(flushDeadlineMs = 30_000): Promise<void> {
+    if (this.ticker) clearInterval(this.ticker)
+    await Promise.all(this.watches.map((w) => w.stop()))
+    this.engine.tick(Date.now())
+    await Promise.all([this.startups.close(flushDeadlineMs), this.events.close(flushDeadlineMs)])
+  }
+
+  /** Writes everything buffered so far. */
+  async flush(deadlineMs?: number): Promise<void> {
+    await Promise.all([this.startups.flush(deadlineMs), this.events.flush(deadlineMs)])
+  }
+
+  stats(): CollectorStats {
+    const engine = this.engine.stats()
+    const rejects = { ...this.stats_.rejects }
+    for (const [k, v] of Object.entries(engine.rejects)) rejects[`lifecycle:${k}`] = v
+    return {
+      startupsWritten: this.stats_.startupsWritten,
+      eventsReceived: this.stats_.eventsReceived,
+      watchRestarts: { ...this.stats_.watchRestarts },
+      rejects,
+      trackedPods: engine.trackedPods,
+      bufferDepth: this.startups.depth + this.events.depth,
+      storeFailing: this.startups.failing || this.events.failing,
+    }
+  }
+}

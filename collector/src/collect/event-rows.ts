@@ -1,0 +1,69 @@
+// Raw pod events -> pod_events rows (core/v1 Event and events.k8s.io/v1 shapes), kept for audit and
+// re-processing. Returns null for an object that is not a usable pod event.
+import type { KubeJson } from '../kube/list-watch.ts'
+
+export interface PodEventRow {
+  cluster: string
+  namespace: string
+  uid: string
+  pod: string
+  event_name: string
+  reason: string
+  message: string
+  type: string
+  source_component: string
+  field_path: string
+  count: number
+  first_at: string | null
+  last_at: string | null
+  event_time: string | null
+  created_at: string
+  observed_at: string
+  version: number
+}
+
+type Ref = { kind?: string; name?: string; namespace?: string; uid?: string; fieldPath?: string }
+
+function iso(value: unknown): string | null {
+  if (typeof value !== 'string' || value === '') return null
+  const ms = Date.parse(value)
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString()
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : ''
+}
+
+export function eventRow(cluster: string, event: KubeJson, observedAtMs: number): PodEventRow | null {
+  const e = event as Record<string, unknown>
+  const ref = ((e.involvedObject ?? e.regarding) ?? {}) as Ref
+  const meta = event.metadata ?? {}
+  const name = str(meta.name)
+  const pod = str(ref.name)
+  const namespace = str(ref.namespace) || str(meta.namespace)
+  if (!name || !pod || !namespace) return null
+  if (ref.kind && ref.kind !== 'Pod') return null
+  const source = (e.source ?? {}) as { component?: string }
+  const series = (e.series ?? {}) as { count?: number; lastObservedTime?: string }
+  const count = typeof e.count === 'number' ? e.count : typeof series.count === 'number' ? series.count : 1
+  const observed = new Date(observedAtMs).toISOString()
+  return {
+    cluster,
+    namespace,
+    uid: str(ref.uid),
+    pod,
+    event_name: name,
+    reason: str(e.reason),
+    message: str(e.message ?? e.note),
+    type: str(e.type),
+    source_component: str(source.component) || str(e.reportingComponent) || str(e.reportingController),
+    field_path: str(ref.fieldPath),
+    count: Math.max(1, Math.min(count, 4_294_967_295)),
+    first_at: iso(e.firstTimestamp ?? e.deprecatedFirstTimestamp),
+    last_at: iso(e.lastTimestamp ?? e.deprecatedLastTimestamp ?? series.lastObservedTime),
+    event_time: iso(e.eventTime),
+    created_at: iso(meta.creationTimestamp) ?? iso(e.eventTime) ?? iso(e.firstTimestamp) ?? observed,
+    observed_at: observed,
+    version: observedAtMs,
+  }
+}
