@@ -1,0 +1,376 @@
+// The lifecycle engine: folds watch updates of Pods, Events, Nodes and owners into compact per-pod state
+// and emits one StartupRecord per pod UID once it is final (after a grace period for late events).
+import type { StartupRecord } from '@podstart/schema/record'
+import { type CompactEvent, compactEvent, eventTarget, isPodEvent } from './events.ts'
+import { OwnerIndex, runtimeName } from './owners.ts'
+import { applyPod, PodState, StringPool } from './pod-state.ts'
+import { buildRecord, type ImageProfileLookup, type RecordContext, type RecordMode } from './record.ts'
+import type { SplitRates } from './split.ts'
+
+export type KubeObject = {
+  apiVersion?: string
+  kind?: string
+  metadata?: {
+    name?: string
+    namespace?: string
+    uid?: string
+    creationTimestamp?: string
+    ownerReferences?: unknown[]
+    labels?: Record<string, string>
+    [k: string]: unknown
+  }
+  [k: string]: unknown
+}
+
+export interface WatchUpdate {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'LIST'
+  object: KubeObject
+}
+
+export interface LifecycleOptions {
+  cluster: string
+  /** final=false for a pending record written by the stuck timeout. */
+  onRecord?: (record: StartupRecord, final: boolean) => void
+  /** After a pod is final, wait this long (observedAt clock) for late events before emitting. */
+  graceMs?: number
+  /** Emit a pending (or failed) record after this long, keep tracking, re-emit when final. */
+  stuckTimeoutMs?: number
+  splitRates?: (node: string | null, runtime: string | null) => SplitRates | undefined
+  imageProfile?: ImageProfileLookup
+}
+
+export interface LifecycleStats {
+  trackedPods: number
+  emitted: number
+  rejects: Record<string, number>
+  clockSkewClamps: number
+  lateEventsDropped: number
+  approxStateBytes?: number
+}
+
+const WATCH_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'LIST'])
+const MAX_EVENTS_PER_POD = 64
+const MAX_PENDING_KEYS = 50_000
+const PENDING_MAX_AGE_MS = 10 * 60_000
+const MAX_FINISHED = 100_000
+
+interface PendingEvents {
+  events: CompactEvent[]
+  sinceMs: number
+}
+
+type Obj = Record<string, unknown>
+const obj = (v: unknown): Obj | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined
+
+/** Kind of an object, inferred from its shape when a List left it out. */
+function kindOf(o: Obj): string | null {
+  if (typeof o.kind === 'string' && o.kind.length > 0) return o.kind
+  if (obj(o.involvedObject) || obj(o.regarding)) return 'Event'
+  const spec = obj(o.spec)
+  if (spec && Array.isArray(spec.containers)) return 'Pod'
+  if (obj(obj(o.status)?.nodeInfo)) return 'Node'
+  return null
+}
+
+function upsertEvent(list: CompactEvent[], e: CompactEvent): boolean {
+  for (let i = 0; i < list.length; i++) {
+    if (list[i]?.key === e.key) {
+      list[i] = e
+      return true
+    }
+  }
+  if (list.length >= MAX_EVENTS_PER_POD) return false
+  list.push(e)
+  return true
+}
+
+export class LifecycleEngine {
+  private readonly pods = new Map<string, PodState>()
+  private readonly uidByName = new Map<string, string>()
+  private readonly pending = new Map<string, PendingEvents>()
+  private readonly finished = new Set<string>()
+  private readonly runtimes = new Map<string, string | null>()
+  private readonly owners = new OwnerIndex()
+  private readonly pool = new StringPool()
+  private finalQueue: PodState[] = []
+  private finalHead = 0
+  private stuckQueue: PodState[] = []
+  private stuckHead = 0
+  private readonly rejects: Record<string, number> = {}
+  private emitted = 0
+  private clockSkewClamps = 0
+  private lateEventsDropped = 0
+  private readonly graceMs: number
+  private readonly stuckTimeoutMs: number
+  private readonly ctx: RecordContext
+
+  constructor(private readonly opts: LifecycleOptions) {
+    this.graceMs = opts.graceMs ?? 10_000
+    this.stuckTimeoutMs = opts.stuckTimeoutMs ?? 15 * 60_000
+    this.ctx = {
+      cluster: opts.cluster,
+      runtimeOf: (node) => (node === null ? null : (this.runtimes.get(node) ?? null)),
+      workloadOf: (s) => this.owners.resolve(s.namespace, s.ownerKind, s.ownerName, s.templateHash),
+      splitRates: opts.splitRates,
+      imageProfile: opts.imageProfile,
+    }
+  }
+
+  private reject(reason: string): void {
+    this.rejects[reason] = (this.rejects[reason] ?? 0) + 1
+  }
+
+  /** Folds one watch update in; observedAtMs is the collector's receipt time (NaN: timestamps only). */
+  observe(update: WatchUpdate, observedAtMs: number = Number.NaN): void {
+    try {
+      const u = obj(update)
+      if (!u) {
+        this.reject('not-an-object')
+        return
+      }
+      if (typeof u.type !== 'string' || !WATCH_TYPES.has(u.type)) {
+        this.reject('bad-watch-type')
+        return
+      }
+      if (u.type === 'BOOKMARK') return
+      const o = obj(u.object)
+      if (!o) {
+        this.reject('not-an-object')
+        return
+      }
+      const kind = kindOf(o)
+      const deleted = u.type === 'DELETED'
+      switch (kind) {
+        case 'Pod': {
+          this.observePod(o, deleted, observedAtMs)
+          return
+        }
+        case 'Event':
+          if (deleted) return
+          {
+            this.observeEvent(o)
+            return
+          }
+        case 'Node': {
+          const name = obj(o.metadata)?.name
+          if (typeof name !== 'string') {
+            this.reject('node-without-name')
+            return
+          }
+          this.runtimes.set(
+            name,
+            this.pool.get(runtimeName(obj(obj(o.status)?.nodeInfo)?.containerRuntimeVersion)),
+          )
+          return
+        }
+        case 'ReplicaSet':
+        case 'Job':
+          this.owners.observe(kind, o)
+          return
+        case 'Deployment':
+        case 'CronJob':
+        case 'StatefulSet':
+        case 'DaemonSet':
+        case 'CloneSet':
+          return
+        default: {
+          this.reject(kind ? `unknown-kind:${kind}` : 'unknown-kind')
+          return
+        }
+      }
+    } catch {
+      this.reject('malformed')
+    }
+  }
+
+  private observePod(o: Obj, deleted: boolean, observedAtMs: number): void {
+    const meta = obj(o.metadata) ?? {}
+    const uid = typeof meta.uid === 'string' && meta.uid ? meta.uid : null
+    const name = typeof meta.name === 'string' && meta.name ? meta.name : null
+    const namespace = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default'
+    if (!uid || !name) {
+      this.reject('pod-without-uid-or-name')
+      return
+    }
+    if (this.finished.has(uid)) return
+    let state = this.pods.get(uid)
+    if (!state) {
+      if (Number.isNaN(Date.parse(String(meta.creationTimestamp)))) {
+        this.reject('pod-without-creationTimestamp')
+        return
+      }
+      state = new PodState(uid, this.pool.get(namespace), name)
+      this.pods.set(uid, state)
+      const nameKey = `${namespace}/${name}`
+      this.uidByName.set(nameKey, uid)
+      this.adoptPending(state, uid)
+      this.adoptPending(state, nameKey)
+      this.stuckQueue.push(state)
+    }
+    applyPod(state, o, observedAtMs, this.pool)
+    if (deleted && Number.isNaN(state.deletedMs))
+      state.deletedMs = Number.isNaN(observedAtMs) ? 0 : observedAtMs
+    const final =
+      !Number.isNaN(state.ready.condMs) || state.phase === 'Succeeded' || state.phase === 'Failed' || deleted
+    if (final && Number.isNaN(state.finalAtMs)) {
+      state.finalAtMs = Number.isNaN(observedAtMs) ? Number.NEGATIVE_INFINITY : observedAtMs
+      this.finalQueue.push(state)
+    }
+  }
+
+  private adoptPending(state: PodState, key: string): void {
+    const p = this.pending.get(key)
+    if (!p) return
+    this.pending.delete(key)
+    for (const e of p.events) upsertEvent(state.events, e)
+  }
+
+  private observeEvent(o: Obj): void {
+    if (!isPodEvent(o)) return
+    const target = eventTarget(o)
+    if (!target.uid && !target.name) {
+      this.reject('event-without-target')
+      return
+    }
+    const e = compactEvent(o)
+    if (!e) {
+      this.reject('event-without-time')
+      return
+    }
+    if (target.uid && this.finished.has(target.uid)) {
+      this.lateEventsDropped++
+      return
+    }
+    const nameKey = `${target.namespace ?? 'default'}/${target.name ?? ''}`
+    const uid = target.uid ?? (target.name ? this.uidByName.get(nameKey) : undefined)
+    const state = uid ? this.pods.get(uid) : undefined
+    if (state) {
+      if (!upsertEvent(state.events, e)) this.reject('events-per-pod-cap')
+      return
+    }
+    const key = target.uid ?? nameKey
+    let p = this.pending.get(key)
+    if (!p) {
+      if (this.pending.size >= MAX_PENDING_KEYS) {
+        const oldest = this.pending.keys().next().value
+        if (oldest !== undefined) this.pending.delete(oldest)
+        this.reject('pending-events-evicted')
+      }
+      p = { events: [], sinceMs: e.firstMs }
+      this.pending.set(key, p)
+    }
+    if (!upsertEvent(p.events, e)) this.reject('events-per-pod-cap')
+  }
+
+  private emit(state: PodState, mode: RecordMode): StartupRecord {
+    const built = buildRecord(state, this.ctx, mode)
+    this.clockSkewClamps += built.clamps
+    this.emitted++
+    if (mode === 'final') this.forget(state)
+    return built.record
+  }
+
+  private forget(state: PodState): void {
+    this.pods.delete(state.uid)
+    const nameKey = `${state.namespace}/${state.name}`
+    if (this.uidByName.get(nameKey) === state.uid) this.uidByName.delete(nameKey)
+    this.finished.add(state.uid)
+    if (this.finished.size > MAX_FINISHED) {
+      const oldest = this.finished.values().next().value
+      if (oldest !== undefined) this.finished.delete(oldest)
+    }
+  }
+
+  /** Emits records whose grace elapsed and pending records of pods stuck past the timeout. */
+  tick(nowMs: number): void {
+    while (this.finalHead < this.finalQueue.length) {
+      const s = this.finalQueue[this.finalHead] as PodState
+      if (s.finalAtMs + this.graceMs > nowMs) break
+      this.finalHead++
+      if (this.pods.get(s.uid) === s) this.opts.onRecord?.(this.emit(s, 'final'), true)
+    }
+    if (this.finalHead > 1024 && this.finalHead * 2 > this.finalQueue.length) {
+      this.finalQueue = this.finalQueue.slice(this.finalHead)
+      this.finalHead = 0
+    }
+    while (this.stuckHead < this.stuckQueue.length) {
+      const s = this.stuckQueue[this.stuckHead] as PodState
+      const live =
+        this.pods.get(s.uid) === s &&
+        Number.isNaN(s.finalAtMs) &&
+        !s.stuckEmitted &&
+        !Number.isNaN(s.firstSeenMs)
+      if (live && s.firstSeenMs + this.stuckTimeoutMs > nowMs) break
+      this.stuckHead++
+      if (!live) continue
+      s.stuckEmitted = true
+      this.opts.onRecord?.(this.emit(s, 'stuck'), false)
+    }
+    if (this.stuckHead > 1024 && this.stuckHead * 2 > this.stuckQueue.length) {
+      this.stuckQueue = this.stuckQueue.slice(this.stuckHead)
+      this.stuckHead = 0
+    }
+    for (const [key, p] of this.pending) {
+      if (p.sinceMs + PENDING_MAX_AGE_MS > nowMs) break
+      this.pending.delete(key)
+      this.reject('events-for-unseen-pod')
+    }
+  }
+
+  /** Emits the record of one pod now, final, and forgets it. */
+  finalize(uid: string, _nowMs: number): StartupRecord | undefined {
+    const s = this.pods.get(uid)
+    if (!s) return undefined
+    const record = this.emit(s, 'final')
+    this.opts.onRecord?.(record, true)
+    return record
+  }
+
+  /** End of input: every tracked pod as a record (final ones as such, others pending or failed). */
+  drain(_nowMs: number): StartupRecord[] {
+    const out: StartupRecord[] = []
+    for (const s of [...this.pods.values()]) {
+      const mode = Number.isNaN(s.finalAtMs) ? 'drain' : 'final'
+      out.push(this.emit(s, mode))
+      if (mode === 'drain') this.forget(s)
+    }
+    for (const p of this.pending.values())
+      this.rejects['events-for-unseen-pod'] = (this.rejects['events-for-unseen-pod'] ?? 0) + p.events.length
+    this.pending.clear()
+    this.finalQueue = []
+    this.finalHead = 0
+    this.stuckQueue = []
+    this.stuckHead = 0
+    return out
+  }
+
+  stats(): LifecycleStats {
+    let events = 0
+    for (const s of this.pods.values()) events += s.events.length
+    for (const p of this.pending.values()) events += p.events.length
+    return {
+      trackedPods: this.pods.size,
+      emitted: this.emitted,
+      rejects: { ...this.rejects },
+      clockSkewClamps: this.clockSkewClamps,
+      lateEventsDropped: this.lateEventsDropped,
+      approxStateBytes: this.pods.size * 900 + events * 220 + this.finished.size * 80,
+    }
+  }
+}
+
+/** Whole input at once: observes every update in order, then drains. */
+export function analyzeBatch(
+  updates: Iterable<{ update: WatchUpdate; observedAtMs?: number }>,
+  opts: Omit<LifecycleOptions, 'onRecord'>,
+): StartupRecord[] {
+  const records: StartupRecord[] = []
+  const engine = new LifecycleEngine({ ...opts, onRecord: (r, final) => final && records.push(r) })
+  let last = Number.NEGATIVE_INFINITY
+  for (const { update, observedAtMs } of updates) {
+    engine.observe(update, observedAtMs ?? Number.NaN)
+    if (observedAtMs !== undefined && observedAtMs > last) last = observedAtMs
+  }
+  return [...records, ...engine.drain(last)]
+}

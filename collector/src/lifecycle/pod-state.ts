@@ -1,0 +1,216 @@
+// The compact state kept per tracked pod: a few numbers per boundary, container names and images, and the
+// compacted events. Full Pod and Event objects are never retained.
+import type { CompactEvent } from './events.ts'
+import { parseTime } from './time.ts'
+
+type Obj = Record<string, unknown>
+const obj = (v: unknown): Obj | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
+const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null)
+
+/** Waiting reasons that mean the startup is failing right now. */
+export const FAILURE_REASONS = new Set([
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'CrashLoopBackOff',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+  'PreCreateHookError',
+  'PostStartHookError',
+])
+
+/** Interns strings that repeat across pods (namespaces, nodes, images) so state shares one copy. */
+export class StringPool {
+  private readonly pool = new Map<string, string>()
+  constructor(private readonly max = 50_000) {}
+  get(s: string): string
+  get(s: string | null): string | null
+  get(s: string | null): string | null {
+    if (s === null) return null
+    const have = this.pool.get(s)
+    if (have !== undefined) return have
+    if (this.pool.size >= this.max) this.pool.clear()
+    this.pool.set(s, s)
+    return s
+  }
+}
+
+export class ContainerState {
+  startedMs = Number.NaN
+  finishedMs = Number.NaN
+  restarts = 0
+  imageID: string | null = null
+  waitingReason: string | null = null
+  terminatedReason: string | null = null
+  constructor(
+    readonly name: string,
+    public image: string | null,
+    readonly init: boolean,
+    readonly sidecar: boolean,
+  ) {}
+}
+
+/** A condition seen True: its whole-second stamp and, when the transition itself was watched, the receipt time. */
+export class ConditionState {
+  condMs = Number.NaN
+  watchMs = Number.NaN
+}
+
+export class PodState {
+  node: string | null = null
+  ownerKind: string | null = null
+  ownerName: string | null = null
+  templateHash: string | null = null
+  createdMs = Number.NaN
+  createdWatchMs = Number.NaN
+  firstSeenMs = Number.NaN
+  /** First observation already Running/Ready: the startup itself was not watched. */
+  firstSeenStarted = false
+  observations = 0
+  phase: string | null = null
+  phaseReason: string | null = null
+  scheduledWatchMs = Number.NaN
+  readonly scheduled = new ConditionState()
+  readonly sandbox = new ConditionState()
+  sandboxConditionSeen = false
+  readonly initialized = new ConditionState()
+  readonly containersReady = new ConditionState()
+  readonly ready = new ConditionState()
+  unschedulable = false
+  deletedMs = Number.NaN
+  containers: ContainerState[] = []
+  events: CompactEvent[] = []
+  statusFailure: string | null = null
+  /** observedAt when the pod became final (grace starts), NaN while starting. */
+  finalAtMs = Number.NaN
+  stuckEmitted = false
+  lastObservedMs = Number.NaN
+  constructor(
+    readonly uid: string,
+    readonly namespace: string,
+    readonly name: string,
+  ) {}
+
+  get hasInitContainers(): boolean {
+    return this.containers.some((c) => c.init)
+  }
+}
+
+const SANDBOX_CONDITIONS = new Set(['PodReadyToStartContainers', 'PodHasNetwork'])
+
+function conditionOf(state: PodState, type: string): ConditionState | null {
+  switch (type) {
+    case 'PodScheduled':
+      return state.scheduled
+    case 'Initialized':
+      return state.initialized
+    case 'ContainersReady':
+      return state.containersReady
+    case 'Ready':
+      return state.ready
+    default:
+      return SANDBOX_CONDITIONS.has(type) ? state.sandbox : null
+  }
+}
+
+/**
+ * Folds one observation of a Pod into its state. observedAtMs is NaN in batch mode (timestamps only).
+ * A watch time is kept only when this very update showed the transition (an earlier observation lacked it).
+ */
+export function applyPod(state: PodState, pod: Obj, observedAtMs: number, pool: StringPool): void {
+  const meta = obj(pod.metadata) ?? {}
+  const spec = obj(pod.spec) ?? {}
+  const status = obj(pod.status) ?? {}
+  const watched = !Number.isNaN(observedAtMs)
+  const seenBefore = state.observations > 0
+
+  if (Number.isNaN(state.createdMs)) {
+    state.createdMs = parseTime(meta.creationTimestamp)
+    if (watched && !seenBefore && observedAtMs >= state.createdMs && observedAtMs < state.createdMs + 1000) {
+      state.createdWatchMs = observedAtMs
+    }
+  }
+  if (!seenBefore) {
+    state.firstSeenMs = observedAtMs
+    const owner =
+      arr(meta.ownerReferences)
+        .map(obj)
+        .find((o) => o?.controller === true) ?? obj(arr(meta.ownerReferences)[0])
+    state.ownerKind = pool.get(str(owner?.kind))
+    state.ownerName = str(owner?.name)
+    state.templateHash = str(obj(meta.labels)?.['pod-template-hash'])
+    const readyNow = arr(status.conditions).some((c) => obj(c)?.type === 'Ready' && obj(c)?.status === 'True')
+    state.firstSeenStarted = readyNow || status.phase === 'Running' || status.phase === 'Succeeded'
+  }
+  if (state.containers.length === 0) {
+    for (const c of arr(spec.initContainers)) {
+      const o = obj(c)
+      const name = str(o?.name)
+      if (name)
+        state.containers.push(
+          new ContainerState(name, pool.get(str(o?.image)), true, o?.restartPolicy === 'Always'),
+        )
+    }
+    for (const c of arr(spec.containers)) {
+      const o = obj(c)
+      const name = str(o?.name)
+      if (name) state.containers.push(new ContainerState(name, pool.get(str(o?.image)), false, false))
+    }
+  }
+
+  const node = str(spec.nodeName)
+  if (node && state.node === null) {
+    state.node = pool.get(node)
+    if (watched && seenBefore) state.scheduledWatchMs = observedAtMs
+  }
+  state.phase = pool.get(str(status.phase))
+  state.phaseReason = str(status.reason)
+
+  state.unschedulable = false
+  for (const c of arr(status.conditions)) {
+    const o = obj(c)
+    const type = str(o?.type)
+    if (!type) continue
+    if (SANDBOX_CONDITIONS.has(type)) state.sandboxConditionSeen = true
+    if (type === 'PodScheduled' && o?.status === 'False' && o.reason === 'Unschedulable')
+      state.unschedulable = true
+    const cs = conditionOf(state, type)
+    if (!cs || o?.status !== 'True' || !Number.isNaN(cs.condMs)) continue
+    cs.condMs = parseTime(o.lastTransitionTime)
+    if (watched && seenBefore) cs.watchMs = observedAtMs
+  }
+
+  state.statusFailure = null
+  const statuses = [...arr(status.initContainerStatuses), ...arr(status.containerStatuses)]
+  for (const s of statuses) {
+    const o = obj(s)
+    const cont = state.containers.find((c) => c.name === o?.name)
+    if (!o || !cont) continue
+    const st = obj(o.state) ?? {}
+    const running = obj(st.running)
+    const terminated = obj(st.terminated)
+    const waiting = obj(st.waiting)
+    const last = obj(obj(o.lastState)?.terminated)
+    const startedMs = parseTime(running?.startedAt ?? terminated?.startedAt)
+    if (!Number.isNaN(startedMs)) cont.startedMs = startedMs
+    const finishedMs = parseTime(terminated?.finishedAt)
+    if (!Number.isNaN(finishedMs)) cont.finishedMs = finishedMs
+    if (terminated) cont.terminatedReason = str(terminated.reason)
+    else if (last) cont.terminatedReason = str(last.reason)
+    cont.restarts = Number(o.restartCount) || 0
+    const imageID = str(o.imageID)
+    if (imageID) {
+      const at = imageID.indexOf('sha256:')
+      cont.imageID = at >= 0 ? imageID.slice(at) : null
+    }
+    cont.waitingReason = str(waiting?.reason)
+    if (cont.waitingReason && FAILURE_REASONS.has(cont.waitingReason))
+      state.statusFailure = cont.waitingReason
+  }
+  state.observations++
+  if (watched) state.lastObservedMs = observedAtMs
+}
