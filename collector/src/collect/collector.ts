@@ -10,6 +10,7 @@ import { metrics } from '../observability/metrics.ts'
 import { BatchWriter } from '../sink/batch-writer.ts'
 import { startupVersion } from '../sink/startup-version.ts'
 import { eventRow, type PodEventRow } from './event-rows.ts'
+import { nodeRow, RolloutTracker, WorkloadImageTracker } from './inventory.ts'
 
 export interface CollectorOptions {
   cluster: string
@@ -62,6 +63,10 @@ export class Collector {
   private readonly watches: ListWatch[]
   private readonly startups: BatchWriter<{ record: StartupRecord; version: number }>
   private readonly events: BatchWriter<PodEventRow>
+  /** Inventory rows (nodes, workload images, rollouts): small, written through one writer per table. */
+  private readonly inventory: Record<'nodes' | 'workload_images' | 'workload_rollouts', BatchWriter<object>>
+  private readonly workloadImages = new WorkloadImageTracker()
+  private readonly rollouts = new RolloutTracker()
   private ticker: NodeJS.Timeout | null = null
   private readonly stats_ = {
     startupsWritten: 0,
@@ -110,6 +115,13 @@ export class Collector {
       ...writerOpts,
       write: (batch) => opts.querier.insert('pod_events', batch),
     })
+    const inventoryWriter = (table: 'nodes' | 'workload_images' | 'workload_rollouts') =>
+      new BatchWriter<object>({ name: table, ...writerOpts, write: (batch) => opts.querier.insert(table, batch) })
+    this.inventory = {
+      nodes: inventoryWriter('nodes'),
+      workload_images: inventoryWriter('workload_images'),
+      workload_rollouts: inventoryWriter('workload_rollouts'),
+    }
     this.engine = new LifecycleEngine({
       cluster: opts.cluster,
       graceMs: opts.graceMs,
@@ -160,11 +172,31 @@ export class Collector {
         if (pending) this.backpressure.push(pending)
       } else this.reject('events:unusable-event')
     }
+    this.recordInventory(resource, type, object, receivedAt)
     if (this.backpressure.length > 0) {
       const waits = this.backpressure
       this.backpressure = []
       return Promise.all(waits).then(() => undefined)
     }
+  }
+
+  private recordInventory(resource: ResourceName, type: string, object: KubeJson, receivedAt: number): void {
+    const { cluster } = this.opts
+    let pending: void | Promise<void> = undefined
+    if (resource === 'nodes') {
+      pending = this.inventory.nodes.push(nodeRow(cluster, object, type === 'DELETED', receivedAt))
+    } else if (resource === 'pods' && type !== 'DELETED') {
+      const rows = this.workloadImages.rows(cluster, object, receivedAt)
+      if (rows.length > 0) pending = this.inventory.workload_images.push(...rows)
+    } else if (resource === 'replicasets' && type !== 'DELETED') {
+      const row = this.rollouts.row(cluster, object, receivedAt)
+      if (row) pending = this.inventory.workload_rollouts.push(row)
+    }
+    if (pending) this.backpressure.push(pending)
+  }
+
+  private writers(): BatchWriter<unknown>[] {
+    return [this.startups, this.events, ...Object.values(this.inventory)] as BatchWriter<unknown>[]
   }
 
   start(): void {
@@ -183,12 +215,12 @@ export class Collector {
     if (this.ticker) clearInterval(this.ticker)
     await Promise.all(this.watches.map((w) => w.stop()))
     this.engine.tick(Date.now())
-    await Promise.all([this.startups.close(flushDeadlineMs), this.events.close(flushDeadlineMs)])
+    await Promise.all(this.writers().map((w) => w.close(flushDeadlineMs)))
   }
 
   /** Writes everything buffered so far. */
   async flush(deadlineMs?: number): Promise<void> {
-    await Promise.all([this.startups.flush(deadlineMs), this.events.flush(deadlineMs)])
+    await Promise.all(this.writers().map((w) => w.flush(deadlineMs)))
   }
 
   stats(): CollectorStats {
@@ -201,8 +233,8 @@ export class Collector {
       watchRestarts: { ...this.stats_.watchRestarts },
       rejects,
       trackedPods: engine.trackedPods,
-      bufferDepth: this.startups.depth + this.events.depth,
-      storeFailing: this.startups.failing || this.events.failing,
+      bufferDepth: this.writers().reduce((n, w) => n + w.depth, 0),
+      storeFailing: this.writers().some((w) => w.failing),
     }
   }
 }
