@@ -4,6 +4,7 @@ import type { StartupRecord } from '@podstart/schema/record'
 import { insertStartups } from '@podstart/schema/queries'
 import type { Querier } from '@podstart/schema/store'
 import type { KubeAccess } from '../kube/access.ts'
+import { KubeletScraper } from '../kube/kubelet-metrics.ts'
 import { type KubeJson, ListWatch, type ResourceName, type ResourceSpec } from '../kube/list-watch.ts'
 import { LifecycleEngine, type LifecycleOptions } from '../lifecycle/index.ts'
 import { metrics } from '../observability/metrics.ts'
@@ -29,6 +30,8 @@ export interface CollectorOptions {
   storeEvents?: boolean
   splitRates?: LifecycleOptions['splitRates']
   log?: (line: string) => void
+  /** Scrape kubelet histograms through nodes/proxy every this many ms (opt-in: needs `get` on nodes/proxy). */
+  kubeletMetricsIntervalMs?: number
   /** For tests: the watch loops' stall timeout. */
   stallMs?: number
 }
@@ -67,6 +70,9 @@ export class Collector {
   private readonly inventory: Record<'nodes' | 'workload_images' | 'workload_rollouts', BatchWriter<object>>
   private readonly workloadImages = new WorkloadImageTracker()
   private readonly rollouts = new RolloutTracker()
+  private readonly nodeNames = new Set<string>()
+  private readonly scraper: KubeletScraper | null
+  private readonly histograms: BatchWriter<object>
   private ticker: NodeJS.Timeout | null = null
   private readonly stats_ = {
     startupsWritten: 0,
@@ -83,7 +89,8 @@ export class Collector {
       maxBuffered: opts.maxBuffered ?? 50_000,
       onFlushError: (name: string, err: Error, attempt: number) => {
         metrics.sinkFlushFailures.inc({ table: name })
-        if (attempt === 1 || attempt % 10 === 0) log(`store write to ${name} failed (attempt ${attempt}), retrying: ${err.message}`)
+        if (attempt === 1 || attempt % 10 === 0)
+          log(`store write to ${name} failed (attempt ${attempt}), retrying: ${err.message}`)
       },
     }
     this.startups = new BatchWriter({
@@ -116,12 +123,34 @@ export class Collector {
       write: (batch) => opts.querier.insert('pod_events', batch),
     })
     const inventoryWriter = (table: 'nodes' | 'workload_images' | 'workload_rollouts') =>
-      new BatchWriter<object>({ name: table, ...writerOpts, write: (batch) => opts.querier.insert(table, batch) })
+      new BatchWriter<object>({
+        name: table,
+        ...writerOpts,
+        write: (batch) => opts.querier.insert(table, batch),
+      })
     this.inventory = {
       nodes: inventoryWriter('nodes'),
       workload_images: inventoryWriter('workload_images'),
       workload_rollouts: inventoryWriter('workload_rollouts'),
     }
+    this.histograms = new BatchWriter<object>({
+      name: 'kubelet_pull_histograms',
+      ...writerOpts,
+      write: (batch) => opts.querier.insert('kubelet_pull_histograms', batch),
+    })
+    this.scraper = opts.kubeletMetricsIntervalMs
+      ? new KubeletScraper({
+          access: opts.access,
+          cluster: opts.cluster,
+          nodes: () => [...this.nodeNames],
+          intervalMs: opts.kubeletMetricsIntervalMs,
+          write: (rows) => this.histograms.push(...rows),
+          onError: (node, err) => {
+            this.reject(`kubelet-metrics:${err.name === 'KubeApiError' ? 'http' : 'parse'}`)
+            log(`kubelet metrics of ${node}: ${err.message}`)
+          },
+        })
+      : null
     this.engine = new LifecycleEngine({
       cluster: opts.cluster,
       graceMs: opts.graceMs,
@@ -145,7 +174,8 @@ export class Collector {
               const key = `${resource}:${reason}`
               this.stats_.watchRestarts[key] = (this.stats_.watchRestarts[key] ?? 0) + 1
               metrics.watchRestarts.inc({ resource, reason })
-              if (reason !== 'closed') log(`watch ${resource} restarting (${reason})${err ? `: ${err.message}` : ''}`)
+              if (reason !== 'closed')
+                log(`watch ${resource} restarting (${reason})${err ? `: ${err.message}` : ''}`)
             },
           },
           { stallMs: opts.stallMs },
@@ -161,7 +191,12 @@ export class Collector {
     metrics.parseRejects.inc({ reason })
   }
 
-  private onObject(resource: ResourceName, type: string, object: KubeJson, receivedAt: number): void | Promise<void> {
+  private onObject(
+    resource: ResourceName,
+    type: string,
+    object: KubeJson,
+    receivedAt: number,
+  ): void | Promise<void> {
     this.stats_.eventsReceived++
     metrics.watchEventsReceived.inc({ resource })
     this.engine.observe({ type: type as 'ADDED', object }, receivedAt)
@@ -184,6 +219,11 @@ export class Collector {
     const { cluster } = this.opts
     let pending: void | Promise<void> = undefined
     if (resource === 'nodes') {
+      const name = object.metadata?.name
+      if (name) {
+        if (type === 'DELETED') this.nodeNames.delete(name)
+        else this.nodeNames.add(name)
+      }
       pending = this.inventory.nodes.push(nodeRow(cluster, object, type === 'DELETED', receivedAt))
     } else if (resource === 'pods' && type !== 'DELETED') {
       const rows = this.workloadImages.rows(cluster, object, receivedAt)
@@ -196,11 +236,17 @@ export class Collector {
   }
 
   private writers(): BatchWriter<unknown>[] {
-    return [this.startups, this.events, ...Object.values(this.inventory)] as BatchWriter<unknown>[]
+    return [
+      this.startups,
+      this.events,
+      this.histograms,
+      ...Object.values(this.inventory),
+    ] as BatchWriter<unknown>[]
   }
 
   start(): void {
     for (const w of this.watches) w.start()
+    this.scraper?.start()
     this.ticker = setInterval(() => {
       this.engine.tick(Date.now())
       metrics.trackedPods.set(this.engine.stats().trackedPods)
@@ -213,6 +259,7 @@ export class Collector {
   /** Stops watching and writes what is buffered (SIGTERM path). Tracked pods are not forced final. */
   async stop(flushDeadlineMs = 30_000): Promise<void> {
     if (this.ticker) clearInterval(this.ticker)
+    this.scraper?.stop()
     await Promise.all(this.watches.map((w) => w.stop()))
     this.engine.tick(Date.now())
     await Promise.all(this.writers().map((w) => w.close(flushDeadlineMs)))

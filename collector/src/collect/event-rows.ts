@@ -36,7 +36,7 @@ function str(value: unknown): string {
 
 export function eventRow(cluster: string, event: KubeJson, observedAtMs: number): PodEventRow | null {
   const e = event as Record<string, unknown>
-  const ref = ((e.involvedObject ?? e.regarding) ?? {}) as Ref
+  const ref = (e.involvedObject ?? e.regarding ?? {}) as Ref
   const meta = event.metadata ?? {}
   const name = str(meta.name)
   const pod = str(ref.name)

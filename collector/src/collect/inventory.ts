@@ -21,13 +21,18 @@ function iso(value: unknown, fallbackMs: number): string {
 
 export function parseRuntime(version: string): { runtime: string; runtimeVersion: string } {
   const m = /^([a-z0-9.-]+):\/\/(.*)$/i.exec(version)
-  return m ? { runtime: m[1]!.toLowerCase(), runtimeVersion: m[2]! } : { runtime: version.toLowerCase(), runtimeVersion: '' }
+  return m
+    ? { runtime: m[1]!.toLowerCase(), runtimeVersion: m[2]! }
+    : { runtime: version.toLowerCase(), runtimeVersion: '' }
 }
 
 export function nodeRow(cluster: string, node: KubeJson, deleted: boolean, observedAtMs: number) {
   const meta = node.metadata ?? {}
   const labels = (meta.labels ?? {}) as Labels
-  const info = ((node.status as { nodeInfo?: Record<string, string> } | undefined)?.nodeInfo ?? {}) as Record<string, string>
+  const info = ((node.status as { nodeInfo?: Record<string, string> } | undefined)?.nodeInfo ?? {}) as Record<
+    string,
+    string
+  >
   const { runtime, runtimeVersion } = parseRuntime(info.containerRuntimeVersion ?? '')
   const pool = POOL_LABELS.map((l) => labels[l]).find((v) => v) ?? ''
   return {
@@ -40,7 +45,8 @@ export function nodeRow(cluster: string, node: KubeJson, deleted: boolean, obser
     kernel_version: info.kernelVersion ?? '',
     architecture: info.architecture ?? labels['kubernetes.io/arch'] ?? '',
     pool,
-    instance_type: labels['node.kubernetes.io/instance-type'] ?? labels['beta.kubernetes.io/instance-type'] ?? '',
+    instance_type:
+      labels['node.kubernetes.io/instance-type'] ?? labels['beta.kubernetes.io/instance-type'] ?? '',
     zone: labels['topology.kubernetes.io/zone'] ?? labels['failure-domain.beta.kubernetes.io/zone'] ?? '',
     created_at: iso(meta.creationTimestamp, observedAtMs),
     first_seen_at: new Date(observedAtMs).toISOString(),
@@ -77,18 +83,27 @@ export class WorkloadImageTracker {
   /** Rows for images of this pod not written recently (bounded memory; the table deduplicates anyway). */
   rows(cluster: string, pod: KubeJson, observedAtMs: number) {
     const meta = pod.metadata ?? {}
-    const spec = (pod as { spec?: { containers?: ContainerSpec[]; initContainers?: ContainerSpec[] } }).spec ?? {}
+    const spec =
+      (pod as { spec?: { containers?: ContainerSpec[]; initContainers?: ContainerSpec[] } }).spec ?? {}
     const statuses = [
-      ...(((pod.status as { containerStatuses?: unknown[] } | undefined)?.containerStatuses ?? []) as Array<{ name?: string; imageID?: string }>),
-      ...(((pod.status as { initContainerStatuses?: unknown[] } | undefined)?.initContainerStatuses ?? []) as Array<{ name?: string; imageID?: string }>),
+      ...(((pod.status as { containerStatuses?: unknown[] } | undefined)?.containerStatuses ?? []) as Array<{
+        name?: string
+        imageID?: string
+      }>),
+      ...(((pod.status as { initContainerStatuses?: unknown[] } | undefined)?.initContainerStatuses ??
+        []) as Array<{ name?: string; imageID?: string }>),
     ]
     const workload = podWorkload(pod)
     const namespace = String(meta.namespace ?? '')
     const out = []
-    for (const [init, list] of [[false, spec.containers ?? []], [true, spec.initContainers ?? []]] as const) {
+    for (const [init, list] of [
+      [false, spec.containers ?? []],
+      [true, spec.initContainers ?? []],
+    ] as const) {
       for (const c of list) {
         if (!c.name || !c.image) continue
-        const digest = statuses.find((s) => s.name === c.name)?.imageID?.match(/sha256:[0-9a-f]{64}/i)?.[0] ?? null
+        const digest =
+          statuses.find((s) => s.name === c.name)?.imageID?.match(/sha256:[0-9a-f]{64}/i)?.[0] ?? null
         const key = `${namespace}/${workload.kind}/${workload.name}/${c.name}/${c.image}/${digest ?? ''}`
         if (this.written.has(key)) continue
         if (this.written.size >= this.maxRemembered) this.written.clear()
@@ -119,7 +134,10 @@ export type WorkloadImageRow = ReturnType<WorkloadImageTracker['rows']>[number]
  * (the template without images, and the images) to tell whether a new revision changed only images.
  */
 export class RolloutTracker {
-  private readonly revisions = new Map<string, Array<{ rs: string; revision: number; shape: string; images: string }>>()
+  private readonly revisions = new Map<
+    string,
+    Array<{ rs: string; revision: number; shape: string; images: string }>
+  >()
 
   row(cluster: string, rs: KubeJson, observedAtMs: number) {
     const meta = rs.metadata ?? {}
@@ -127,8 +145,12 @@ export class RolloutTracker {
     if (!owner?.name || !meta.name) return null
     const annotations = (meta.annotations ?? {}) as Labels
     const revision = Number(annotations['deployment.kubernetes.io/revision'] ?? 0)
-    const template = ((rs.spec as { template?: { metadata?: { labels?: Labels }; spec?: Record<string, unknown> } } | undefined)
-      ?.template ?? {}) as { metadata?: { labels?: Labels }; spec?: { containers?: ContainerSpec[]; initContainers?: ContainerSpec[] } }
+    const template = ((
+      rs.spec as { template?: { metadata?: { labels?: Labels }; spec?: Record<string, unknown> } } | undefined
+    )?.template ?? {}) as {
+      metadata?: { labels?: Labels }
+      spec?: { containers?: ContainerSpec[]; initContainers?: ContainerSpec[] }
+    }
     const containers = [...(template.spec?.initContainers ?? []), ...(template.spec?.containers ?? [])]
     const images = containers.map((c) => `${c.name}=${c.image}`).join(',')
     const withoutImages = JSON.stringify({

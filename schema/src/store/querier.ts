@@ -10,6 +10,11 @@ export const TABLE_NAMES = [
   'pod_events',
   'schema_migrations',
   'schema_migrations_lock',
+  'image_profiles',
+  'nodes',
+  'workload_images',
+  'workload_rollouts',
+  'kubelet_pull_histograms',
 ] as const
 export type TableName = (typeof TABLE_NAMES)[number]
 
@@ -39,6 +44,12 @@ function queryFailed(name: string, err: unknown, store: Store): QueryError {
     context: { query: name },
     cause: err,
   })
+}
+
+/** A command's name for errors: its first words, comments skipped (values are parameters, never in the text). */
+function commandName(sql: string): string {
+  const code = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ')
+  return code.trim().split(/[\s(]+/).slice(0, 3).join(' ')
 }
 
 export function createQuerier(store: Store): Querier {
@@ -82,7 +93,7 @@ export function createQuerier(store: Store): Querier {
       try {
         await client.command({ query: sql, ...(params ? { query_params: params } : {}) })
       } catch (err) {
-        throw queryFailed(sql.trim().split(/\s+/).slice(0, 3).join(' '), err, store)
+        throw queryFailed(commandName(sql), err, store)
       }
     },
   }
