@@ -1,0 +1,194 @@
+// A small streaming JSON tokenizer: cuts a byte stream into top-level values, and the elements of a
+// top-level object's `items` array one by one, so a Kubernetes List is never held in memory whole.
+
+export type ScannedUnit =
+  | { type: 'value'; text: string; offset: number; listKind: string | null }
+  | { type: 'error'; offset: number; message: string }
+
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const OPEN_OBJ = 0x7b
+const CLOSE_OBJ = 0x7d
+const OPEN_ARR = 0x5b
+const CLOSE_ARR = 0x5d
+const COLON = 0x3a
+const NEWLINE = 0x0a
+const MAX_UNIT_BYTES = 256 * 1024 * 1024
+
+const isSpace = (b: number) =>
+  b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0xef || b === 0xbb || b === 0xbf
+
+/**
+ * Feed chunks with push(); each call returns the units completed in it. Positions are byte offsets from
+ * the start of the stream. Garbage between values is reported once per run and skipped to the next line.
+ */
+export class JsonScanner {
+  private offset = 0
+  private depth = 0
+  private inString = false
+  private escape = false
+  /** Depth at which emitted units start (1: elements of a top-level array; 2: of `items`). */
+  private unitDepth = 0
+  private unitStart = -1
+  private parts: Buffer[] = []
+  private partBytes = 0
+  private topIsObject = false
+  private inItems = false
+  private header = ''
+  private keyBytes: number[] | null = null
+  private lastKey = ''
+  private lastSignificant = 0
+  private skippingGarbage = false
+  private garbageReported = false
+  private listKind: string | null = null
+
+  push(chunk: Buffer): ScannedUnit[] {
+    const out: ScannedUnit[] = []
+    let captureFrom = this.unitStart >= 0 ? 0 : -1
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i] as number
+      const pos = this.offset + i
+      if (this.skippingGarbage) {
+        if (b === NEWLINE) this.skippingGarbage = false
+        continue
+      }
+      if (this.inString) {
+        if (this.keyBytes && this.keyBytes.length < 32 && b !== QUOTE && b !== BACKSLASH)
+          this.keyBytes.push(b)
+        if (this.escape) this.escape = false
+        else if (b === BACKSLASH) this.escape = true
+        else if (b === QUOTE) {
+          this.inString = false
+          if (this.keyBytes) {
+            this.lastKey = String.fromCharCode(...this.keyBytes)
+            this.keyBytes = null
+          }
+        }
+        continue
+      }
+      if (isSpace(b)) continue
+      if (this.depth === 0) {
+        if (b !== OPEN_OBJ && b !== OPEN_ARR) {
+          if (!this.garbageReported) {
+            out.push({
+              type: 'error',
+              offset: pos,
+              message: `not JSON at byte ${pos} (skipping to the next value)`,
+            })
+            this.garbageReported = true
+          }
+          this.skippingGarbage = b !== NEWLINE
+          continue
+        }
+        this.garbageReported = false
+        this.topIsObject = b === OPEN_OBJ
+        this.inItems = false
+        this.header = ''
+        this.listKind = null
+        this.unitDepth = this.topIsObject ? 0 : 1
+        if (this.topIsObject) {
+          this.unitStart = pos
+          captureFrom = i
+        }
+      }
+      if (b === QUOTE) {
+        this.inString = true
+        if (this.depth === 1 && this.topIsObject && !this.inItems) this.keyBytes = []
+        this.lastSignificant = b
+        continue
+      }
+      if (b === OPEN_OBJ || b === OPEN_ARR) {
+        if (
+          b === OPEN_ARR &&
+          this.depth === 1 &&
+          this.topIsObject &&
+          !this.inItems &&
+          this.lastKey === 'items' &&
+          this.lastSignificant === COLON
+        ) {
+          // Switch from buffering the List object to emitting its items one by one.
+          this.header = this.flushText(chunk, captureFrom, i)
+          const m = /"kind"\s*:\s*"(\w+?)List"/.exec(this.header)
+          this.listKind = m ? (m[1] as string) : null
+          this.unitStart = -1
+          captureFrom = -1
+          this.inItems = true
+          this.unitDepth = 2
+        } else if (this.depth === this.unitDepth && this.unitStart < 0) {
+          this.unitStart = pos
+          captureFrom = i
+        }
+        this.depth++
+      } else if (b === CLOSE_OBJ || b === CLOSE_ARR) {
+        this.depth--
+        if (this.depth < 0) {
+          out.push({
+            type: 'error',
+            offset: pos,
+            message: `unbalanced "${String.fromCharCode(b)}" at byte ${pos}`,
+          })
+          this.depth = 0
+          this.unitStart = -1
+          captureFrom = -1
+          this.skippingGarbage = true
+          continue
+        }
+        if (this.depth === this.unitDepth && this.unitStart >= 0) {
+          const text = this.flushText(chunk, captureFrom, i + 1)
+          out.push({ type: 'value', text, offset: this.unitStart, listKind: this.listKind })
+          this.unitStart = -1
+          captureFrom = -1
+        } else if (this.inItems && this.depth === 1 && b === CLOSE_ARR) {
+          this.inItems = false
+          this.unitDepth = 0
+        }
+        if (this.depth === 0) {
+          this.unitStart = -1
+          captureFrom = -1
+        }
+      }
+      this.lastSignificant = b
+    }
+    if (this.unitStart >= 0 && captureFrom >= 0) {
+      const part = chunk.subarray(captureFrom)
+      this.parts.push(part)
+      this.partBytes += part.length
+      if (this.partBytes > MAX_UNIT_BYTES) {
+        out.push({
+          type: 'error',
+          offset: this.unitStart,
+          message: `value at byte ${this.unitStart} exceeds ${MAX_UNIT_BYTES} bytes`,
+        })
+        this.reset()
+      }
+    }
+    this.offset += chunk.length
+    return out
+  }
+
+  /** End of stream: reports a value left open (a truncated file). */
+  end(): ScannedUnit[] {
+    if (this.depth > 0 || this.inString) {
+      const at = this.unitStart >= 0 ? ` (value starting at byte ${this.unitStart})` : ''
+      return [{ type: 'error', offset: this.offset, message: `truncated at byte ${this.offset}${at}` }]
+    }
+    return []
+  }
+
+  private flushText(chunk: Buffer, from: number, to: number): string {
+    if (from >= 0) this.parts.push(chunk.subarray(from, to))
+    const text = Buffer.concat(this.parts).toString('utf8')
+    this.parts = []
+    this.partBytes = 0
+    return text
+  }
+
+  private reset(): void {
+    this.parts = []
+    this.partBytes = 0
+    this.unitStart = -1
+    this.depth = 0
+    this.inString = false
+    this.skippingGarbage = true
+  }
+}
