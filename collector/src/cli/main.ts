@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   migrate: () => import('./commands/migrate.ts'),
   analyze: () => import('./commands/analyze.ts'),
   simulate: () => import('./commands/simulate.ts'),
+  'profile-image': () => import('./commands/profile-image.ts'),
 }
 
 const usage = `podstart: where the seconds of every Kubernetes pod startup go
@@ -25,6 +26,7 @@ Commands:
   migrate     apply the store's migrations (--dry prints the plan)
   analyze     break down pod startups from kubectl dumps or watch streams
   simulate    serve a simulated Kubernetes API server with ground truth
+  profile-image  measure download vs decompress of an image, layer by layer
 
 Global: --help, --version
 Exit codes: 0 ok, 1 failed, 2 bad usage, 3 store/cluster unreachable.`
