@@ -1,7 +1,8 @@
 // The live collector: list/watch of pods, events, nodes and owners -> lifecycle engine -> batched,
 // idempotent writes. Keeps no Kubernetes objects: the lifecycle engine holds compact per-pod state.
-import type { StartupRecord } from '@podstart/schema/record'
+
 import { insertStartups } from '@podstart/schema/queries'
+import type { StartupRecord } from '@podstart/schema/record'
 import type { Querier } from '@podstart/schema/store'
 import type { KubeAccess } from '../kube/access.ts'
 import { KubeletScraper } from '../kube/kubelet-metrics.ts'
@@ -217,7 +218,7 @@ export class Collector {
 
   private recordInventory(resource: ResourceName, type: string, object: KubeJson, receivedAt: number): void {
     const { cluster } = this.opts
-    let pending: void | Promise<void> = undefined
+    let pending: void | Promise<void>
     if (resource === 'nodes') {
       const name = object.metadata?.name
       if (name) {

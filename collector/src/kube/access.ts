@@ -108,7 +108,10 @@ export class KubeAccess {
     throw new KubeApiError(`GET ${path}: ${message}`, response.status, reason)
   }
 
-  async getJson<T>(path: string, query: Record<string, string | number | boolean | undefined> = {}): Promise<T> {
+  async getJson<T>(
+    path: string,
+    query: Record<string, string | number | boolean | undefined> = {},
+  ): Promise<T> {
     const res = await this.request(path, query)
     return (await res.json()) as T
   }

@@ -77,12 +77,19 @@ export class HistogramDeltas {
 }
 
 /** Pulls seen by the kubelet's own counter in a window, against pulls the events reported. */
-export function missedPullEstimate(metricPulls: number, eventPulls: number): { missed: number; coverage: number | null } {
+export function missedPullEstimate(
+  metricPulls: number,
+  eventPulls: number,
+): { missed: number; coverage: number | null } {
   const missed = Math.max(0, metricPulls - eventPulls)
   return { missed, coverage: metricPulls > 0 ? Math.min(1, eventPulls / metricPulls) : null }
 }
 
-export async function scrapeKubelet(access: KubeAccess, node: string, signal?: AbortSignal): Promise<HistogramSeries[]> {
+export async function scrapeKubelet(
+  access: KubeAccess,
+  node: string,
+  signal?: AbortSignal,
+): Promise<HistogramSeries[]> {
   const res = await access.request(`/api/v1/nodes/${encodeURIComponent(node)}/proxy/metrics`, {}, signal)
   return histogramSeries(await res.text(), KUBELET_HISTOGRAMS)
 }

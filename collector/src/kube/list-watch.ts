@@ -40,7 +40,13 @@ export interface ListWatchOptions {
 export type KubeJson = {
   kind?: string
   apiVersion?: string
-  metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string; [k: string]: unknown }
+  metadata?: {
+    name?: string
+    namespace?: string
+    uid?: string
+    resourceVersion?: string
+    [k: string]: unknown
+  }
   [k: string]: unknown
 }
 
@@ -146,7 +152,8 @@ export class ListWatch {
       rv = body.metadata?.resourceVersion ?? rv
       cont = body.metadata?.continue || undefined
     } while (cont && !this.stopped)
-    if (rv === undefined) throw new KubeApiError(`list ${this.spec.path} returned no resourceVersion`, null, null)
+    if (rv === undefined)
+      throw new KubeApiError(`list ${this.spec.path} returned no resourceVersion`, null, null)
     this.rv = rv
     const pending = this.handlers.onListed?.(this.spec.name, uids, Date.now())
     if (pending) await pending

@@ -4,7 +4,12 @@ import { BatchWriter } from './batch-writer.ts'
 describe('BatchWriter', () => {
   it('flushes by size and keeps order', async () => {
     const written: number[][] = []
-    const w = new BatchWriter<number>({ name: 't', batchSize: 3, flushIntervalMs: 10_000, write: async (b) => void written.push([...b]) })
+    const w = new BatchWriter<number>({
+      name: 't',
+      batchSize: 3,
+      flushIntervalMs: 10_000,
+      write: async (b) => void written.push([...b]),
+    })
     for (let i = 0; i < 7; i++) await w.push(i)
     await w.flush()
     expect(written.flat()).toEqual([0, 1, 2, 3, 4, 5, 6])
@@ -13,7 +18,12 @@ describe('BatchWriter', () => {
 
   it('flushes by interval', async () => {
     const written: number[] = []
-    const w = new BatchWriter<number>({ name: 't', batchSize: 100, flushIntervalMs: 20, write: async (b) => void written.push(...b) })
+    const w = new BatchWriter<number>({
+      name: 't',
+      batchSize: 100,
+      flushIntervalMs: 20,
+      write: async (b) => void written.push(...b),
+    })
     await w.push(1)
     await new Promise((r) => setTimeout(r, 80))
     expect(written).toEqual([1])
@@ -69,7 +79,11 @@ describe('BatchWriter', () => {
   })
 
   it('gives up a flush at its deadline with a clear error, keeping the rows', async () => {
-    const w = new BatchWriter<number>({ name: 'pod_startups', backoffInitialMs: 5, write: async () => Promise.reject(new Error('down')) })
+    const w = new BatchWriter<number>({
+      name: 'pod_startups',
+      backoffInitialMs: 5,
+      write: async () => Promise.reject(new Error('down')),
+    })
     await w.push(1)
     await expect(w.flush(50)).rejects.toThrow(/pod_startups: 1 rows still unwritten/)
     expect(w.depth).toBe(1)

@@ -116,7 +116,10 @@ export class BatchWriter<T> {
       } catch (err) {
         this.consecutiveFailures++
         this.o.onFlushError?.(this.o.name, err as Error, this.consecutiveFailures)
-        const delay = Math.min(this.o.backoffInitialMs * 2 ** (this.consecutiveFailures - 1), this.o.backoffMaxMs)
+        const delay = Math.min(
+          this.o.backoffInitialMs * 2 ** (this.consecutiveFailures - 1),
+          this.o.backoffMaxMs,
+        )
         await sleep(delay)
       }
     }

@@ -19,6 +19,8 @@ describe('startupVersion', () => {
     )
   })
   it('stays a safe integer', () => {
-    expect(Number.isSafeInteger(startupVersion({ outcome: 'ready', fromStatusOnly: false }, Date.UTC(2400, 0, 1)))).toBe(true)
+    expect(
+      Number.isSafeInteger(startupVersion({ outcome: 'ready', fromStatusOnly: false }, Date.UTC(2400, 0, 1))),
+    ).toBe(true)
   })
 })

@@ -6,9 +6,24 @@ import type { StartupRecord } from '@podstart/schema/record'
 const EPOCH_2020_MS = Date.UTC(2020, 0, 1)
 const RANK_UNIT = 2 ** 44 // ms after 2020 fit below this for five centuries; rank * unit stays a safe integer
 
-export function startupVersion(record: Pick<StartupRecord, 'outcome' | 'fromStatusOnly'>, writtenAtMs: number): number {
+export function startupVersion(
+  record: Pick<StartupRecord, 'outcome' | 'fromStatusOnly'>,
+  writtenAtMs: number,
+): number {
   const final = record.outcome === 'pending' ? 0 : 1
   const observedLive = record.fromStatusOnly ? 0 : 1
   const rank = final * 2 + observedLive
   return rank * RANK_UNIT + Math.max(0, writtenAtMs - EPOCH_2020_MS)
+}
+
+/** Groups records by the version they must be written with (insertStartups writes one version per call). */
+export function groupByVersion(records: StartupRecord[], writtenAtMs: number): Map<number, StartupRecord[]> {
+  const groups = new Map<number, StartupRecord[]>()
+  for (const record of records) {
+    const version = startupVersion(record, writtenAtMs)
+    const list = groups.get(version)
+    if (list) list.push(record)
+    else groups.set(version, [record])
+  }
+  return groups
 }
