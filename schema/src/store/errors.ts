@@ -20,7 +20,13 @@ export class StoreError extends Error {
 
 /** The first line of an engine error, without ClickHouse's stack-trace tail. */
 export function shortMessage(err: unknown): string {
-  const raw = err instanceof Error ? err.message : String(err)
+  // The client's parsed error keeps only the head of the engine's text; the cause has the position detail.
+  let e: unknown = err
+  while (e instanceof Error && e.cause instanceof Error && /DB::Exception/.test(e.cause.message)) e = e.cause
+  const raw = e instanceof Error ? e.message : String(e)
   const line = raw.split('\n')[0] ?? raw
-  return line.replace(/\s*Stack trace:.*$/s, '').trim()
+  return line
+    .replace(/^Code: \d+\. DB::Exception: /, '')
+    .replace(/\s*Stack trace:.*$/s, '')
+    .trim()
 }

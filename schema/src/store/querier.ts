@@ -49,7 +49,11 @@ function queryFailed(name: string, err: unknown, store: Store): QueryError {
 /** A command's name for errors: its first words, comments skipped (values are parameters, never in the text). */
 function commandName(sql: string): string {
   const code = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ')
-  return code.trim().split(/[\s(]+/).slice(0, 3).join(' ')
+  return code
+    .trim()
+    .split(/[\s(]+/)
+    .slice(0, 3)
+    .join(' ')
 }
 
 export function createQuerier(store: Store): Querier {

@@ -72,12 +72,12 @@ export function splitStatements(sql: string, file = '<sql>'): SqlStatement[] {
   let current = ''
   let hasCode = false
   let startLine = 1
+  const firstLine = () => {
+    const lead = current.length - current.trimStart().length
+    return startLine + (current.slice(0, lead).split('\n').length - 1)
+  }
   const push = () => {
-    if (hasCode) {
-      const lead = current.length - current.trimStart().length
-      const leadLines = current.slice(0, lead).split('\n').length - 1
-      out.push({ sql: current.trim(), line: startLine + leadLines })
-    }
+    if (hasCode) out.push({ sql: current.trim(), line: firstLine() })
     current = ''
     hasCode = false
   }
@@ -100,7 +100,7 @@ export function splitStatements(sql: string, file = '<sql>'): SqlStatement[] {
       if (ch === '\n') line++
     }
   }
-  if (hasCode) throw new Error(`${file}:${startLine}: the last statement does not end with ';'`)
+  if (hasCode) throw new Error(`${file}:${firstLine()}: the last statement does not end with ';'`)
   return out
 }
 

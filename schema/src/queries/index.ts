@@ -1,0 +1,7 @@
+// One typed function per question the product asks: `(q: Querier) => (params) => Promise<rows>`.
+// These read the deduplicated base tables (FINAL), so a startup written twice counts once.
+// Rollups (quantile states per minute/hour, rebuilt from deduplicated rows) come later; when they do,
+// dashboards switch to them here, behind the same signatures.
+export * from './filters.ts'
+export * from './phase-breakdown.ts'
+export * from './startups.ts'

@@ -1,0 +1,179 @@
+// Startup-level questions: write records, count them, page the slowest, fetch one for the pod page.
+import { z } from 'zod'
+import { PHASE_NAMES, type PhaseName, type StartupRecord } from '../record/types.ts'
+import { validateStartupRecord } from '../record/validate.ts'
+import { chTimeOut, uint64Out } from '../rows/codec.ts'
+import { IMAGE_PULL_COLUMNS, imagePullInsert, imagePullRead } from '../rows/image-pulls.ts'
+import { POD_STARTUP_COLUMNS, podStartupInsert, podStartupRead } from '../rows/pod-startups.ts'
+import { PHASE_COLUMN, rowToStartupRecord, startupToRows } from '../rows/startup-rows.ts'
+import type { Querier } from '../store/querier.ts'
+import { startupFilters, startupWhere, timeWindow } from './filters.ts'
+
+/**
+ * Writes records as pod_startups + image_pulls rows with one version (the writer's ms clock; a later
+ * version of the same uid replaces the earlier). Every record is checked first, so a bad record
+ * rejects the batch before anything is written. Pulls go first: a startup row is never visible
+ * without the pulls of its version.
+ */
+export async function insertStartups(q: Querier, records: StartupRecord[], version: number): Promise<void> {
+  const startups: object[] = []
+  const pulls: object[] = []
+  records.forEach((record, i) => {
+    const where = `startup record ${i} (uid ${(record as { uid?: unknown }).uid ?? '?'})`
+    const check = validateStartupRecord(record)
+    if (!check.ok) throw new Error(`${where} is invalid: ${check.errors.slice(0, 3).join('; ')}`)
+    const rows = startupToRows(record, version)
+    const s = podStartupInsert.safeParse(rows.startup)
+    if (!s.success)
+      throw new Error(
+        `${where} does not fit pod_startups: ${s.error.issues[0]?.path.join('.')} ${s.error.issues[0]?.message}`,
+      )
+    startups.push(rows.startup)
+    for (const p of rows.pulls) {
+      const r = imagePullInsert.safeParse(p)
+      if (!r.success)
+        throw new Error(
+          `${where} has a pull that does not fit image_pulls: ${r.error.issues[0]?.path.join('.')} ${r.error.issues[0]?.message}`,
+        )
+      pulls.push(p)
+    }
+  })
+  await q.insert('image_pulls', pulls)
+  await q.insert('pod_startups', startups)
+}
+
+export const countStartupsParams = z.object({ cluster: z.string().min(1).optional() })
+
+/** Startups stored (each uid once). */
+export const countStartups =
+  (q: Querier) =>
+  async (input: z.input<typeof countStartupsParams> = {}): Promise<number> => {
+    const p = countStartupsParams.parse(input)
+    const { where, params } = startupWhere(undefined, p.cluster ? { cluster: p.cluster } : {})
+    const rows = await q.query(
+      'countStartups',
+      `SELECT count() AS n FROM pod_startups FINAL WHERE ${where}`,
+      params,
+      z.object({ n: uint64Out }),
+    )
+    return rows[0]?.n ?? 0
+  }
+
+export const slowestStartupsParams = timeWindow.extend({
+  filters: startupFilters.default({}),
+  limit: z.number().int().min(1).max(1000).default(50),
+  offset: z.number().int().min(0).default(0),
+})
+
+const nullableMs = z.number().int().nullable()
+const slowRow = z.object({
+  cluster: z.string(),
+  namespace: z.string(),
+  pod: z.string(),
+  uid: z.string(),
+  node: z.string().nullable(),
+  workload_kind: z.string(),
+  workload_name: z.string(),
+  created_at: chTimeOut,
+  ready_at: chTimeOut,
+  total_ms: z.number().int(),
+  cold: z.boolean().nullable(),
+  images: z.array(z.string()),
+  ...Object.fromEntries(PHASE_NAMES.map((p) => [PHASE_COLUMN[p], nullableMs])),
+})
+
+export interface SlowStartup {
+  cluster: string
+  namespace: string
+  pod: string
+  uid: string
+  node: string | null
+  workload: { kind: string; name: string } | null
+  createdAt: string
+  readyAt: string
+  totalMs: number
+  phases: Record<PhaseName, number | null>
+  cold: boolean | null
+  images: string[]
+}
+
+/** A page of ready startups, slowest first (ties by uid so pages are stable). */
+export const slowestStartups =
+  (q: Querier) =>
+  async (input: z.input<typeof slowestStartupsParams>): Promise<SlowStartup[]> => {
+    const p = slowestStartupsParams.parse(input)
+    const { where, params } = startupWhere(p, p.filters)
+    const cols = [
+      'cluster',
+      'namespace',
+      'pod',
+      'uid',
+      'node',
+      'workload_kind',
+      'workload_name',
+      'created_at',
+      'ready_at',
+      'total_ms',
+      'cold',
+      'images',
+      ...PHASE_NAMES.map((ph) => PHASE_COLUMN[ph]),
+    ]
+    const rows = await q.query(
+      'slowestStartups',
+      `SELECT ${cols.join(', ')} FROM pod_startups FINAL
+       WHERE ${where} AND total_ms IS NOT NULL
+       ORDER BY total_ms DESC, uid
+       LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
+      { ...params, limit: p.limit, offset: p.offset },
+      slowRow,
+    )
+    return rows.map((r) => {
+      const raw = r as Record<string, unknown>
+      const phases = {} as Record<PhaseName, number | null>
+      for (const ph of PHASE_NAMES) phases[ph] = raw[PHASE_COLUMN[ph]] as number | null
+      return {
+        cluster: r.cluster,
+        namespace: r.namespace,
+        pod: r.pod,
+        uid: r.uid,
+        node: r.node,
+        workload:
+          r.workload_kind || r.workload_name ? { kind: r.workload_kind, name: r.workload_name } : null,
+        createdAt: r.created_at,
+        readyAt: r.ready_at,
+        totalMs: r.total_ms,
+        phases,
+        cold: r.cold,
+        images: r.images,
+      }
+    })
+  }
+
+export const startupByUidParams = z.object({ cluster: z.string().min(1), uid: z.string().min(1) })
+
+/** One startup with its pulls (for the pod page), or null when the uid is not stored. */
+export const startupByUid =
+  (q: Querier) =>
+  async (input: z.input<typeof startupByUidParams>): Promise<StartupRecord | null> => {
+    const p = startupByUidParams.parse(input)
+    const rows = await q.query(
+      'startupByUid',
+      `SELECT ${POD_STARTUP_COLUMNS.join(', ')} FROM pod_startups FINAL
+       WHERE cluster = {cluster:String} AND uid = {uid:String}
+       ORDER BY version DESC LIMIT 1`,
+      p,
+      podStartupRead,
+    )
+    const row = rows[0]
+    if (!row) return null
+    // Pulls of the same write only: a pull dropped by a later version of the record stays out.
+    const pulls = await q.query(
+      'startupByUid.pulls',
+      `SELECT ${IMAGE_PULL_COLUMNS.join(', ')} FROM image_pulls FINAL
+       WHERE cluster = {cluster:String} AND uid = {uid:String} AND version = {version:UInt64}
+       ORDER BY pull_index`,
+      { ...p, version: row.version },
+      imagePullRead,
+    )
+    return rowToStartupRecord(row, pulls)
+  }

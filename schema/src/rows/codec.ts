@@ -1,0 +1,44 @@
+// How values cross into ClickHouse and back, decided once: times, 64-bit integers, bounded durations.
+import { z } from 'zod'
+
+const ISO_MS = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2}\.\d{3})Z$/
+const CH_MS = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}\.\d{3})$/
+
+/** The contract's ISO time ('2024-01-02T03:04:05.678Z') -> DateTime64(3) text ('2024-01-02 03:04:05.678'). */
+export function isoToCh(iso: string): string {
+  const m = ISO_MS.exec(iso)
+  if (!m) throw new Error(`not an ISO-8601 UTC time with milliseconds: "${iso}"`)
+  return `${m[1]} ${m[2]}`
+}
+
+export function isoToChOrNull(iso: string | null | undefined): string | null {
+  return iso == null ? null : isoToCh(iso)
+}
+
+/** Milliseconds since epoch -> DateTime64(3) text. */
+export function msToCh(ms: number): string {
+  return isoToCh(new Date(ms).toISOString())
+}
+
+/** DateTime64(3, 'UTC') as inserted. */
+export const chTimeIn = z.string().regex(CH_MS, 'expected YYYY-MM-DD hh:mm:ss.mmm')
+/** DateTime64(3, 'UTC') as read (both modes print 'YYYY-MM-DD hh:mm:ss.mmm') -> ISO with Z. */
+export const chTimeOut = z
+  .string()
+  .regex(CH_MS, 'expected YYYY-MM-DD hh:mm:ss.mmm')
+  .transform((s) => `${s.replace(' ', 'T')}Z`)
+
+export const uint8 = z.number().int().min(0).max(255)
+export const uint16 = z.number().int().min(0).max(65_535)
+/** Durations are UInt32 ms: up to 49.7 days. */
+export const uint32 = z.number().int().min(0).max(4_294_967_295)
+export const uint64In = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
+/** UInt64/Int64 arrive as strings (output_format_json_quote_64bit_integers) and leave as numbers. */
+export const uint64Out = z.union([z.string().regex(/^\d+$/), z.number().int()]).transform((v, ctx) => {
+  const n = Number(v)
+  if (!Number.isSafeInteger(n)) {
+    ctx.addIssue({ code: 'custom', message: `64-bit value ${v} exceeds Number.MAX_SAFE_INTEGER` })
+    return z.NEVER
+  }
+  return n
+})

@@ -1,0 +1,42 @@
+// Row schemas of image_pulls (migrations/0001_init.up.sql): Insert as sent, Read as decoded.
+import { z } from 'zod'
+import { chTimeIn, chTimeOut, uint16, uint32, uint64In, uint64Out } from './codec.ts'
+
+function pullShape<T extends z.ZodType<string>, V extends z.ZodType<number>>(time: T, big: V) {
+  const d = uint32.nullable()
+  return {
+    cluster: z.string().min(1),
+    namespace: z.string().min(1),
+    pod: z.string().min(1),
+    uid: z.string().min(1),
+    node: z.string().nullable(),
+    workload_kind: z.string(),
+    workload_name: z.string(),
+    pod_created_at: time,
+    pull_index: uint16,
+    container: z.string().min(1),
+    init: z.boolean(),
+    image: z.string().min(1),
+    image_digest: z.string().nullable(),
+    started_at: time.nullable(),
+    pull_ms: d,
+    wait_ms: d,
+    size_bytes: big.nullable(),
+    size_kind: z.enum(['compressed', 'uncompressed']).nullable(),
+    cached: z.boolean(),
+    attempts: uint16,
+    outcome: z.enum(['ok', 'failed', 'backoff']),
+    failure_reason: z.string().nullable(),
+    download_ms: d,
+    decompress_ms: d,
+    split_method: z.enum(['profile', 'size-model', 'measured', 'truth']).nullable(),
+    runtime: z.string().nullable(),
+    version: big,
+  }
+}
+
+export const imagePullInsert = z.object(pullShape(chTimeIn, uint64In))
+export const imagePullRead = z.object(pullShape(chTimeOut, uint64Out))
+export type ImagePullInsert = z.infer<typeof imagePullInsert>
+export type ImagePullRead = z.output<typeof imagePullRead>
+export const IMAGE_PULL_COLUMNS: readonly string[] = Object.keys(imagePullInsert.shape)

@@ -1,0 +1,209 @@
+import { cpSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  countStartups,
+  insertStartups,
+  phaseBreakdown,
+  slowestStartups,
+  startupByUid,
+} from '../src/queries/index.ts'
+import type { StartupRecord } from '../src/record/types.ts'
+import { validateStartupRecord } from '../src/record/validate.ts'
+import { canonicalStartupRecord } from '../src/rows/index.ts'
+import {
+  createQuerier,
+  loadMigrations,
+  MIGRATIONS_DIR,
+  migrate,
+  type Querier,
+  type Store,
+} from '../src/store/index.ts'
+import { at, BASE_MS, coldRecord, fixtureWindow, pendingRecord } from './fixtures/records.ts'
+import { openTempStore } from './fixtures/temp-store.ts'
+
+let store: Store
+let cleanup: () => Promise<void>
+let q: Querier
+
+beforeAll(async () => {
+  ;({ store, cleanup } = await openTempStore())
+  // Only 0001_init: these tests are about its tables, not about migrations added later.
+  const dir = mkdtempSync(join(tmpdir(), 'podstart-mig-'))
+  cpSync(join(MIGRATIONS_DIR, '0001_init.up.sql'), join(dir, '0001_init.up.sql'))
+  expect(loadMigrations(dir)).toHaveLength(1)
+  await migrate(store, { dir })
+  q = createQuerier(store)
+})
+afterAll(async () => cleanup?.())
+
+const window = fixtureWindow
+
+describe('record -> rows -> store -> record', () => {
+  it('round-trips a cold startup with pulls, boundaries of every kind and a containers timeline', async () => {
+    const original = coldRecord()
+    expect(validateStartupRecord(original)).toEqual({ ok: true, errors: [] })
+    await insertStartups(q, [original], 1_000)
+    const back = await startupByUid(q)({ cluster: original.cluster, uid: original.uid })
+    expect(validateStartupRecord(back)).toEqual({ ok: true, errors: [] })
+    expect(back).toEqual(original)
+  })
+
+  it('round-trips a pending bare pod with nulls everywhere, and fills omitted optional fields canonically', async () => {
+    const original = pendingRecord()
+    const sparse: StartupRecord = { ...original }
+    for (const k of [
+      'containers',
+      'cold',
+      'sloMs',
+      'fromStatusOnly',
+      'runtime',
+      'clockSkewClampedMs',
+      'clockSkewClamps',
+    ] as const)
+      delete sparse[k]
+    await insertStartups(q, [sparse], 1_000)
+    const back = await startupByUid(q)({ cluster: original.cluster, uid: original.uid })
+    expect(validateStartupRecord(back).errors).toEqual([])
+    expect(back).toEqual({ ...canonicalStartupRecord(sparse), fromStatusOnly: false })
+    expect(back?.phases.scheduling).toBeNull()
+    expect(back?.boundaries).toEqual({ created: { at: at(3_600_000), source: 'status' } })
+  })
+
+  it('a later version replaces the earlier one: pending -> final, pulls of the old version hidden', async () => {
+    const uid = '5f0c8a52-3333-4c1e-9d7a-000000000003'
+    const pending = pendingRecord({
+      uid,
+      namespace: 'shop',
+      createdAt: at(0),
+      pulls: [{ ...coldRecord().pulls[1]!, container: 'old-sidecar', outcome: 'backoff', pullMs: null }],
+    })
+    await insertStartups(q, [pending], 2_000)
+    const final = coldRecord({ uid, pod: 'checkout-7d9f8b6c5-zzzzz' })
+    await insertStartups(q, [final], 3_000)
+    // A retried write of the older version changes nothing.
+    await insertStartups(q, [pending], 2_000)
+    const back = await startupByUid(q)({ cluster: 'prod-eu', uid })
+    expect(back).toEqual(final)
+  })
+
+  it('rejects an invalid record before writing anything', async () => {
+    const bad = coldRecord({ uid: 'bad-1', totalMs: -5 })
+    const good = coldRecord({ uid: 'good-1' })
+    await expect(insertStartups(q, [good, bad], 5_000)).rejects.toThrow(
+      'startup record 1 (uid bad-1) is invalid: /totalMs',
+    )
+    expect(await startupByUid(q)({ cluster: 'prod-eu', uid: 'good-1' })).toBeNull()
+  })
+})
+
+describe('deduplicated reads', () => {
+  it('counts a startup inserted twice once, in countStartups and phaseBreakdown', async () => {
+    const cluster = 'dedup'
+    const a = coldRecord({ cluster, uid: 'd-1' })
+    await insertStartups(q, [a], 10)
+    await insertStartups(q, [a], 10) // at-least-once retry, same version
+    await insertStartups(q, [a], 11) // a newer write of the same startup
+    expect(await countStartups(q)({ cluster })).toBe(1)
+    const rows = await phaseBreakdown(q)({ ...window, groupBy: ['cluster'], filters: { cluster } })
+    expect(rows).toHaveLength(1)
+    expect(rows[0]?.startups).toBe(1)
+    expect(rows[0]?.total).toEqual({ count: 1, p50: 12000, p90: 12000, p99: 12000 })
+  })
+})
+
+describe('phaseBreakdown', () => {
+  // Ten ready startups of "api" with totals 1..10 s and pulls on half of them; two of "web".
+  const cluster = 'pb'
+  const api = Array.from({ length: 10 }, (_, i) => {
+    const total = (i + 1) * 1000
+    const r = coldRecord({
+      cluster,
+      uid: `api-${i}`,
+      pod: `api-${i}`,
+      node: i < 5 ? 'node-a' : 'node-b',
+      workload: { kind: 'Deployment', name: 'api' },
+      totalMs: total,
+      readyAt: new Date(BASE_MS + total).toISOString(),
+    })
+    r.phases = { ...r.phases, scheduling: i * 10, pull: i % 2 === 0 ? null : i * 100 }
+    r.pulls = i % 2 === 0 ? [] : r.pulls.slice(1)
+    r.containers = [{ name: 'app', init: false, image: `registry.example/api:${i % 2}` }]
+    return r
+  })
+  const web = [0, 1].map((i) =>
+    coldRecord({
+      cluster,
+      uid: `web-${i}`,
+      pod: `web-${i}`,
+      workload: { kind: 'StatefulSet', name: 'web' },
+      totalMs: 500 + i,
+    }),
+  )
+  const failed = pendingRecord({
+    cluster,
+    uid: 'api-failed',
+    outcome: 'failed',
+    workload: { kind: 'Deployment', name: 'api' },
+  })
+
+  beforeAll(async () => {
+    await insertStartups(q, [...api, ...web, failed], 100)
+  })
+
+  it('gives count and exact-rank p50/p90/p99 per workload, nulls excluded per phase', async () => {
+    const rows = await phaseBreakdown(q)({ ...window, groupBy: ['workload'], filters: { cluster } })
+    expect(rows.map((r) => [r.group.workloadKind, r.group.workload, r.startups])).toEqual([
+      ['Deployment', 'api', 11],
+      ['StatefulSet', 'web', 2],
+    ])
+    const a = rows[0]!
+    // totals 1000..10000 (the failed one has none): value at floor(q * 10) of the sorted list.
+    expect(a.total).toEqual({ count: 10, p50: 6000, p90: 10000, p99: 10000 })
+    // scheduling 0,10,..,90 on the ready ones; null on the failed one.
+    expect(a.phases.scheduling).toEqual({ count: 10, p50: 50, p90: 90, p99: 90 })
+    // pull only on odd i: 100, 300, 500, 700, 900.
+    expect(a.phases.pull).toEqual({ count: 5, p50: 500, p90: 900, p99: 900 })
+    expect(a.phases.ready.count).toBe(10)
+  })
+
+  it('filters by outcome and node, and groups by image through each startup image', async () => {
+    const ready = await phaseBreakdown(q)({
+      ...window,
+      groupBy: [],
+      filters: { cluster, node: 'node-b' },
+      outcome: 'ready',
+    })
+    expect(ready).toHaveLength(1)
+    expect(ready[0]?.startups).toBe(5)
+    const byImage = await phaseBreakdown(q)({
+      ...window,
+      groupBy: ['image'],
+      filters: { cluster, workload: 'api' },
+    })
+    // Even i: only the container image api:0; odd i: the checkout pull image and api:1.
+    expect(byImage.map((r) => [r.group.image, r.startups])).toEqual([
+      ['registry.example/api:0', 5],
+      ['registry.example/api:1', 5],
+      ['registry.example/shop/checkout:2.1', 5],
+    ])
+    const none = await phaseBreakdown(q)({ from: at(-10 * 86_400_000), to: at(-5 * 86_400_000) })
+    expect(none).toEqual([])
+  })
+})
+
+describe('slowestStartups', () => {
+  it('pages ready startups slowest first', async () => {
+    const page1 = await slowestStartups(q)({ ...window, filters: { cluster: 'pb' }, limit: 3 })
+    expect(page1.map((s) => [s.uid, s.totalMs])).toEqual([
+      ['api-9', 10000],
+      ['api-8', 9000],
+      ['api-7', 8000],
+    ])
+    expect(page1[0]?.phases.pull).toBe(900)
+    expect(page1[0]?.workload).toEqual({ kind: 'Deployment', name: 'api' })
+    const page2 = await slowestStartups(q)({ ...window, filters: { cluster: 'pb' }, limit: 3, offset: 3 })
+    expect(page2.map((s) => s.uid)).toEqual(['api-6', 'api-5', 'api-4'])
+  })
+})
