@@ -76,7 +76,7 @@ export function parseKubeletMessage(reason: string, rawMessage: string): ParsedK
     case 'InspectFailed':
     case 'ErrImageNeverPull': {
       if (message.startsWith('Failed to pull image')) return { kind: 'pull-failed', image: imageOf(message) }
-      const err = /^Error: (\w+)/.exec(message)
+      const err = /^Error: ([A-Z][A-Za-z]+)$/.exec(message)
       if (err) return { kind: 'error', reason: err[1] as string }
       if (reason === 'ErrImageNeverPull') return { kind: 'error', reason: 'ErrImageNeverPull' }
       if (reason === 'InspectFailed') return { kind: 'error', reason: 'InvalidImageName' }
