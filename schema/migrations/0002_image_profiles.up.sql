@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS image_profiles{on_cluster}
   entries_per_sec Float64 COMMENT 'Tar entries written per second of extract.',
   zstd_decoder LowCardinality(String) COMMENT 'How zstd layers were inflated: zstd-cli, fzstd (pure JS) or none.',
   podstart_version LowCardinality(String) COMMENT 'podstart version that measured.',
-  profile_json String CODEC(ZSTD(3)) COMMENT 'The whole profile as printed by --json (docs/profile-image.md), including the pull scenarios.',
+  profile_json String COMMENT 'The whole profile as printed by --json (docs/profile-image.md), including the pull scenarios.' CODEC(ZSTD(3)),
   version UInt64 COMMENT 'Writer''s ms clock; a re-sent row of the same measurement replaces the earlier one.'
 )
 ENGINE = {engine:ReplacingMergeTree(version)}
