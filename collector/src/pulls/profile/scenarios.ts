@@ -38,7 +38,9 @@ export function pullScenarios(layers: LayerProfile[], downloadBytesPerSec: numbe
   ) => {
     let inflate = 0
     for (const l of layers) {
-      const ms = inflateMsOf(l, l.compression === 'zstd' ? ZSTD_TOOLS : gzipTools)
+      // No tools: the scenario stores layers uncompressed, so nothing is inflated.
+      const ms =
+        gzipTools.length === 0 ? 0 : inflateMsOf(l, l.compression === 'zstd' ? ZSTD_TOOLS : gzipTools)
       if (ms === undefined) return
       inflate += ms
     }

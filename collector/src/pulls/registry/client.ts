@@ -194,9 +194,13 @@ export class RegistryClient {
     tagOrDigest: string,
     what = 'manifest',
   ): Promise<{ mediaType: string; digest: string; json: unknown }> {
-    const res = await this.request(`/v2/${this.reference.repository}/manifests/${tagOrDigest}`, what, {
-      accept: MANIFEST_ACCEPT,
-    })
+    const res = await this.request(
+      `/v2/${this.reference.repository}/manifests/${tagOrDigest}`,
+      `${what} ${tagOrDigest}`,
+      {
+        accept: MANIFEST_ACCEPT,
+      },
+    )
     const bytes = Buffer.from(await res.arrayBuffer())
     if (!res.ok) throw this.fail(`${what} ${tagOrDigest}`, res.status, bytes.toString('utf8'))
     const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`
