@@ -80,7 +80,6 @@ export class JsonScanner {
           this.skippingGarbage = b !== NEWLINE
           continue
         }
-        this.garbageReported = false
         this.topIsObject = b === OPEN_OBJ
         this.inItems = false
         this.header = ''
@@ -136,6 +135,7 @@ export class JsonScanner {
         if (this.depth === this.unitDepth && this.unitStart >= 0) {
           const text = this.flushText(chunk, captureFrom, i + 1)
           out.push({ type: 'value', text, offset: this.unitStart, listKind: this.listKind })
+          this.garbageReported = false
           this.unitStart = -1
           captureFrom = -1
         } else if (this.inItems && this.depth === 1 && b === CLOSE_ARR) {
