@@ -233,7 +233,7 @@ export class LifecycleEngine {
       this.reject('event-without-target')
       return
     }
-    const e = compactEvent(o)
+    const e = compactEvent(o, this.pool)
     if (!e) {
       this.reject('event-without-time')
       return

@@ -26,8 +26,8 @@ export interface EventTarget {
 
 /** What is kept of one Event. */
 export interface CompactEvent {
-  /** Identity for idempotent updates: the hex UnixNano of the name, else the name. */
-  key: string
+  /** Identity for idempotent updates: the UnixNano of the name (as a number), else the name. */
+  key: string | number
   reason: string
   parsed: ParsedKubeletMessage
   part: Part
@@ -74,8 +74,17 @@ export function isPodEvent(ev: Obj): boolean {
   return ref !== undefined && (ref.kind === undefined || ref.kind === 'Pod')
 }
 
+/** Repeated strings (reasons, container names) are shared through this. */
+export interface Interner {
+  get(s: string): string
+  get(s: string | null): string | null
+}
+
+const CREATED: ParsedKubeletMessage = Object.freeze({ kind: 'created' })
+const STARTED: ParsedKubeletMessage = Object.freeze({ kind: 'started' })
+
 /** Compacts an Event; null when it carries no time at all. */
-export function compactEvent(ev: Obj): CompactEvent | null {
+export function compactEvent(ev: Obj, pool?: Interner): CompactEvent | null {
   const meta = obj(ev.metadata) ?? {}
   const ref = obj(ev.involvedObject) ?? obj(ev.regarding) ?? {}
   const name = str(meta.name)
@@ -130,15 +139,15 @@ export function compactEvent(ev: Obj): CompactEvent | null {
     container = fp[2] as string
     part = fp[1] === 'containers' ? Part.Regular : fp[1] === 'initContainers' ? Part.Init : Part.Ephemeral
   }
-  const key = !Number.isNaN(nameMs)
-    ? (name as string).slice((name as string).lastIndexOf('.') + 1)
-    : (name ?? `${reason}@${firstMs}`)
+  // The name's UnixNano (a number, shared nothing) identifies the event; else the name itself.
+  const key: string | number = !Number.isNaN(nameMs) ? nameMs : (name ?? `${reason}@${firstMs}`)
   return {
     key,
-    reason,
-    parsed: parseKubeletMessage(reason, message),
+    reason: pool ? pool.get(reason) : reason,
+    parsed:
+      reason === 'Created' ? CREATED : reason === 'Started' ? STARTED : parseKubeletMessage(reason, message),
     part,
-    container,
+    container: pool ? pool.get(container) : container,
     count,
     firstMs,
     firstSrc,
