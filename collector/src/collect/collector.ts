@@ -218,7 +218,7 @@ export class Collector {
 
   private recordInventory(resource: ResourceName, type: string, object: KubeJson, receivedAt: number): void {
     const { cluster } = this.opts
-    let pending: void | Promise<void>
+    let pending: void | Promise<void> | undefined
     if (resource === 'nodes') {
       const name = object.metadata?.name
       if (name) {

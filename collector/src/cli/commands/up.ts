@@ -1,22 +1,32 @@
 // `podstart up`: one process with the embedded store, migrations, the collector and the dashboard on one port.
-import { migrate, openStore, setSharedStore, storeConfigFromEnv } from '@podstart/schema/store'
+import { createQuerier, migrate, openStore, setSharedStore, storeConfigFromEnv } from '@podstart/schema/store'
+import { type ClusterSource, startClusterSource } from '../../collect/cluster-source.ts'
+import { Collector } from '../../collect/collector.ts'
 import { loadDashboard } from '../../server/dashboard.ts'
 import { serve } from '../../server/http.ts'
 import { type Command, EXIT, intFlag, parseCommandArgs } from '../args.ts'
 
 const help = `podstart up: start podstart in one process
 
-Usage: podstart up [--port 3000] [--host 127.0.0.1] [--data DIR]
+Usage: podstart up [--port 3000] [--data DIR] [--demo | --context NAME] [--cluster NAME]
 
 Opens the store (embedded ClickHouse under ./.podstart by default, or the ClickHouse server in
-CLICKHOUSE_URL), applies migrations, and serves the dashboard with /metrics, /healthz and /readyz
-on one port.
+CLICKHOUSE_URL), applies migrations, serves the dashboard with /metrics, /healthz and /readyz on one
+port, and runs the collector against the current kubeconfig context. When no cluster is reachable (or
+with --demo) it starts the built-in simulated cluster instead, with two weeks of simulated history,
+and says so on stdout.
 
 Options:
-  --port N      port to listen on (default 3000, env PORT)
-  --host ADDR   address to bind (default 127.0.0.1; 0.0.0.0 inside a container)
-  --data DIR    embedded store directory (default ./.podstart, env PODSTART_DATA_DIR)
-  --help        this text
+  --port N          port to listen on (default 3000, env PORT)
+  --host ADDR       address to bind (default 127.0.0.1; 0.0.0.0 inside a container)
+  --data DIR        embedded store directory (default ./.podstart, env PODSTART_DATA_DIR)
+  --demo            use the simulated cluster even when a real one is reachable
+  --kubeconfig FILE kubeconfig to use (default $KUBECONFIG or ~/.kube/config)
+  --context NAME    kubeconfig context to watch (default: the current context)
+  --cluster NAME    cluster label for the rows (default: the context name, or "demo")
+  --history DUR     simulated history to generate on first demo start (default 14d; 0 for none)
+  --no-collector    serve the store and dashboard only
+  --help            this text
 
 Examples:
   npm start                      build, then podstart up on http://127.0.0.1:3000
@@ -30,6 +40,12 @@ export const command: Command = {
       port: { type: 'string' },
       host: { type: 'string' },
       data: { type: 'string' },
+      demo: { type: 'boolean' },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+      cluster: { type: 'string' },
+      history: { type: 'string' },
+      'no-collector': { type: 'boolean' },
     })
     const port = intFlag('port', values.port ?? process.env.PORT, 3000)
     const host = values.host ?? '127.0.0.1'
@@ -50,6 +66,28 @@ export const command: Command = {
     ready = true
     console.log(`podstart: dashboard on ${server.url}`)
 
+    let source: ClusterSource | null = null
+    let collector: Collector | null = null
+    if (!values['no-collector']) {
+      source = await startClusterSource({
+        demo: Boolean(values.demo),
+        kubeconfig: values.kubeconfig,
+        context: values.context,
+        cluster: values.cluster,
+        history: values.history,
+        querier: createQuerier(store),
+        log: (line) => console.log(`podstart: ${line}`),
+      })
+      collector = new Collector({
+        cluster: source.cluster,
+        access: source.access,
+        querier: createQuerier(store),
+        log: (line) => console.log(`podstart: collect: ${line}`),
+      })
+      collector.start()
+      console.log(`podstart: collecting from ${source.description} as cluster "${source.cluster}"`)
+    }
+
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         console.log(`podstart: ${signal} received, shutting down`)
@@ -59,6 +97,8 @@ export const command: Command = {
       process.once('SIGTERM', () => stop('SIGTERM'))
     })
     ready = false
+    await collector?.stop()
+    await source?.stop()
     await server.close()
     await store.close()
     return EXIT.ok

@@ -1,0 +1,125 @@
+// Where `podstart up` collects from: the current kubeconfig context when a cluster answers, else (or with
+// --demo) the built-in simulated cluster, seeded once with simulated history so the dashboard has weeks to show.
+
+import { countStartups, insertStartups } from '@podstart/schema/queries'
+import type { StartupRecord } from '@podstart/schema/record'
+import type { Querier } from '@podstart/schema/store'
+import { durationFlag } from '../cli/args.ts'
+import { KubeAccess } from '../kube/access.ts'
+import { LifecycleEngine, type WatchUpdate } from '../lifecycle/index.ts'
+import type { generateHistory as GenerateHistory } from '../sim/index.ts'
+import { groupByVersion } from '../sink/startup-version.ts'
+
+export interface ClusterSource {
+  cluster: string
+  access: KubeAccess
+  description: string
+  simulated: boolean
+  stop(): Promise<void>
+}
+
+export interface ClusterSourceOptions {
+  demo: boolean
+  kubeconfig?: string
+  context?: string
+  cluster?: string
+  history?: string
+  querier: Querier
+  log: (line: string) => void
+}
+
+async function reachable(access: KubeAccess): Promise<string | null> {
+  try {
+    const res = await access.request('/version', {}, AbortSignal.timeout(3_000))
+    await res.body?.cancel()
+    return null
+  } catch (err) {
+    return (err as Error).message
+  }
+}
+
+export async function startClusterSource(opts: ClusterSourceOptions): Promise<ClusterSource> {
+  if (!opts.demo) {
+    let reason: string | null
+    try {
+      const access = KubeAccess.load({ kubeconfig: opts.kubeconfig, context: opts.context })
+      reason = await reachable(access)
+      if (reason === null) {
+        const cluster = opts.cluster ?? (access.kc.getCurrentContext() || 'default')
+        opts.log(`cluster: watching ${access.describe()}`)
+        return {
+          cluster,
+          access,
+          description: access.describe(),
+          simulated: false,
+          stop: async () => undefined,
+        }
+      }
+    } catch (err) {
+      reason = (err as Error).message
+    }
+    opts.log(`cluster: no cluster reachable (${reason}); starting the simulated cluster (demo)`)
+  } else {
+    opts.log('cluster: --demo given; starting the simulated cluster')
+  }
+  return startDemo(opts)
+}
+
+async function startDemo(opts: ClusterSourceOptions): Promise<ClusterSource> {
+  const { generateHistory, startSimulatedCluster } = await import('../sim/index.ts')
+  const cluster = opts.cluster ?? 'demo'
+  const historyMs = durationFlag('history', opts.history, 14 * 86_400_000)
+  if (historyMs > 0 && (await countStartups(opts.querier)({ cluster })) === 0) {
+    opts.log(`demo: generating ${Math.round(historyMs / 86_400_000)} days of simulated history`)
+    const written = await importHistory(opts.querier, cluster, historyMs, generateHistory)
+    opts.log(`demo: stored ${written} historical startups`)
+  }
+  const sim = await startSimulatedCluster({ port: 0, scenario: 'demo', cluster, seed: Date.now() % 100_000 })
+  const access = KubeAccess.fromString(sim.kubeconfig())
+  opts.log(`demo: simulated cluster serving on ${sim.url}`)
+  return {
+    cluster,
+    access,
+    description: `the simulated cluster at ${sim.url}`,
+    simulated: true,
+    stop: () => sim.stop(),
+  }
+}
+
+/** Feeds simulated history straight through the lifecycle engine (no dump file) and stores the startups. */
+async function importHistory(
+  querier: Querier,
+  cluster: string,
+  historyMs: number,
+  generate: typeof GenerateHistory,
+): Promise<number> {
+  const records: StartupRecord[] = []
+  const engine = new LifecycleEngine({ cluster, onRecord: (r, final) => final && records.push(r) })
+  const endAtMs = Date.now() - 60_000
+  let last = endAtMs - historyMs
+  let n = 0
+  generate(
+    {
+      seed: 7,
+      scenario: 'demo',
+      days: historyMs / 86_400_000,
+      podsPerHour: 60,
+      endAtMs,
+      cluster,
+      regressionLastWeek: true,
+    },
+    (line) => {
+      const at = Date.parse(line.observedAt)
+      engine.observe({ type: line.type, object: line.object } as WatchUpdate, at)
+      if (at > last) last = at
+      if (++n % 5_000 === 0) engine.tick(last)
+    },
+  )
+  records.push(...engine.drain(last))
+  for (let i = 0; i < records.length; i += 5_000) {
+    for (const [version, batch] of groupByVersion(records.slice(i, i + 5_000), Date.now())) {
+      await insertStartups(querier, batch, version)
+    }
+  }
+  return records.length
+}
