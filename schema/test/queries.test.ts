@@ -102,4 +102,14 @@ describe('startup queries SQL', () => {
       'registry.example/shop/checkout:2.1',
     ])
   })
+
+  it('refuses a duration past UInt32 (49.7 days) naming the column, writing nothing', async () => {
+    const q = capturingQuerier()
+    const r = coldRecord({ uid: 'long-1' })
+    r.phases.scheduling = 5_000_000_000
+    await expect(insertStartups(q, [coldRecord(), r], 1)).rejects.toThrow(
+      'startup record 1 (uid long-1) does not fit pod_startups: scheduling_ms = 5000000000 exceeds 4294967295',
+    )
+    expect(q.calls).toEqual([])
+  })
 })

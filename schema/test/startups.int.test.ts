@@ -4,14 +4,16 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   countStartups,
+  insertPodEvents,
   insertStartups,
   phaseBreakdown,
+  podEvents,
   slowestStartups,
   startupByUid,
 } from '../src/queries/index.ts'
 import type { StartupRecord } from '../src/record/types.ts'
 import { validateStartupRecord } from '../src/record/validate.ts'
-import { canonicalStartupRecord } from '../src/rows/index.ts'
+import { canonicalStartupRecord, isoToCh, type PodEventInsert } from '../src/rows/index.ts'
 import {
   createQuerier,
   loadMigrations,
@@ -205,5 +207,36 @@ describe('slowestStartups', () => {
     expect(page1[0]?.workload).toEqual({ kind: 'Deployment', name: 'api' })
     const page2 = await slowestStartups(q)({ ...window, filters: { cluster: 'pb' }, limit: 3, offset: 3 })
     expect(page2.map((s) => s.uid)).toEqual(['api-6', 'api-5', 'api-4'])
+  })
+})
+
+describe('pod events', () => {
+  it('keeps the latest observation of an aggregated event', async () => {
+    const ev = (count: number, version: number): PodEventInsert => ({
+      cluster: 'ev',
+      namespace: 'shop',
+      uid: 'u-ev',
+      pod: 'api-0',
+      event_name: 'api-0.17f3a9c2b1d4e5f6',
+      reason: 'BackOff',
+      message: 'Back-off pulling image "registry.example/api:1"',
+      type: 'Warning',
+      source_component: 'kubelet',
+      field_path: 'spec.containers{app}',
+      count,
+      first_at: isoToCh(at(1000)),
+      last_at: isoToCh(at(1000 + count * 10_000)),
+      event_time: null,
+      created_at: isoToCh(at(1000)),
+      observed_at: isoToCh(at(1000 + count * 10_000)),
+      version,
+    })
+    await insertPodEvents(q, [ev(1, 1)])
+    await insertPodEvents(q, [ev(4, 2)])
+    const rows = await podEvents(q)({ cluster: 'ev', namespace: 'shop', pod: 'api-0' })
+    expect(rows.map((r) => [r.count, r.last_at, r.version])).toEqual([[4, at(41_000), 2]])
+    await expect(insertPodEvents(q, [{ ...ev(1, 3), first_at: at(0) }])).rejects.toThrow(
+      'pod event 0 (api-0.17f3a9c2b1d4e5f6) does not fit pod_events: first_at',
+    )
   })
 })

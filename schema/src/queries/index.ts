@@ -2,6 +2,8 @@
 // These read the deduplicated base tables (FINAL), so a startup written twice counts once.
 // Rollups (quantile states per minute/hour, rebuilt from deduplicated rows) come later; when they do,
 // dashboards switch to them here, behind the same signatures.
+
+export * from './events.ts'
 export * from './filters.ts'
 export * from './phase-breakdown.ts'
 export * from './startups.ts'

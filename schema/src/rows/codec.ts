@@ -6,9 +6,9 @@ const CH_MS = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}\.\d{3})$/
 
 /** The contract's ISO time ('2024-01-02T03:04:05.678Z') -> DateTime64(3) text ('2024-01-02 03:04:05.678'). */
 export function isoToCh(iso: string): string {
-  const m = ISO_MS.exec(iso)
-  if (!m) throw new Error(`not an ISO-8601 UTC time with milliseconds: "${iso}"`)
-  return `${m[1]} ${m[2]}`
+  // Called a dozen times per startup row: slicing after one regex test beats capture groups.
+  if (!ISO_MS.test(iso)) throw new Error(`not an ISO-8601 UTC time with milliseconds: "${iso}"`)
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`
 }
 
 export function isoToChOrNull(iso: string | null | undefined): string | null {

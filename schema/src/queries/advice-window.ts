@@ -1,0 +1,42 @@
+// What every advice signal query shares: the window and scope parameters, the latest-version join that
+// keeps each startup's pulls counted once, and decoders for ClickHouse numbers in both store modes.
+import { z } from 'zod'
+import { startupWhere, timeWindow } from './filters.ts'
+
+export const adviceSignalParams = timeWindow.extend({
+  cluster: z.string().min(1).optional(),
+  namespace: z.string().min(1).optional(),
+})
+export type AdviceSignalParams = z.input<typeof adviceSignalParams>
+
+/** Integers and floats as either mode prints them (64-bit integers arrive quoted). */
+export const chNumber = z
+  .union([z.number(), z.string().regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/)])
+  .transform((v) => Number(v))
+export const chNumberOrNull = chNumber.nullable()
+
+/** The startups of the window (deduplicated) as a subquery, with its parameters. */
+export function windowStartups(p: z.output<typeof adviceSignalParams>, columns: string[]) {
+  const filters = {
+    ...(p.cluster ? { cluster: p.cluster } : {}),
+    ...(p.namespace ? { namespace: p.namespace } : {}),
+  }
+  const { where, params } = startupWhere(p, filters)
+  return { sql: `SELECT ${columns.join(', ')} FROM pod_startups FINAL WHERE ${where}`, params }
+}
+
+/**
+ * Pulls of the window's startups, of the startup's latest version only: a pull dropped by a later write of
+ * the same record stays out. `s` exposes the startup columns asked for.
+ */
+export function windowPulls(p: z.output<typeof adviceSignalParams>, startupColumns: string[] = []) {
+  const s = windowStartups(p, ['cluster', 'uid', 'version', ...startupColumns])
+  return {
+    from: `image_pulls AS p FINAL
+      INNER JOIN (${s.sql}) AS s ON s.cluster = p.cluster AND s.uid = p.uid AND s.version = p.version`,
+    params: s.params,
+  }
+}
+
+/** A pull that fetched something and succeeded. */
+export const COLD_PULL = "(NOT p.cached AND p.outcome = 'ok' AND p.pull_ms IS NOT NULL)"
