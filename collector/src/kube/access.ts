@@ -108,6 +108,50 @@ export class KubeAccess {
     throw new KubeApiError(`GET ${path}: ${message}`, response.status, reason)
   }
 
+  /**
+   * A write (POST/PUT/DELETE) with a JSON body; returns the parsed answer. Used for Leases, the only
+   * objects podstart writes. Non-2xx answers become KubeApiError (409 Conflict on a stale resourceVersion).
+   */
+  async send<T>(
+    method: 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const url = this.url(path)
+    const ctx = new RequestContext(url.toString(), HttpMethod[method])
+    await this.kc.applySecurityAuthentication(ctx)
+    let response: Response
+    try {
+      response = await fetch(url, {
+        method,
+        headers: { ...ctx.getHeaders(), accept: 'application/json', 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        dispatcher: ctx.getDispatcher() as never,
+        signal,
+      })
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause
+      throw new KubeApiError(
+        `cannot reach the Kubernetes API at ${this.server}: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
+        null,
+        null,
+      )
+    }
+    const text = await response.text()
+    if (response.status >= 200 && response.status < 300) return (text ? JSON.parse(text) : {}) as T
+    let reason: string | null = null
+    let message = `${response.status} ${response.statusText}`
+    try {
+      const status = JSON.parse(text) as { reason?: string; message?: string }
+      reason = status.reason ?? null
+      if (status.message) message = `${response.status} ${status.message}`
+    } catch {
+      // not a Status object; keep the HTTP status line
+    }
+    throw new KubeApiError(`${method} ${path}: ${message}`, response.status, reason)
+  }
+
   async getJson<T>(
     path: string,
     query: Record<string, string | number | boolean | undefined> = {},

@@ -1,7 +1,15 @@
 // `podstart collect`: the live collector as its own process (server mode), with its own metrics port.
-import { createQuerier, migrate, openStore, schemaVersionStatus, storeConfigFromEnv } from '@podstart/schema/store'
+import { readFileSync } from 'node:fs'
+import {
+  createQuerier,
+  migrate,
+  openStore,
+  schemaVersionStatus,
+  storeConfigFromEnv,
+} from '@podstart/schema/store'
 import { Collector } from '../../collect/collector.ts'
 import { KubeAccess } from '../../kube/access.ts'
+import { LeaderElector } from '../../kube/leader.ts'
 import { serve } from '../../server/http.ts'
 import { type Command, durationFlag, EXIT, intFlag, parseCommandArgs, UsageError } from '../args.ts'
 
@@ -24,6 +32,11 @@ Options:
   --metrics-port N       port for /metrics, /healthz, /readyz (default 9464; 0 disables)
   --migrate              apply pending migrations first (default: refuse to run on an older schema)
   --data DIR             embedded store directory (when CLICKHOUSE_URL is unset)
+  --leader-elect         run only while holding a coordination.k8s.io Lease (several replicas, one
+                         active; the others wait as warm standbys and never write)
+  --lease-name NAME      Lease name (default podstart-collector)
+  --lease-namespace NS   Lease namespace (default $POD_NAMESPACE, else the service account's namespace)
+  --lease-duration DUR   how long the lease holds without renewal (default 15s; renewed every third)
   --help                 this text
 
 Store: CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE (see README).
@@ -44,13 +57,26 @@ export const command: Command = {
       'metrics-port': { type: 'string' },
       migrate: { type: 'boolean' },
       data: { type: 'string' },
+      'leader-elect': { type: 'boolean' },
+      'lease-name': { type: 'string' },
+      'lease-namespace': { type: 'string' },
+      'lease-duration': { type: 'string' },
     })
     const cluster = values.cluster ?? process.env.PODSTART_CLUSTER
     if (!cluster) throw new UsageError('--cluster NAME is required (the label written on every row)')
     const metricsPort = intFlag('metrics-port', values['metrics-port'], 9464)
     const stuckTimeoutMs = durationFlag('stuck-timeout', values['stuck-timeout'], 15 * 60_000)
+    const leaseDurationMs = durationFlag('lease-duration', values['lease-duration'], 15_000)
+    const leaseNamespace = values['lease-namespace'] ?? process.env.POD_NAMESPACE ?? serviceAccountNamespace()
+    if (values['leader-elect'] && !leaseNamespace) {
+      throw new UsageError('--leader-elect needs --lease-namespace NS (or $POD_NAMESPACE) outside a pod')
+    }
+    if (values['leader-elect'] && leaseDurationMs < 3000)
+      throw new UsageError('--lease-duration must be >= 3s')
 
-    const store = await openStore(storeConfigFromEnv(process.env, values.data ? { dataDir: values.data } : {}))
+    const store = await openStore(
+      storeConfigFromEnv(process.env, values.data ? { dataDir: values.data } : {}),
+    )
     if (values.migrate) await migrate(store, { log: (l: string) => console.log(`migrate: ${l}`) })
     const status = await schemaVersionStatus(store)
     if (status.pending.length > 0) {
@@ -60,27 +86,64 @@ export const command: Command = {
       )
       return EXIT.failed
     }
-    const access = KubeAccess.load({ kubeconfig: values.kubeconfig, context: values.context, inCluster: values['in-cluster'] })
+    const access = KubeAccess.load({
+      kubeconfig: values.kubeconfig,
+      context: values.context,
+      inCluster: values['in-cluster'],
+    })
     await access.getJson('/version').catch((err: Error) => {
       throw Object.assign(new Error(err.message), { exitCode: EXIT.unavailable })
     })
-    const collector = new Collector({
-      cluster,
-      access,
-      querier: createQuerier(store),
-      namespace: values.namespace,
-      labelSelector: values.selector,
-      stuckTimeoutMs,
-      log: (line) => console.log(`collect: ${line}`),
-    })
-    collector.start()
-    console.log(`podstart collect: watching ${access.describe()} as cluster "${cluster}", writing to ${store.describe()}`)
+    const newCollector = () =>
+      new Collector({
+        cluster,
+        access,
+        querier: createQuerier(store),
+        namespace: values.namespace,
+        labelSelector: values.selector,
+        stuckTimeoutMs,
+        log: (line) => console.log(`collect: ${line}`),
+      })
+    // Without election the collector runs at once; with it, only while this replica holds the lease.
+    let collector: Collector | null = null
+    let elector: LeaderElector | null = null
+    if (values['leader-elect'] && leaseNamespace) {
+      elector = new LeaderElector({
+        access,
+        namespace: leaseNamespace,
+        name: values['lease-name'] ?? 'podstart-collector',
+        ...(process.env.POD_NAME ? { identity: process.env.POD_NAME } : {}),
+        leaseDurationMs,
+        log: (line) => console.log(`collect: ${line}`),
+        onStartedLeading: () => {
+          collector = newCollector()
+          collector.start()
+        },
+        // Losing the lease stops the watches and flushes what was buffered (rows are idempotent).
+        onStoppedLeading: async () => {
+          const stopping = collector
+          collector = null
+          await stopping?.stop()
+        },
+      })
+      elector.start()
+      console.log(
+        `podstart collect: standby until it holds lease ${leaseNamespace}/${values['lease-name'] ?? 'podstart-collector'} as ${elector.identity}`,
+      )
+    } else {
+      collector = newCollector()
+      collector.start()
+    }
+    console.log(
+      `podstart collect: watching ${access.describe()} as cluster "${cluster}", writing to ${store.describe()}`,
+    )
     const server =
       metricsPort > 0
         ? await serve({
             host: '0.0.0.0',
             port: metricsPort,
-            notReadyReason: () => (collector.stats().storeFailing ? 'store writes failing' : null),
+            // A standby is ready: it is healthy and only waiting for the lease.
+            notReadyReason: () => (collector?.stats().storeFailing ? 'store writes failing' : null),
           })
         : null
     await new Promise<void>((resolve) => {
@@ -88,9 +151,19 @@ export const command: Command = {
       process.once('SIGTERM', () => resolve())
     })
     console.log('podstart collect: stopping, flushing buffered rows')
-    await collector.stop()
+    if (elector) await elector.stop()
+    else await collector?.stop()
     await server?.close()
     await store.close()
     return EXIT.ok
   },
+}
+
+/** The namespace of the pod's service account, when running in a pod. */
+function serviceAccountNamespace(): string | undefined {
+  try {
+    return readFileSync('/var/run/secrets/kubernetes.io/serviceaccount/namespace', 'utf8').trim() || undefined
+  } catch {
+    return undefined
+  }
 }
