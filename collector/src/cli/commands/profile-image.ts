@@ -120,9 +120,18 @@ export const command: Command = {
     console.log(values.json ? JSON.stringify(profile, null, 2) : renderProfile(profile))
     if (values.store) {
       // Loaded only with --store: the embedded engine is large and profiling does not need it otherwise.
-      const { createQuerier, openStore, storeConfigFromEnv } = await import('@podstart/schema/store')
+      const { createQuerier, openStore, schemaVersionStatus, storeConfigFromEnv } = await import(
+        '@podstart/schema/store'
+      )
       const store = await openStore(storeConfigFromEnv(process.env))
       try {
+        const status = await schemaVersionStatus(store)
+        if (status.pending.some((name) => name.startsWith('0002'))) {
+          console.error(
+            `podstart profile-image: ${store.describe()} has no image_profiles table yet; run "podstart migrate" first (the profile above was not stored)`,
+          )
+          return EXIT.failed
+        }
         await storeImageProfile(createQuerier(store), profile, values.cluster ?? 'default')
         console.error(`podstart profile-image: stored in image_profiles on ${store.describe()}`)
       } finally {

@@ -1,5 +1,5 @@
 // Maps an image profile to its image_profiles row (migration 0002) and writes it through the store's Querier.
-import type { Querier, TableName } from '@podstart/schema/store'
+import type { Querier } from '@podstart/schema/store'
 import type { ImageProfile } from './types.ts'
 
 export interface ImageProfileRow {
@@ -86,9 +86,6 @@ export function imageProfileRow(
   }
 }
 
-// The store's table list predates image_profiles; the name is the table of migration 0002.
-const IMAGE_PROFILES = 'image_profiles' as TableName
-
 /** Writes one profile; a dedup token makes a retried insert of the same measurement a no-op on a server. */
 export async function storeImageProfile(
   querier: Querier,
@@ -96,7 +93,7 @@ export async function storeImageProfile(
   cluster: string,
 ): Promise<void> {
   const row = imageProfileRow(profile, cluster)
-  await querier.insert(IMAGE_PROFILES, [row], {
+  await querier.insert('image_profiles', [row], {
     dedupToken: `image_profiles:${cluster}:${profile.digest}:${profile.host.name}:${profile.measuredAt}`,
   })
 }
