@@ -1,0 +1,112 @@
+// Ground truth: a simulated pod's startup as a StartupRecord at the true millisecond of every transition.
+import {
+  type Boundary,
+  type ImagePullRecord,
+  isoMs,
+  type Phases,
+  STARTUP_RECORD_SCHEMA_VERSION,
+  type StartupRecord,
+} from '@podstart/schema/record'
+import type { SimPod, TruePull } from './model-types.ts'
+
+function boundary(ms: number | null): Boundary | null {
+  return ms === null ? null : { at: isoMs(ms), source: 'truth', precisionMs: 0 }
+}
+
+function pullRecord(p: TruePull): ImagePullRecord {
+  return {
+    container: p.container,
+    init: p.init,
+    image: p.image,
+    imageDigest: p.digest,
+    startedAt: p.startedAt === null ? null : isoMs(p.startedAt),
+    pullMs: p.pullMs,
+    waitMs: p.waitMs,
+    sizeBytes: p.sizeBytes,
+    sizeKind: p.sizeKind,
+    cached: p.cached,
+    attempts: p.attempts,
+    outcome: p.outcome,
+    failureReason: p.failureReason,
+    downloadMs: p.downloadMs,
+    decompressMs: p.decompressMs,
+    splitMethod: p.cached || p.downloadMs === null ? null : 'truth',
+  }
+}
+
+const sum = (xs: Array<number | null>): number | null =>
+  xs.some((x) => x === null) ? null : xs.reduce<number>((s, x) => s + (x ?? 0), 0)
+
+export function startupRecord(pod: SimPod, cluster: string, outcomeAtEnd?: 'pending'): StartupRecord {
+  const t = pod.truth
+  const created = pod.createdAt
+  const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.max(0, a - b))
+  const initEnd =
+    t.sandboxReady === null || t.initialized === null ? null : Math.max(t.sandboxReady, t.initialized)
+  const regular = t.pulls.filter((p) => !p.init)
+  const allStarted = t.containersStarted !== null
+  const pullWait = allStarted ? sum(regular.map((p) => p.waitMs)) : null
+  const pull = allStarted ? sum(regular.map((p) => p.pullMs)) : null
+  const download = allStarted ? sum(regular.map((p) => (p.cached ? 0 : p.downloadMs))) : null
+  const decompress = allStarted ? sum(regular.map((p) => (p.cached ? 0 : p.decompressMs))) : null
+  const init = diff(initEnd, t.sandboxReady)
+  const start =
+    allStarted && initEnd !== null && pullWait !== null && pull !== null
+      ? Math.max(0, (t.containersStarted as number) - initEnd - pullWait - pull)
+      : null
+  const phases: Phases = {
+    scheduling: diff(t.scheduled, created),
+    sandbox: diff(t.sandboxReady, t.scheduled),
+    init,
+    pullWait,
+    pull,
+    download,
+    decompress,
+    start,
+    ready: diff(t.ready, t.containersStarted),
+  }
+  const outcome = outcomeAtEnd ?? pod.outcome ?? 'pending'
+  const sloMs =
+    allStarted && pullWait !== null && pull !== null && init !== null
+      ? Math.max(0, (t.containersStarted as number) - created - pullWait - pull - init)
+      : null
+  return {
+    schemaVersion: STARTUP_RECORD_SCHEMA_VERSION,
+    cluster,
+    uid: pod.uid,
+    namespace: pod.namespace,
+    pod: pod.name,
+    node: pod.node?.name ?? null,
+    workload: { kind: pod.revision.workloadKind, name: pod.revision.workloadName },
+    createdAt: isoMs(created),
+    readyAt: t.ready === null ? null : isoMs(t.ready),
+    outcome,
+    outcomeReason: outcome === 'pending' ? null : pod.outcomeReason,
+    totalMs: t.ready === null ? null : t.ready - created,
+    phases,
+    boundaries: {
+      created: boundary(created),
+      scheduled: boundary(t.scheduled),
+      sandboxReady: boundary(t.sandboxReady),
+      initialized: boundary(t.initialized),
+      containersStarted: boundary(t.containersStarted),
+      ready: boundary(t.ready),
+      finished: boundary(t.finished),
+    },
+    pulls: t.pulls.map(pullRecord),
+    containers: t.containers.map((c) => ({
+      name: c.name,
+      init: c.init,
+      sidecar: c.sidecar,
+      image: c.image,
+      createdAt: c.createdAt === null ? null : isoMs(c.createdAt),
+      startedAt: c.startedAt === null ? null : isoMs(c.startedAt),
+      finishedAt: c.finishedAt === null ? null : isoMs(c.finishedAt),
+      restarts: 0,
+    })),
+    cold: t.pulls.length === 0 ? null : t.pulls.some((p) => !p.cached),
+    sloMs,
+    fromStatusOnly: false,
+    runtime: pod.node?.pool.runtime ?? null,
+  }
+}
