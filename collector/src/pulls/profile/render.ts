@@ -90,7 +90,7 @@ export function renderProfile(p: ImageProfile): string {
       formatSeconds(s.totalMs),
       `${formatSeconds(s.downloadMs)}${pct(s.downloadMs)}`,
       `${formatSeconds(s.inflateMs + s.extractMs)}${pct(s.inflateMs + s.extractMs)} = ${formatSeconds(s.inflateMs)} + ${formatSeconds(s.extractMs)}`,
-      s.assumption.split(';')[0] ?? '',
+      s.assumption.split(':')[0] ?? '',
     ])
   }
   const zstd =
