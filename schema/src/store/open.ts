@@ -155,7 +155,16 @@ async function openServer(config: StoreConfig, url: string): Promise<Store> {
   try {
     const ping = await bootstrap.ping()
     if (!ping.success) throw unreachable(ping.error)
-    await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.database}` })
+    // Look first: a user allowed to write tables may lack the right to CREATE DATABASE.
+    const found = await bootstrap.query({
+      query: 'SELECT count() AS n FROM system.databases WHERE name = {db:String}',
+      query_params: { db: config.database },
+      format: 'JSONEachRow',
+    })
+    const [row] = (await found.json()) as { n: string | number }[]
+    if (Number(row?.n ?? 0) === 0) {
+      await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.database}` })
+    }
   } catch (err) {
     throw err instanceof StoreError ? err : unreachable(err)
   } finally {
