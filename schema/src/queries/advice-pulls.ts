@@ -1,0 +1,296 @@
+// Advice signals about image pulls: per image, per node and image, and per image and minute bucket.
+// Cold = the pull fetched something and succeeded (not cached, outcome ok).
+import { z } from 'zod'
+import type { Querier } from '../store/querier.ts'
+import {
+  type AdviceSignalParams,
+  adviceSignalParams,
+  COLD_PULL,
+  chNumber,
+  chNumberOrNull,
+  windowPulls,
+} from './advice-window.ts'
+
+const TRUSTED_SPLIT = "p.split_method IN ('profile', 'measured', 'truth')"
+
+export interface ImagePullSummaryRow {
+  cluster: string
+  image: string
+  /** Any digest the pulls resolved to; null when none was recorded. */
+  digest: string | null
+  pulls: number
+  cachedPulls: number
+  coldPulls: number
+  failedPulls: number
+  /** Sum over cold pulls of pull_ms and wait_ms. */
+  coldPullMs: number
+  coldWaitMs: number
+  /** p90 over cold pulls of pull_ms + wait_ms. */
+  coldP90Ms: number | null
+  coldPullP90Ms: number | null
+  /** Largest size the kubelet reported, and what it means (compressed on containerd, uncompressed on CRI-O). */
+  sizeBytes: number | null
+  sizeKind: 'compressed' | 'uncompressed' | null
+  /** Over cold pulls with a split: download and decompress sums, and how many splits were profile/measured/truth vs size-model. */
+  downloadMs: number
+  decompressMs: number
+  splitPullMs: number
+  trustedSplits: number
+  modelSplits: number
+  /** Over cold pulls whose startup became Ready: pull + wait and the startups' totals. */
+  readyColdPullWaitMs: number
+  readyColdTotalMs: number
+  coldNodes: number
+  nodes: string[]
+  pools: string[]
+  namespaces: string[]
+  workloads: Array<{ namespace: string; kind: string; name: string }>
+}
+
+const summaryRow = z.object({
+  cluster: z.string(),
+  image: z.string(),
+  digest: z.string().nullable(),
+  pulls: chNumber,
+  cached_pulls: chNumber,
+  cold_pulls: chNumber,
+  failed_pulls: chNumber,
+  cold_pull_ms: chNumber,
+  cold_wait_ms: chNumber,
+  cold_p90_ms: chNumber,
+  cold_pull_p90_ms: chNumber,
+  size_bytes: chNumberOrNull,
+  size_kind: z.enum(['compressed', 'uncompressed']).nullable(),
+  download_ms: chNumber,
+  decompress_ms: chNumber,
+  split_pull_ms: chNumber,
+  trusted_splits: chNumber,
+  model_splits: chNumber,
+  ready_cold_pull_wait_ms: chNumber,
+  ready_cold_total_ms: chNumber,
+  cold_nodes: chNumber,
+  nodes: z.array(z.string()),
+  pools: z.array(z.string()),
+  namespaces: z.array(z.string()),
+  workloads: z.array(z.string()),
+})
+
+const PULL_WAIT = '(ifNull(p.pull_ms, 0) + ifNull(p.wait_ms, 0))'
+const SPLIT = `${COLD_PULL} AND p.download_ms IS NOT NULL AND p.decompress_ms IS NOT NULL`
+
+/** Per image: how often it was pulled cold, what that cost, its size, its download/decompress split. */
+export const imagePullSummary =
+  (q: Querier) =>
+  async (input: AdviceSignalParams): Promise<ImagePullSummaryRow[]> => {
+    const p = adviceSignalParams.parse(input)
+    const w = windowPulls(p, ['total_ms'])
+    const sql = `SELECT p.cluster AS cluster, p.image AS image,
+        anyIf(p.image_digest, p.image_digest IS NOT NULL) AS digest,
+        count() AS pulls,
+        countIf(p.cached) AS cached_pulls,
+        countIf(${COLD_PULL}) AS cold_pulls,
+        countIf(p.outcome != 'ok') AS failed_pulls,
+        sumIf(ifNull(p.pull_ms, 0), ${COLD_PULL}) AS cold_pull_ms,
+        sumIf(ifNull(p.wait_ms, 0), ${COLD_PULL}) AS cold_wait_ms,
+        quantileExactIf(0.9)(${PULL_WAIT}, ${COLD_PULL}) AS cold_p90_ms,
+        quantileExactIf(0.9)(ifNull(p.pull_ms, 0), ${COLD_PULL}) AS cold_pull_p90_ms,
+        max(p.size_bytes) AS size_bytes,
+        anyIf(p.size_kind, p.size_kind IS NOT NULL) AS size_kind,
+        sumIf(ifNull(p.download_ms, 0), ${SPLIT}) AS download_ms,
+        sumIf(ifNull(p.decompress_ms, 0), ${SPLIT}) AS decompress_ms,
+        sumIf(ifNull(p.pull_ms, 0), ${SPLIT}) AS split_pull_ms,
+        countIf(${SPLIT} AND ${TRUSTED_SPLIT}) AS trusted_splits,
+        countIf(${SPLIT} AND p.split_method = 'size-model') AS model_splits,
+        sumIf(${PULL_WAIT}, ${COLD_PULL} AND NOT p.init AND s.total_ms IS NOT NULL) AS ready_cold_pull_wait_ms,
+        sumIf(ifNull(s.total_ms, 0), ${COLD_PULL} AND NOT p.init AND s.total_ms IS NOT NULL) AS ready_cold_total_ms,
+        uniqExactIf(p.node, ${COLD_PULL} AND p.node IS NOT NULL) AS cold_nodes,
+        arraySort(groupUniqArrayIf(100)(ifNull(p.node, ''), ${COLD_PULL} AND p.node IS NOT NULL)) AS nodes,
+        arraySort(groupUniqArrayIf(50)(n.pool, ${COLD_PULL} AND n.pool != '')) AS pools,
+        arraySort(groupUniqArray(50)(p.namespace)) AS namespaces,
+        arraySort(groupUniqArray(50)(concat(p.namespace, '/', p.workload_kind, '/', p.workload_name))) AS workloads
+      FROM ${w.from}
+      LEFT JOIN (SELECT cluster, node, pool FROM nodes FINAL) AS n ON n.cluster = p.cluster AND n.node = p.node
+      GROUP BY cluster, image
+      ORDER BY cluster, image`
+    const rows = await q.query('imagePullSummary', sql, w.params, summaryRow)
+    return rows.map((r) => ({
+      cluster: r.cluster,
+      image: r.image,
+      digest: r.digest,
+      pulls: r.pulls,
+      cachedPulls: r.cached_pulls,
+      coldPulls: r.cold_pulls,
+      failedPulls: r.failed_pulls,
+      coldPullMs: r.cold_pull_ms,
+      coldWaitMs: r.cold_wait_ms,
+      coldP90Ms: r.cold_pulls > 0 ? r.cold_p90_ms : null,
+      coldPullP90Ms: r.cold_pulls > 0 ? r.cold_pull_p90_ms : null,
+      sizeBytes: r.size_bytes,
+      sizeKind: r.size_kind,
+      downloadMs: r.download_ms,
+      decompressMs: r.decompress_ms,
+      splitPullMs: r.split_pull_ms,
+      trustedSplits: r.trusted_splits,
+      modelSplits: r.model_splits,
+      readyColdPullWaitMs: r.ready_cold_pull_wait_ms,
+      readyColdTotalMs: r.ready_cold_total_ms,
+      coldNodes: r.cold_nodes,
+      nodes: r.nodes,
+      pools: r.pools,
+      namespaces: r.namespaces,
+      workloads: r.workloads.map((w) => {
+        const [namespace = '', kind = '', name = ''] = w.split('/')
+        return { namespace, kind, name }
+      }),
+    }))
+  }
+
+export interface NodeImagePullRow {
+  cluster: string
+  node: string
+  pool: string
+  runtime: string | null
+  image: string
+  digest: string | null
+  coldPulls: number
+  pullMs: number
+  /** Over cold pulls with a split. */
+  splitPulls: number
+  splitPullMs: number
+  downloadMs: number
+  decompressMs: number
+  trustedSplits: number
+  modelSplits: number
+  sizeBytes: number | null
+  sizeKind: 'compressed' | 'uncompressed' | null
+}
+
+const nodeRow = z.object({
+  cluster: z.string(),
+  node: z.string(),
+  pool: z.string(),
+  runtime: z.string().nullable(),
+  image: z.string(),
+  digest: z.string().nullable(),
+  cold_pulls: chNumber,
+  pull_ms: chNumber,
+  split_pulls: chNumber,
+  split_pull_ms: chNumber,
+  download_ms: chNumber,
+  decompress_ms: chNumber,
+  trusted_splits: chNumber,
+  model_splits: chNumber,
+  size_bytes: chNumberOrNull,
+  size_kind: z.enum(['compressed', 'uncompressed']).nullable(),
+})
+
+/** Per node and image, cold pulls only: the download/decompress split and how it was obtained. */
+export const nodeImagePulls =
+  (q: Querier) =>
+  async (input: AdviceSignalParams): Promise<NodeImagePullRow[]> => {
+    const p = adviceSignalParams.parse(input)
+    const w = windowPulls(p)
+    const sql = `SELECT p.cluster AS cluster, ifNull(p.node, '') AS node, any(n.pool) AS pool,
+        anyIf(p.runtime, p.runtime IS NOT NULL) AS runtime, p.image AS image,
+        anyIf(p.image_digest, p.image_digest IS NOT NULL) AS digest,
+        count() AS cold_pulls,
+        sum(ifNull(p.pull_ms, 0)) AS pull_ms,
+        countIf(${SPLIT}) AS split_pulls,
+        sumIf(ifNull(p.pull_ms, 0), ${SPLIT}) AS split_pull_ms,
+        sumIf(ifNull(p.download_ms, 0), ${SPLIT}) AS download_ms,
+        sumIf(ifNull(p.decompress_ms, 0), ${SPLIT}) AS decompress_ms,
+        countIf(${SPLIT} AND ${TRUSTED_SPLIT}) AS trusted_splits,
+        countIf(${SPLIT} AND p.split_method = 'size-model') AS model_splits,
+        max(p.size_bytes) AS size_bytes,
+        anyIf(p.size_kind, p.size_kind IS NOT NULL) AS size_kind
+      FROM ${w.from}
+      LEFT JOIN (SELECT cluster, node, pool FROM nodes FINAL) AS n ON n.cluster = p.cluster AND n.node = p.node
+      WHERE ${COLD_PULL} AND p.node IS NOT NULL
+      GROUP BY cluster, node, image
+      ORDER BY cluster, image, node`
+    const rows = await q.query('nodeImagePulls', sql, w.params, nodeRow)
+    return rows.map((r) => ({
+      cluster: r.cluster,
+      node: r.node,
+      pool: r.pool,
+      runtime: r.runtime,
+      image: r.image,
+      digest: r.digest,
+      coldPulls: r.cold_pulls,
+      pullMs: r.pull_ms,
+      splitPulls: r.split_pulls,
+      splitPullMs: r.split_pull_ms,
+      downloadMs: r.download_ms,
+      decompressMs: r.decompress_ms,
+      trustedSplits: r.trusted_splits,
+      modelSplits: r.model_splits,
+      sizeBytes: r.size_bytes,
+      sizeKind: r.size_kind,
+    }))
+  }
+
+export const pullBurstsParams = adviceSignalParams.extend({
+  bucketMinutes: z.number().int().min(1).max(1440).default(5),
+})
+
+export interface PullBurstRow {
+  cluster: string
+  image: string
+  /** Start of the bucket (ISO, UTC). */
+  bucket: string
+  nodes: number
+  pulls: number
+  bytes: number
+  pullMs: number
+  waitMs: number
+  /** Median and p90 over the bucket's pulls of size_bytes / pull seconds. */
+  medianBytesPerSec: number
+  p90PullMs: number
+}
+
+const burstRow = z.object({
+  cluster: z.string(),
+  image: z.string(),
+  bucket: z.string(),
+  nodes: chNumber,
+  pulls: chNumber,
+  bytes: chNumber,
+  pull_ms: chNumber,
+  wait_ms: chNumber,
+  median_bps: chNumber,
+  p90_pull_ms: chNumber,
+})
+
+/** Per image and time bucket (by pull start): how many nodes pulled it and the throughput they got. */
+export const pullBursts =
+  (q: Querier) =>
+  async (input: z.input<typeof pullBurstsParams>): Promise<PullBurstRow[]> => {
+    const p = pullBurstsParams.parse(input)
+    const w = windowPulls(p)
+    const sql = `SELECT p.cluster AS cluster, p.image AS image,
+        formatDateTime(toStartOfInterval(ifNull(p.started_at, p.pod_created_at), INTERVAL {bucketMinutes:UInt32} MINUTE), '%Y-%m-%dT%H:%i:%SZ', 'UTC') AS bucket,
+        uniqExact(p.node) AS nodes,
+        count() AS pulls,
+        sum(ifNull(p.size_bytes, 0)) AS bytes,
+        sum(ifNull(p.pull_ms, 0)) AS pull_ms,
+        sum(ifNull(p.wait_ms, 0)) AS wait_ms,
+        quantileExact(0.5)(ifNull(p.size_bytes, 0) * 1000 / ifNull(p.pull_ms, 1)) AS median_bps,
+        quantileExact(0.9)(ifNull(p.pull_ms, 0)) AS p90_pull_ms
+      FROM ${w.from}
+      WHERE ${COLD_PULL} AND p.pull_ms > 0 AND ifNull(p.size_bytes, 0) > 0
+      GROUP BY cluster, image, bucket
+      ORDER BY cluster, image, bucket`
+    const rows = await q.query('pullBursts', sql, { ...w.params, bucketMinutes: p.bucketMinutes }, burstRow)
+    return rows.map((r) => ({
+      cluster: r.cluster,
+      image: r.image,
+      bucket: r.bucket,
+      nodes: r.nodes,
+      pulls: r.pulls,
+      bytes: r.bytes,
+      pullMs: r.pull_ms,
+      waitMs: r.wait_ms,
+      medianBytesPerSec: r.median_bps,
+      p90PullMs: r.p90_pull_ms,
+    }))
+  }

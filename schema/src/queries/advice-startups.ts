@@ -1,0 +1,212 @@
+// Advice signals about startups: phase statistics per workload or node (with the excess over a target
+// per phase), and the startups created by rollouts that changed only the image.
+import { z } from 'zod'
+import { chTimeOut } from '../rows/codec.ts'
+import type { Querier } from '../store/querier.ts'
+import { adviceSignalParams, chNumber, chNumberOrNull, windowStartups } from './advice-window.ts'
+
+/** Phases the advice prices, with their columns: the only identifiers that reach the SQL. */
+export const ADVICE_PHASES = {
+  scheduling: 'scheduling_ms',
+  sandbox: 'sandbox_ms',
+  init: 'init_ms',
+  pullWait: 'pull_wait_ms',
+  pull: 'pull_ms',
+  start: 'start_ms',
+  ready: 'ready_ms',
+} as const
+export type AdvicePhase = keyof typeof ADVICE_PHASES
+const PHASES = Object.keys(ADVICE_PHASES) as AdvicePhase[]
+
+const GROUPS = {
+  cluster: [] as string[],
+  workload: ['namespace', 'workload_kind', 'workload_name'],
+  node: ["ifNull(node, '') AS node"],
+} as const
+export type PhaseStatsGroup = keyof typeof GROUPS
+
+export const phaseStatsParams = adviceSignalParams.extend({
+  groupBy: z.enum(['cluster', 'workload', 'node']),
+  /** Per phase, the ms above which a startup's time counts as excess (phases not named get no excess). */
+  targetsMs: z
+    .partialRecord(z.enum(PHASES as [AdvicePhase, ...AdvicePhase[]]), z.number().int().min(0))
+    .default({}),
+})
+
+export interface PhaseStat {
+  /** Startups with a value for the phase. */
+  count: number
+  sumMs: number
+  p50Ms: number | null
+  p90Ms: number | null
+  /** Sum of the phase over startups that became Ready (to compare with totalSumMs). */
+  sumInReadyMs: number
+  /** Sum over startups of max(0, phase - target); null when no target was given. */
+  excessMs: number | null
+}
+
+export interface PhaseStatsRow {
+  cluster: string
+  namespace?: string
+  workload?: { kind: string; name: string }
+  node?: string
+  startups: number
+  ready: number
+  cold: number
+  totalSumMs: number
+  totalP90Ms: number | null
+  unschedulable: number
+  /** Startups with a FailedScheduling / TriggeredScaleUp event still stored (events expire). */
+  failedScheduling: number
+  triggeredScaleUp: number
+  phases: Record<AdvicePhase, PhaseStat>
+}
+
+/** Per group: startups, totals and, per phase, count, sum, p50/p90 and the excess over its target. */
+export const phaseStats =
+  (q: Querier) =>
+  async (input: z.input<typeof phaseStatsParams>): Promise<PhaseStatsRow[]> => {
+    const p = phaseStatsParams.parse(input)
+    const groupCols: string[] = ['cluster', ...GROUPS[p.groupBy]]
+    const groupAliases = groupCols.map((c) => c.split(' AS ').at(-1) as string)
+    const base = windowStartups(p, ['*'])
+    const params: Record<string, unknown> = { ...base.params }
+    const cols = [
+      ...groupCols,
+      'count() AS startups',
+      "countIf(outcome = 'ready') AS ready",
+      'countIf(ifNull(cold, false)) AS cold',
+      'sum(ifNull(total_ms, 0)) AS total_sum',
+      'quantileExact(0.9)(total_ms) AS total_p90',
+      "countIf(outcome_reason = 'Unschedulable') AS unschedulable",
+      "countIf(uid IN (SELECT uid FROM pod_events FINAL WHERE reason = 'FailedScheduling')) AS failed_scheduling",
+      "countIf(uid IN (SELECT uid FROM pod_events FINAL WHERE reason = 'TriggeredScaleUp')) AS triggered_scale_up",
+    ]
+    for (const ph of PHASES) {
+      const c = ADVICE_PHASES[ph]
+      cols.push(
+        `count(${c}) AS n_${ph}`,
+        `sum(ifNull(${c}, 0)) AS sum_${ph}`,
+        `quantileExact(0.5)(${c}) AS p50_${ph}`,
+        `quantileExact(0.9)(${c}) AS p90_${ph}`,
+        `sumIf(ifNull(${c}, 0), total_ms IS NOT NULL) AS in_ready_${ph}`,
+      )
+      const target = p.targetsMs[ph]
+      if (target !== undefined) {
+        cols.push(`sum(greatest(toInt64(ifNull(${c}, 0)) - {target_${ph}:Int64}, 0)) AS excess_${ph}`)
+        params[`target_${ph}`] = target
+      }
+    }
+    const sql = `SELECT ${cols.join(',\n  ')}
+      FROM (${base.sql})
+      GROUP BY ${groupAliases.join(', ')}
+      ORDER BY ${groupAliases.join(', ')}`
+    const rows = await q.query('phaseStats', sql, params, z.looseObject({ cluster: z.string() }))
+    return rows.map((raw) => {
+      const r = raw as Record<string, unknown>
+      const num = (k: string) => chNumber.parse(r[k])
+      const numOrNull = (k: string) => chNumberOrNull.parse(r[k] ?? null)
+      const phases = {} as Record<AdvicePhase, PhaseStat>
+      for (const ph of PHASES) {
+        const count = num(`n_${ph}`)
+        phases[ph] = {
+          count,
+          sumMs: num(`sum_${ph}`),
+          p50Ms: count > 0 ? numOrNull(`p50_${ph}`) : null,
+          p90Ms: count > 0 ? numOrNull(`p90_${ph}`) : null,
+          sumInReadyMs: num(`in_ready_${ph}`),
+          excessMs: `excess_${ph}` in r ? num(`excess_${ph}`) : null,
+        }
+      }
+      const ready = num('ready')
+      const row: PhaseStatsRow = {
+        cluster: String(r.cluster),
+        startups: num('startups'),
+        ready,
+        cold: num('cold'),
+        totalSumMs: num('total_sum'),
+        totalP90Ms: numOrNull('total_p90'),
+        unschedulable: num('unschedulable'),
+        failedScheduling: num('failed_scheduling'),
+        triggeredScaleUp: num('triggered_scale_up'),
+        phases,
+      }
+      if (p.groupBy === 'workload') {
+        row.namespace = String(r.namespace)
+        row.workload = { kind: String(r.workload_kind), name: String(r.workload_name) }
+      }
+      if (p.groupBy === 'node') row.node = String(r.node)
+      return row
+    })
+  }
+
+export interface ImageOnlyRolloutRow {
+  cluster: string
+  namespace: string
+  workload: { kind: string; name: string }
+  replicaSet: string
+  startedAt: string
+  images: string[]
+  /** Startups of the rollout's ReplicaSet (pod name = <replicaSet>-<suffix>) in the window. */
+  pods: number
+  /** Startups with both scheduling and sandbox known, their sum and the p90 of scheduling + sandbox. */
+  pricedPods: number
+  schedulingSandboxMs: number
+  schedulingSandboxP90Ms: number | null
+}
+
+const rolloutRow = z.object({
+  cluster: z.string(),
+  namespace: z.string(),
+  workload_kind: z.string(),
+  workload_name: z.string(),
+  replica_set: z.string(),
+  started_at: chTimeOut,
+  images: z.array(z.string()),
+  pods: chNumber,
+  priced_pods: chNumber,
+  sched_sandbox_ms: chNumber,
+  sched_sandbox_p90_ms: chNumberOrNull,
+})
+
+/** Rollouts that changed only images, with what their new pods paid for scheduling and sandbox. */
+export const imageOnlyRollouts =
+  (q: Querier) =>
+  async (input: z.input<typeof adviceSignalParams>): Promise<ImageOnlyRolloutRow[]> => {
+    const p = adviceSignalParams.parse(input)
+    const s = windowStartups(p, [
+      'cluster',
+      'namespace',
+      'workload_name',
+      'pod',
+      'scheduling_ms',
+      'sandbox_ms',
+    ])
+    const both = 's.scheduling_ms IS NOT NULL AND s.sandbox_ms IS NOT NULL'
+    const sql = `SELECT r.cluster AS cluster, r.namespace AS namespace, r.workload_kind AS workload_kind,
+        r.workload_name AS workload_name, r.replica_set AS replica_set,
+        r.started_at AS started_at, any(r.images) AS images,
+        count() AS pods,
+        countIf(${both}) AS priced_pods,
+        sumIf(toUInt64(ifNull(s.scheduling_ms, 0)) + ifNull(s.sandbox_ms, 0), ${both}) AS sched_sandbox_ms,
+        quantileExactIf(0.9)(toUInt64(ifNull(s.scheduling_ms, 0)) + ifNull(s.sandbox_ms, 0), ${both}) AS sched_sandbox_p90_ms
+      FROM workload_rollouts AS r FINAL
+      INNER JOIN (${s.sql}) AS s
+        ON s.cluster = r.cluster AND s.namespace = r.namespace AND s.workload_name = r.workload_name
+      WHERE r.image_only = true AND startsWith(s.pod, concat(r.replica_set, '-'))
+      GROUP BY cluster, namespace, workload_kind, workload_name, replica_set, started_at
+      ORDER BY cluster, namespace, workload_name, started_at`
+    const rows = await q.query('imageOnlyRollouts', sql, s.params, rolloutRow)
+    return rows.map((r) => ({
+      cluster: r.cluster,
+      namespace: r.namespace,
+      workload: { kind: r.workload_kind, name: r.workload_name },
+      replicaSet: r.replica_set,
+      startedAt: r.started_at,
+      images: r.images,
+      pods: r.pods,
+      pricedPods: r.priced_pods,
+      schedulingSandboxMs: r.sched_sandbox_ms,
+      schedulingSandboxP90Ms: r.priced_pods > 0 ? r.sched_sandbox_p90_ms : null,
+    }))
+  }
