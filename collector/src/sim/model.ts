@@ -191,13 +191,21 @@ export class ClusterModel {
         const tag = spec.newTag ?? (spec.kind === 'regression' ? 'regressed' : `r${p.index + 2}`)
         const factor = spec.kind === 'regression' ? (spec.sizeFactor ?? 3) : 1
         // The rollout happens just before its pods are created.
+        // A regression ships a bigger image and an app that warms up slower (spec.warmupFactor, default 3).
+        const warmupFactor = spec.kind === 'regression' ? (spec.warmupFactor ?? 3) : undefined
         this.at(at - 1, () => {
-          const rev = addRevision(w, this.rng, (c) => {
-            const src = this.image(c.image)
-            const ref = retag(c.image, tag)
-            this.addImage(ref, src.compressedMB * factor, src.uncompressedMB * factor, src.layers)
-            return ref
-          })
+          const rev = addRevision(
+            w,
+            this.rng,
+            (c) => {
+              if (c.init) return c.image
+              const src = this.image(c.image)
+              const ref = retag(c.image, tag)
+              this.addImage(ref, src.compressedMB * factor, src.uncompressedMB * factor, src.layers)
+              return ref
+            },
+            { warmupFactor },
+          )
           this.emitRevision(w, rev)
         })
       }

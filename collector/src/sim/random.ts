@@ -83,3 +83,10 @@ export class SeededRandom {
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[parseInt(h[16] ?? '0', 16) % 4]}${h.slice(17, 20)}-${h.slice(20, 32)}`
   }
 }
+
+/** Multiplies every value of a distribution by `f`. */
+export function scaleDistribution(d: Distribution, f: number): Distribution {
+  if (typeof d === 'number') return d * f
+  if (Array.isArray(d)) return [d[0] * f, d[1] * f]
+  return { median: d.median * f, p90: d.p90 * f }
+}

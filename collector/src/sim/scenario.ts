@@ -62,8 +62,9 @@ const workload = z
     initContainers: z.array(initContainer).default([]),
     readiness: z
       .object({
-        initialDelayS: z.number().nonnegative(),
-        periodS: z.number().positive(),
+        // Probe seconds are int32 in the Kubernetes API.
+        initialDelayS: z.number().int().nonnegative(),
+        periodS: z.number().int().positive(),
         warmupMs: distribution,
       })
       .strict()
@@ -99,6 +100,7 @@ const problem = z
     permanentShare: z.number().min(0).max(1).optional(),
     newTag: z.string().optional(),
     sizeFactor: z.number().positive().optional(),
+    warmupFactor: z.number().positive().optional(),
     sandboxMs: distribution.optional(),
     runMs: distribution.optional(),
   })

@@ -1,7 +1,7 @@
 // Workload controllers' objects: Deployments with one ReplicaSet per template revision, Jobs, CronJobs.
 import type { KubeObject, WorkloadRevision } from './model-types.ts'
 import { podTemplateSpec, secIso } from './objects.ts'
-import type { SeededRandom } from './random.ts'
+import { type SeededRandom, scaleDistribution } from './random.ts'
 import type { WorkloadSpec } from './scenario.ts'
 
 export interface WorkloadState {
@@ -42,14 +42,21 @@ export function newWorkload(
   return state
 }
 
-/** A new template revision (a new ReplicaSet for Deployments); `image` maps each container to its new image. */
+/**
+ * A new template revision (a new ReplicaSet for Deployments) derived from the current one (or the spec for the
+ * first); `image` maps each container to its new image.
+ */
 export function addRevision(
   w: WorkloadState,
   rng: SeededRandom,
-  image: (c: { name: string; image: string }) => string,
-  overrides: { initRunMs?: WorkloadSpec['runMs'] } = {},
+  image: (c: { name: string; image: string; init: boolean }) => string,
+  overrides: { warmupFactor?: number } = {},
 ): WorkloadRevision {
   const s = w.spec
+  const base = w.current as WorkloadRevision | undefined
+  const containers = base?.containers ?? s.containers
+  const inits = base?.initContainers ?? s.initContainers
+  const readiness = base ? base.readiness : s.readiness
   const hash = s.kind === 'Deployment' ? rng.suffix(10) : null
   const labels: Record<string, string> = { app: s.name }
   if (hash) labels['pod-template-hash'] = hash
@@ -61,15 +68,22 @@ export function addRevision(
     workloadName: s.name,
     namespace: w.namespace,
     templateHash: hash,
-    containers: s.containers.map((c) => ({ name: c.name, image: image(c), pullPolicy: c.pullPolicy })),
-    initContainers: s.initContainers.map((c) => ({
+    containers: containers.map((c) => ({
       name: c.name,
-      image: image(c),
+      image: image({ ...c, init: false }),
+      pullPolicy: c.pullPolicy,
+    })),
+    initContainers: inits.map((c) => ({
+      name: c.name,
+      image: image({ ...c, init: true }),
       pullPolicy: c.pullPolicy,
       sidecar: c.sidecar,
-      runMs: overrides.initRunMs ?? c.runMs,
+      runMs: c.runMs,
     })),
-    readiness: s.readiness,
+    readiness:
+      readiness && overrides.warmupFactor
+        ? { ...readiness, warmupMs: scaleDistribution(readiness.warmupMs, overrides.warmupFactor) }
+        : readiness,
     runMs: s.runMs,
     nodePool: s.nodePool,
     labels,
