@@ -1,0 +1,60 @@
+// Where dashboard startup aggregates come from: the hourly rollup for closed, clean buckets fully inside the
+// window, and pod_startups FINAL for everything else (edges, the open hour, dirty or never-built buckets).
+import { ROLLUP_DIMENSIONS, ROLLUP_MEASURES } from '../../rollups/aggregates.ts'
+import { type StartupFilters, startupWhere } from '../filters.ts'
+
+export type StartupSourceMode = 'auto' | 'raw'
+
+/** Filters the rollup can answer (image is not a rollup dimension: with it, everything comes from raw rows). */
+const ROLLUP_FILTER_SQL: Partial<Record<keyof StartupFilters, string>> = {
+  cluster: 'cluster = {cluster:String}',
+  namespace: 'namespace = {namespace:String}',
+  workload: 'workload_name = {workload:String}',
+  node: 'node = {node:String}',
+}
+
+/**
+ * The WITH clause and a FROM subquery yielding rollup-shaped rows (dimensions + measure states) for the window
+ * and filters, each startup exactly once. `mode: 'raw'` skips the rollup (for checks and comparisons).
+ */
+export function startupSource(
+  window: { from: string; to: string },
+  filters: StartupFilters,
+  mode: StartupSourceMode = 'auto',
+): { withClause: string; from: string; params: Record<string, unknown> } {
+  const { where, params } = startupWhere(window, filters)
+  const dims = ROLLUP_DIMENSIONS.map(([n]) => n)
+  const rawSelect = [...ROLLUP_DIMENSIONS, ...ROLLUP_MEASURES].map(([n, e]) => `${e} AS ${n}`).join(', ')
+  const useRollup = mode === 'auto' && filters.image === undefined
+  if (!useRollup) {
+    return {
+      withClause: '',
+      from: `(SELECT ${rawSelect} FROM pod_startups FINAL WHERE ${where} GROUP BY ${dims.join(', ')})`,
+      params,
+    }
+  }
+  const rollupConds = (Object.keys(ROLLUP_FILTER_SQL) as (keyof StartupFilters)[])
+    .filter((k) => filters[k] !== undefined)
+    .map((k) => ROLLUP_FILTER_SQL[k] as string)
+  const withClause = `WITH served AS (
+    SELECT b.b_bucket AS bucket, b.b_rebuild AS rebuild
+    FROM (SELECT bucket AS b_bucket, max(rebuild) AS b_rebuild, argMax(started_at, rebuild) AS b_started
+          FROM startup_rollup_builds
+          WHERE bucket >= {from:DateTime64(3, 'UTC')} AND bucket + INTERVAL 1 HOUR <= {to:DateTime64(3, 'UTC')}
+          GROUP BY b_bucket) AS b
+    LEFT JOIN (SELECT bucket AS d_bucket, max(marked_at) AS d_marked FROM startup_rollup_dirty
+               WHERE bucket >= toStartOfHour({from:DateTime64(3, 'UTC')}) AND bucket < {to:DateTime64(3, 'UTC')}
+               GROUP BY d_bucket) AS d ON d.d_bucket = b.b_bucket
+    WHERE d.d_marked < b.b_started
+  )`
+  const columns = [...dims, ...ROLLUP_MEASURES.map(([n]) => n)].join(', ')
+  const from = `(
+    SELECT ${columns} FROM startup_rollup_hourly
+    WHERE (bucket, rebuild) IN (SELECT bucket, rebuild FROM served)${rollupConds.map((c) => ` AND ${c}`).join('')}
+    UNION ALL
+    SELECT ${rawSelect} FROM pod_startups FINAL
+    WHERE ${where} AND toStartOfHour(created_at) NOT IN (SELECT bucket FROM served)
+    GROUP BY ${dims.join(', ')}
+  )`
+  return { withClause, from, params }
+}

@@ -1,0 +1,20 @@
+// Startup rollups: hourly quantile states rebuilt from deduplicated rows, and the write protocol that keeps them exact.
+export {
+  mergeMeasure,
+  PHASE_STEM,
+  ROLLUP_COLUMNS,
+  ROLLUP_DIMENSIONS,
+  ROLLUP_LEVELS,
+  ROLLUP_MEASURES,
+  rollupSelectFromRaw,
+} from './aggregates.ts'
+export {
+  markRollupBucketsDirty,
+  pruneSupersededRollups,
+  type RollupRefreshResult,
+  rebuildRollupBucket,
+  refreshRollups,
+  staleRollupBuckets,
+  startupBuckets,
+  writeStartups,
+} from './refresh.ts'

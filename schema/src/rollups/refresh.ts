@@ -1,0 +1,144 @@
+// Keeps startup_rollup_hourly exact under rewrites: writers mark the hour buckets they touch dirty (before and
+// after writing), and a refresh rebuilds dirty or never-built CLOSED buckets from pod_startups FINAL.
+import { z } from 'zod'
+import { insertStartups } from '../queries/startups.ts'
+import type { StartupRecord } from '../record/types.ts'
+import { isoToCh } from '../rows/codec.ts'
+import type { Querier } from '../store/querier.ts'
+import { ROLLUP_COLUMNS, ROLLUP_DIMENSIONS, rollupSelectFromRaw } from './aggregates.ts'
+
+const HOUR_MS = 3_600_000
+
+/** Hour buckets ('YYYY-MM-DD hh:00:00', UTC) of the records' created_at, each once. */
+export function startupBuckets(records: Pick<StartupRecord, 'createdAt'>[]): string[] {
+  const set = new Set<string>()
+  for (const r of records) {
+    const ms = Date.parse(r.createdAt)
+    if (!Number.isFinite(ms)) throw new Error(`startup createdAt is not a time: "${r.createdAt}"`)
+    set.add(isoToCh(new Date(ms - (ms % HOUR_MS)).toISOString()).slice(0, 19))
+  }
+  return [...set].sort()
+}
+
+/** Marks hour buckets dirty at the store's clock: readers take them raw until a later rebuild. */
+export async function markRollupBucketsDirty(q: Querier, buckets: string[]): Promise<void> {
+  if (buckets.length === 0) return
+  await q.command(
+    `INSERT INTO startup_rollup_dirty (bucket, marked_at)
+     SELECT arrayJoin({buckets:Array(DateTime('UTC'))}), now64(3, 'UTC')`,
+    { buckets },
+  )
+}
+
+/**
+ * insertStartups with the rollup protocol around it. Marking before makes readers go raw for the bucket while
+ * the rows land; marking after invalidates a rebuild that started in between and may have missed them.
+ */
+export async function writeStartups(q: Querier, records: StartupRecord[], version: number): Promise<void> {
+  if (records.length === 0) return
+  const buckets = startupBuckets(records)
+  await markRollupBucketsDirty(q, buckets)
+  await insertStartups(q, records, version)
+  await markRollupBucketsDirty(q, buckets)
+}
+
+const bucketRow = z.object({ bucket: z.string() })
+
+/**
+ * Closed buckets needing a rebuild: marked dirty at or after their latest rebuild started, or holding
+ * startups but never built. Oldest first, at most `limit`.
+ */
+export async function staleRollupBuckets(q: Querier, limit = 500): Promise<string[]> {
+  const rows = await q.query(
+    'staleRollupBuckets',
+    `WITH builds AS (
+       SELECT bucket AS b_bucket, argMax(started_at, rebuild) AS b_started FROM startup_rollup_builds GROUP BY bucket
+     )
+     SELECT toString(bucket) AS bucket FROM (
+       SELECT d.d_bucket AS bucket FROM
+         (SELECT bucket AS d_bucket, max(marked_at) AS d_marked FROM startup_rollup_dirty
+          WHERE bucket < toStartOfHour(now('UTC')) GROUP BY bucket) AS d
+         LEFT JOIN builds AS b ON b.b_bucket = d.d_bucket
+       WHERE d.d_marked >= b.b_started
+       UNION DISTINCT
+       SELECT DISTINCT toStartOfHour(created_at) AS bucket FROM pod_startups
+       WHERE created_at < toStartOfHour(now('UTC'))
+         AND toStartOfHour(created_at) NOT IN (SELECT b_bucket FROM builds)
+     )
+     ORDER BY bucket
+     LIMIT {limit:UInt32}`,
+    { limit },
+    bucketRow,
+  )
+  return rows.map((r) => r.bucket)
+}
+
+const startRow = z.object({
+  started_at: z.string(),
+  rebuild: z.union([z.string(), z.number()]).transform(Number),
+})
+
+/**
+ * Rebuilds one hour bucket from the deduplicated rows under a new rebuild id, then records the rebuild.
+ * Rows of older rebuilds stay until pruned; readers never mix them in (they read one rebuild per bucket).
+ */
+export async function rebuildRollupBucket(q: Querier, bucket: string): Promise<number> {
+  if (!/^\d{4}-\d{2}-\d{2} \d{2}:00:00$/.test(bucket))
+    throw new Error(`rollup bucket must be an hour 'YYYY-MM-DD hh:00:00', got "${bucket}"`)
+  const [start] = await q.query(
+    'rebuildRollupBucket.start',
+    `SELECT toString(now64(3, 'UTC')) AS started_at, toUnixTimestamp64Milli(now64(3, 'UTC')) AS rebuild`,
+    {},
+    startRow,
+  )
+  if (!start) throw new Error('the store did not answer its clock')
+  const dims = ROLLUP_DIMENSIONS.map(([n]) => n)
+  await q.command(
+    `INSERT INTO startup_rollup_hourly (rebuild, ${ROLLUP_COLUMNS.join(', ')})
+     SELECT {rebuild:UInt64} AS rebuild, ${rollupSelectFromRaw()}
+     FROM pod_startups FINAL
+     WHERE created_at >= {bucket:DateTime('UTC')} AND created_at < {bucket:DateTime('UTC')} + INTERVAL 1 HOUR
+     GROUP BY ${dims.join(', ')}`,
+    { rebuild: start.rebuild, bucket },
+  )
+  await q.command(
+    `INSERT INTO startup_rollup_builds (bucket, rebuild, started_at, finished_at, startups)
+     SELECT {bucket:DateTime('UTC')}, {rebuild:UInt64}, {started:DateTime64(3, 'UTC')}, now64(3, 'UTC'),
+       (SELECT sum(startups) FROM startup_rollup_hourly
+        WHERE bucket = {bucket:DateTime('UTC')} AND rebuild = {rebuild:UInt64})`,
+    { bucket, rebuild: start.rebuild, started: start.started_at },
+  )
+  return start.rebuild
+}
+
+/**
+ * Deletes rows of superseded rebuilds once their successor is older than `graceMs` (a reader that chose the
+ * old rebuild just before has long finished).
+ */
+export async function pruneSupersededRollups(q: Querier, graceMs = 120_000): Promise<void> {
+  await q.command(
+    `DELETE FROM startup_rollup_hourly
+     WHERE (bucket, rebuild) NOT IN (SELECT bucket, max(rebuild) FROM startup_rollup_builds GROUP BY bucket)
+       AND bucket IN (SELECT bucket FROM startup_rollup_builds GROUP BY bucket
+                      HAVING max(finished_at) < now64(3, 'UTC') - toIntervalMillisecond({grace:UInt32}))`,
+    { grace: graceMs },
+  )
+}
+
+export interface RollupRefreshResult {
+  rebuilt: string[]
+  /** More stale buckets remain than `limit` allowed in one pass. */
+  more: boolean
+}
+
+/** One refresh pass: rebuild stale closed buckets (oldest first, at most `limit`). */
+export async function refreshRollups(
+  q: Querier,
+  opts: { limit?: number } = {},
+): Promise<RollupRefreshResult> {
+  const limit = opts.limit ?? 200
+  const stale = await staleRollupBuckets(q, limit + 1)
+  const todo = stale.slice(0, limit)
+  for (const bucket of todo) await rebuildRollupBucket(q, bucket)
+  return { rebuilt: todo, more: stale.length > limit }
+}

@@ -1,0 +1,165 @@
+// The rollup path against the real embedded engine, without OPTIMIZE: rewrites (pending -> final, retries,
+// re-imports) count once, dirty buckets are read raw until rebuilt, and rollup numbers equal raw FINAL numbers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { at, coldRecord, pendingRecord } from '../../test/fixtures/records.ts'
+import { openTempStore } from '../../test/fixtures/temp-store.ts'
+import { startupAggregates } from '../queries/dashboard/startup-aggregates.ts'
+import { insertStartups } from '../queries/startups.ts'
+import type { StartupRecord } from '../record/types.ts'
+import { createQuerier, migrate, type Querier, type Store } from '../store/index.ts'
+import {
+  pruneSupersededRollups,
+  refreshRollups,
+  staleRollupBuckets,
+  startupBuckets,
+  writeStartups,
+} from './index.ts'
+
+let store: Store
+let cleanup: () => Promise<void>
+let q: Querier
+
+beforeAll(async () => {
+  ;({ store, cleanup } = await openTempStore())
+  await migrate(store)
+  q = createQuerier(store)
+})
+afterAll(async () => cleanup?.())
+
+const HOUR = 3_600_000
+/** A ready startup `offsetMs` after the fixture base whose phases add up to totalMs. */
+function ready(
+  n: number,
+  offsetMs: number,
+  totalMs: number,
+  over: Partial<StartupRecord> = {},
+): StartupRecord {
+  const base = coldRecord()
+  const pull = 1000
+  return {
+    ...base,
+    uid: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    pod: `checkout-${n}`,
+    createdAt: at(offsetMs),
+    readyAt: at(offsetMs + totalMs),
+    totalMs,
+    sloMs: totalMs - pull,
+    phases: {
+      scheduling: 100,
+      sandbox: 200,
+      init: 0,
+      pullWait: 0,
+      pull,
+      download: 400,
+      decompress: 600,
+      start: 100,
+      ready: totalMs - 1400,
+    },
+    ...over,
+  }
+}
+const window = { from: at(0), to: at(3 * HOUR) }
+const agg = (source: 'auto' | 'raw', groupBy: ('time' | 'node' | 'outcome')[] = []) =>
+  startupAggregates(q)({ ...window, groupBy, source })
+
+describe('startup rollups', () => {
+  it('names the hour buckets of the records written', () => {
+    expect(
+      startupBuckets([{ createdAt: at(1_000) }, { createdAt: at(HOUR + 5) }, { createdAt: at(2_000) }]),
+    ).toEqual([at(0).slice(0, 19).replace('T', ' '), at(HOUR).slice(0, 19).replace('T', ' ')])
+  })
+
+  it('hour buckets: rollup equals raw FINAL and hand-computed numbers, through rewrites, without OPTIMIZE', async () => {
+    // Hour 0: four ready startups (totals 2000, 3000, 4000, 11000); hour 1: one pending that becomes ready.
+    const first = [
+      ready(1, 60_000, 2000),
+      ready(2, 120_000, 3000),
+      ready(3, 180_000, 4000),
+      ready(4, 240_000, 11000),
+    ]
+    const pending = pendingRecord({
+      uid: '00000000-0000-4000-8000-000000000005',
+      createdAt: at(HOUR + 60_000),
+    })
+    pending.boundaries = { created: { at: pending.createdAt, source: 'status' } }
+    await writeStartups(q, [...first, pending], 1_000)
+    expect(await staleRollupBuckets(q)).toEqual(startupBuckets([...first, pending]))
+    const refreshed = await refreshRollups(q)
+    expect(refreshed.rebuilt).toHaveLength(2)
+    expect(await staleRollupBuckets(q)).toEqual([])
+
+    const [whole] = await agg('auto')
+    // Hand-computed: 5 startups, 4 with a total; quantiles interpolate: p50 of (2000,3000,4000,11000) = 3500.
+    expect(whole?.startups).toBe(5)
+    expect(whole?.total.count).toBe(4)
+    expect(whole?.total.p50).toBe(3500)
+    expect(whole?.total.p90).toBeCloseTo(4000 + 0.7 * 7000, 6)
+    expect(whole?.slo.over5s).toBe(1)
+    expect(whole?.complete.count).toBe(4)
+    expect(whole?.complete.meanTotalMs).toBe(5000)
+    expect(whole?.complete.meanMs.ready).toBe(3600)
+    expect(whole?.complete.meanMs.pull).toBe(1000)
+    expect(await agg('auto')).toEqual(await agg('raw'))
+
+    // Rewrites: pending -> final on a node (its '' node group must vanish), a retry of the same write,
+    // a re-import of the first batch at an older version (ReplacingMergeTree keeps the higher one).
+    const final = ready(5, HOUR + 60_000, 6000, {
+      uid: pending.uid,
+      pod: pending.pod,
+      namespace: pending.namespace,
+      node: 'node-b',
+    })
+    await writeStartups(q, [final], 2_000)
+    await writeStartups(q, [final], 2_000)
+    await writeStartups(q, first, 500)
+    // Dirty buckets are read raw until rebuilt: exact at this moment too.
+    expect(await staleRollupBuckets(q)).toHaveLength(2)
+    expect(await agg('auto', ['time'])).toEqual(await agg('raw', ['time']))
+    await refreshRollups(q)
+    const byNode = await agg('auto', ['node'])
+    expect(byNode.map((r) => [r.group.node, r.startups])).toEqual([
+      ['node-a', 4],
+      ['node-b', 1],
+    ])
+    expect(byNode).toEqual(await agg('raw', ['node']))
+    const [after] = await agg('auto')
+    expect(after?.startups).toBe(5)
+    expect(after?.total.count).toBe(5)
+    expect(after?.total.p50).toBe(4000)
+    expect(await agg('auto', ['outcome'])).toEqual(await agg('raw', ['outcome']))
+
+    // Old rebuilds are pruned without changing a number.
+    await pruneSupersededRollups(q, 0)
+    const rebuilds = await q.query(
+      'test.rebuilds',
+      'SELECT count(DISTINCT (bucket, rebuild)) AS n FROM startup_rollup_hourly',
+      {},
+      z.object({ n: z.coerce.number() }),
+    )
+    expect(rebuilds[0]?.n).toBe(2)
+    expect(await agg('auto', ['time'])).toEqual(await agg('raw', ['time']))
+  })
+
+  it('reads closed buckets from the rollup: an unmarked write is invisible until marked, then exact', async () => {
+    const sneaky = ready(6, 300_000, 9000)
+    await insertStartups(q, [sneaky], 3_000)
+    const [withoutMark] = await agg('auto')
+    const [raw] = await agg('raw')
+    // Proves the rollup path is taken for a clean closed bucket (and why writers must mark).
+    expect(withoutMark?.startups).toBe(5)
+    expect(raw?.startups).toBe(6)
+    await writeStartups(q, [sneaky], 3_000)
+    expect(await agg('auto')).toEqual(await agg('raw'))
+    await refreshRollups(q)
+    expect(await agg('auto')).toEqual(await agg('raw'))
+  })
+
+  it('windows not aligned to hours read their edges raw', async () => {
+    const edge = { from: at(150_000), to: at(HOUR + 120_000) }
+    const auto = await startupAggregates(q)({ ...edge })
+    const raw = await startupAggregates(q)({ ...edge, source: 'raw' })
+    expect(auto).toEqual(raw)
+    expect(auto[0]?.startups).toBe(4) // uids 3, 4, 6 in hour 0 after 150 s, uid 5 in hour 1
+  })
+})
