@@ -27,5 +27,16 @@ export {
   TABLE_NAMES,
   type TableName,
 } from './querier.ts'
+export {
+  applyRetention,
+  defaultRetention,
+  MAX_RETENTION_DAYS,
+  RETENTION_TABLES,
+  type RetentionChange,
+  type RetentionDays,
+  type RetentionTable,
+  retentionFromConfig,
+  retentionStatements,
+} from './retention.ts'
 export { getSharedStore, getStore, setSharedStore } from './shared.ts'
 export { type ExpandOptions, expandPlaceholders, type SqlStatement, splitStatements } from './sql-text.ts'

@@ -32,6 +32,8 @@ Options:
   --metrics-port N       port for /metrics, /healthz, /readyz (default 9464; 0 disables)
   --migrate              apply pending migrations first (default: refuse to run on an older schema)
   --data DIR             embedded store directory (when CLICKHOUSE_URL is unset)
+  --kubelet-metrics DUR  scrape kubelet pull histograms through nodes/proxy every DUR (opt-in: needs
+                         \`get\` on nodes/proxy, see deploy/overlays/kubelet-metrics)
   --leader-elect         run only while holding a coordination.k8s.io Lease (several replicas, one
                          active; the others wait as warm standbys and never write)
   --lease-name NAME      Lease name (default podstart-collector)
@@ -57,6 +59,7 @@ export const command: Command = {
       'metrics-port': { type: 'string' },
       migrate: { type: 'boolean' },
       data: { type: 'string' },
+      'kubelet-metrics': { type: 'string' },
       'leader-elect': { type: 'boolean' },
       'lease-name': { type: 'string' },
       'lease-namespace': { type: 'string' },
@@ -66,6 +69,7 @@ export const command: Command = {
     if (!cluster) throw new UsageError('--cluster NAME is required (the label written on every row)')
     const metricsPort = intFlag('metrics-port', values['metrics-port'], 9464)
     const stuckTimeoutMs = durationFlag('stuck-timeout', values['stuck-timeout'], 15 * 60_000)
+    const kubeletMetricsMs = durationFlag('kubelet-metrics', values['kubelet-metrics'], 0)
     const leaseDurationMs = durationFlag('lease-duration', values['lease-duration'], 15_000)
     const leaseNamespace = values['lease-namespace'] ?? process.env.POD_NAMESPACE ?? serviceAccountNamespace()
     if (values['leader-elect'] && !leaseNamespace) {
@@ -102,6 +106,7 @@ export const command: Command = {
         namespace: values.namespace,
         labelSelector: values.selector,
         stuckTimeoutMs,
+        ...(kubeletMetricsMs > 0 ? { kubeletMetricsIntervalMs: kubeletMetricsMs } : {}),
         log: (line) => console.log(`collect: ${line}`),
       })
     // Without election the collector runs at once; with it, only while this replica holds the lease.

@@ -1,20 +1,26 @@
 // `podstart migrate`: applies the store's frozen migrations, or prints the plan and SQL with --dry.
+import { readFileSync } from 'node:fs'
 import {
+  applyRetention,
   describePlan,
   type MigrationPlan,
   migrate,
   openStore,
   planAllPending,
   planMigrations,
+  type RetentionDays,
+  retentionFromConfig,
+  retentionStatements,
   type Store,
   StoreError,
   storeConfigFromEnv,
 } from '@podstart/schema/store'
-import { type Command, EXIT, parseCommandArgs } from '../args.ts'
+import { parse as parseYaml } from 'yaml'
+import { type Command, EXIT, parseCommandArgs, UsageError } from '../args.ts'
 
 const help = `podstart migrate: apply the store's migrations
 
-Usage: podstart migrate [--dry] [--on-cluster NAME] [--data DIR] [--json]
+Usage: podstart migrate [--dry] [--on-cluster NAME] [--retention [--config FILE]] [--data DIR] [--json]
 
 Applies every migration in schema/migrations that the store has not recorded yet, in order, and
 records each with the sha256 of its file. Running it again is a no-op. A migration file changed after
@@ -25,6 +31,10 @@ Options:
                       applied when it can be reached, else shows every migration as pending.
   --on-cluster NAME   ClickHouse cluster: ON CLUSTER DDL and Replicated* engines (not the Kubernetes
                       --cluster label)
+  --retention         then set each table's TTL (ALTER TABLE ... MODIFY TTL) from the \`retention:\` map
+                      of the config file (table: days) and env PODSTART_RETENTION_<TABLE>_DAYS;
+                      unset tables get the defaults (docs/deploy.md). Only changed TTLs are sent.
+  --config FILE       podstart config YAML (default $PODSTART_CONFIG)
   --data DIR          embedded store directory (default $PODSTART_DATA_DIR or ./.podstart)
   --json              print the result as JSON
   --help              this text
@@ -58,6 +68,8 @@ export const command: Command = {
       'on-cluster': { type: 'string' },
       data: { type: 'string' },
       json: { type: 'boolean' },
+      retention: { type: 'boolean' },
+      config: { type: 'string' },
     })
     const json = values.json === true
     const opts = values['on-cluster'] ? { onCluster: values['on-cluster'] } : {}
@@ -65,6 +77,8 @@ export const command: Command = {
       if (!json) console.log(line)
     }
     const config = storeConfigFromEnv(process.env, values.data ? { dataDir: values.data } : {})
+    const retention = values.retention ? loadRetention(values.config ?? process.env.PODSTART_CONFIG) : null
+    if (values.config && !values.retention) throw new UsageError('--config is only read with --retention')
 
     if (values.dry) {
       let plan: MigrationPlan
@@ -92,6 +106,10 @@ export const command: Command = {
         out(`\n-- ${m.name} (sha256 ${m.checksum})`)
         for (const s of m.statements) out(`${s.sql};\n`)
       }
+      if (retention) {
+        out('\n-- retention (only statements whose TTL differs are sent)')
+        for (const sql of retentionStatements(retention, opts)) out(`${sql};`)
+      }
       return EXIT.ok
     }
 
@@ -99,10 +117,19 @@ export const command: Command = {
     try {
       out(`migrating ${store.describe()}`)
       const result = await migrate(store, { ...opts, log: out })
+      const retentionChanges = retention
+        ? await applyRetention(store, retention, { ...opts, log: out })
+        : null
+      if (retentionChanges && !retentionChanges.some((c) => c.changed)) out('retention: unchanged')
       if (json) {
         console.log(
           JSON.stringify(
-            { dry: false, applied: result.applied, migrations: planJson(result.plan, false) },
+            {
+              dry: false,
+              applied: result.applied,
+              migrations: planJson(result.plan, false),
+              ...(retentionChanges ? { retention: retentionChanges } : {}),
+            },
             null,
             2,
           ),
@@ -113,4 +140,22 @@ export const command: Command = {
       await store.close()
     }
   },
+}
+
+/** Retention days from the config file's \`retention:\` map and env; errors name the file and key. */
+function loadRetention(file: string | undefined): RetentionDays {
+  let section: unknown
+  if (file) {
+    let doc: unknown
+    try {
+      doc = parseYaml(readFileSync(file, 'utf8'))
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException
+      throw Object.assign(new Error(`cannot read config ${file}: ${e.code ?? e.message.split('\n')[0]}`), {
+        exitCode: EXIT.failed,
+      })
+    }
+    section = doc && typeof doc === 'object' ? (doc as { retention?: unknown }).retention : undefined
+  }
+  return retentionFromConfig(section, process.env, file ? `${file}: retention` : 'retention')
 }
