@@ -1,8 +1,8 @@
 // The live collector: list/watch of pods, events, nodes and owners -> lifecycle engine -> batched,
 // idempotent writes. Keeps no Kubernetes objects: the lifecycle engine holds compact per-pod state.
 
-import { insertStartups } from '@podstart/schema/queries'
 import type { StartupRecord } from '@podstart/schema/record'
+import { writeStartups } from '@podstart/schema/rollups'
 import type { Querier } from '@podstart/schema/store'
 import type { KubeAccess } from '../kube/access.ts'
 import { KubeletScraper } from '../kube/kubelet-metrics.ts'
@@ -13,6 +13,7 @@ import { BatchWriter } from '../sink/batch-writer.ts'
 import { startupVersion } from '../sink/startup-version.ts'
 import { eventRow, type PodEventRow } from './event-rows.ts'
 import { nodeRow, RolloutTracker, WorkloadImageTracker } from './inventory.ts'
+import { RollupRefresher } from './rollup-refresher.ts'
 
 export interface CollectorOptions {
   cluster: string
@@ -35,6 +36,8 @@ export interface CollectorOptions {
   kubeletMetricsIntervalMs?: number
   /** For tests: the watch loops' stall timeout. */
   stallMs?: number
+  /** Rebuild stale dashboard rollup buckets every this many ms (0 turns it off); default 30 s. */
+  rollupRefreshMs?: number
 }
 
 export interface CollectorStats {
@@ -75,6 +78,7 @@ export class Collector {
   private readonly scraper: KubeletScraper | null
   private readonly histograms: BatchWriter<object>
   private ticker: NodeJS.Timeout | null = null
+  private readonly rollups: RollupRefresher | null
   private readonly stats_ = {
     startupsWritten: 0,
     eventsReceived: 0,
@@ -105,7 +109,7 @@ export class Collector {
           list.push(record)
           byVersion.set(version, list)
         }
-        for (const [version, records] of byVersion) await insertStartups(opts.querier, records, version)
+        for (const [version, records] of byVersion) await writeStartups(opts.querier, records, version)
         const now = Date.now()
         for (const { record } of batch) {
           this.stats_.startupsWritten++
@@ -152,6 +156,10 @@ export class Collector {
           },
         })
       : null
+    this.rollups =
+      opts.rollupRefreshMs === 0
+        ? null
+        : new RollupRefresher({ querier: opts.querier, intervalMs: opts.rollupRefreshMs, log })
     this.engine = new LifecycleEngine({
       cluster: opts.cluster,
       graceMs: opts.graceMs,
@@ -248,6 +256,7 @@ export class Collector {
   start(): void {
     for (const w of this.watches) w.start()
     this.scraper?.start()
+    this.rollups?.start()
     this.ticker = setInterval(() => {
       this.engine.tick(Date.now())
       metrics.trackedPods.set(this.engine.stats().trackedPods)
@@ -264,6 +273,7 @@ export class Collector {
     await Promise.all(this.watches.map((w) => w.stop()))
     this.engine.tick(Date.now())
     await Promise.all(this.writers().map((w) => w.close(flushDeadlineMs)))
+    await this.rollups?.stop()
   }
 
   /** Writes everything buffered so far. */

@@ -1,7 +1,7 @@
 // `podstart import`: load kubectl dumps or NDJSON watch streams into the store through the lifecycle engine.
 import { createReadStream, statSync } from 'node:fs'
-import { insertStartups } from '@podstart/schema/queries'
 import type { StartupRecord } from '@podstart/schema/record'
+import { refreshRollups, writeStartups } from '@podstart/schema/rollups'
 import { createQuerier, migrate, openStore, storeConfigFromEnv } from '@podstart/schema/store'
 import { eventRow, type PodEventRow } from '../../collect/event-rows.ts'
 import { nodeRow } from '../../collect/inventory.ts'
@@ -62,7 +62,7 @@ export async function importDumps(
     maxBuffered: 20_000,
     write: async (batch) => {
       for (const [version, records] of groupByVersion(batch, Date.now()))
-        await insertStartups(querier, records, version)
+        await writeStartups(querier, records, version)
       summary.startups += batch.length
     },
   })
@@ -128,6 +128,8 @@ export async function importDumps(
     if (w) await w
   }
   await Promise.all([startups.close(), events.close(), nodes.close()])
+  // Imported history is mostly closed hours: build their dashboard rollups now rather than on first view.
+  while ((await refreshRollups(querier)).more) {}
   bar?.finish(`${summary.startups} startups, ${summary.events} events, ${summary.nodes} nodes`)
   return summary
 }
