@@ -37,7 +37,7 @@ export interface SimulatedCluster {
 }
 
 const TICK_MS = 10
-const BOOKMARK_EVERY_MS = 5000
+const BOOKMARK_EVERY_MS = 4000
 
 export function kubeconfigYaml(url: string, cluster: string): string {
   return `apiVersion: v1
