@@ -16,11 +16,16 @@ import {
   Watch,
 } from '@kubernetes/client-node'
 import { Lease } from 'kubernetes-models/coordination.k8s.io/v1/Lease'
-import parsePrometheusTextFormat from 'parse-prometheus-text-format'
+// @ts-expect-error the package ships no type declarations
+import parsePrometheusTextFormatUntyped from 'parse-prometheus-text-format'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SimulatedCluster, startSimulatedCluster } from './index.ts'
 
 const run = promisify(execFile)
+const parsePrometheusTextFormat = parsePrometheusTextFormatUntyped as (text: string) => unknown
+// biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API server under test
+type Json = any
+const json = async (res: Response): Promise<Json> => (await json(res)) as Json
 
 function kubeConfigFor(sim: SimulatedCluster): KubeConfig {
   const kc = new KubeConfig()
@@ -170,7 +175,7 @@ describe('simulated API server with real clients', () => {
     await reader.cancel()
     const old = await fetch(`${sim.url}/api/v1/pods?watch=1&resourceVersion=1`)
     if (old.status === 410) {
-      expect((await old.json()).reason).toBe('Expired')
+      expect((await json(old)).reason).toBe('Expired')
     } else {
       const text = await old.text()
       expect(JSON.parse(text.split('\n')[0] as string)).toMatchObject({
@@ -206,9 +211,9 @@ describe('simulated API server with real clients', () => {
     await expect(stale).rejects.toMatchObject({ code: 409 })
     const dup = coord.createNamespacedLease({ namespace: 'shop', body })
     await expect(dup).rejects.toMatchObject({ code: 409 })
-    const raw = await (
-      await fetch(`${sim.url}/apis/coordination.k8s.io/v1/namespaces/shop/leases/podstart-collector`)
-    ).json()
+    const raw = await json(
+      await fetch(`${sim.url}/apis/coordination.k8s.io/v1/namespaces/shop/leases/podstart-collector`),
+    )
     expect(raw.spec.holderIdentity).toBe('b')
     expect(created.metadata?.uid).toBe(raw.metadata.uid)
     new Lease(raw).validate()
@@ -316,13 +321,13 @@ describe('simulated API server faults', () => {
     })
     try {
       const first = await fetch(`${sim.url}/api/v1/nodes?limit=1`)
-      const token = (await first.json()).metadata.continue as string
+      const token = (await json(first)).metadata.continue as string
       expect(token).toBeTruthy()
       const r = await informAllPods(sim, 30_000)
       expect(r.lists()).toBeGreaterThan(1)
       const expired = await fetch(`${sim.url}/api/v1/nodes?limit=1&continue=${encodeURIComponent(token)}`)
       expect(expired.status).toBe(410)
-      expect((await expired.json()).reason).toBe('Expired')
+      expect((await json(expired)).reason).toBe('Expired')
       expect(r.truth.every((x) => r.seen.has(x.uid))).toBe(true)
     } finally {
       await sim.stop()
@@ -340,11 +345,11 @@ describe('simulated API server faults', () => {
     try {
       const during = await fetch(`${sim.url}/api/v1/pods`)
       expect(during.status).toBe(500)
-      expect((await during.json()).reason).toBe('InternalError')
+      expect((await json(during)).reason).toBe('InternalError')
       await new Promise((r) => setTimeout(r, 700))
       const after = await fetch(`${sim.url}/api/v1/pods`)
       expect(after.status).toBe(200)
-      expect((await after.json()).kind).toBe('PodList')
+      expect((await json(after)).kind).toBe('PodList')
     } finally {
       await sim.stop()
     }
