@@ -1,0 +1,101 @@
+// in-place-update: rollouts that change only the image recreate every pod, which pays scheduling and
+// sandbox again. OpenKruise CloneSet in-place update restarts the container in the existing pod instead
+// (Alibaba SAE reported 42% faster deployments).
+import { z } from 'zod'
+import type { ImageOnlyRolloutRow } from '../../queries/advice-startups.ts'
+import { perWeek, perWeekSeconds, renderFinding, round1, windowAssumption } from '../finding.ts'
+import type { Finding, Rule } from '../types.ts'
+
+const thresholds = z
+  .object({
+    /** Pods started by image-only rollouts per week (heuristic). */
+    minPodsPerWeek: z.number().min(0).default(10),
+    /** p90 of scheduling + sandbox of those pods, seconds (heuristic). */
+    minSchedulingSandboxP90Seconds: z.number().min(0).default(1),
+  })
+  .strict()
+
+export const inPlaceUpdate: Rule<typeof thresholds> = {
+  id: 'in-place-update',
+  title: 'Image-only rollouts recreate pods: in-place update',
+  signals: ['imageOnlyRollouts'],
+  thresholds,
+  evaluate(signals, t) {
+    const byWorkload = new Map<string, ImageOnlyRolloutRow[]>()
+    for (const r of signals.imageOnlyRollouts) {
+      const key = `${r.namespace}/${r.workload.kind}/${r.workload.name}`
+      byWorkload.set(key, [...(byWorkload.get(key) ?? []), r])
+    }
+    const out: Finding[] = []
+    for (const rows of byWorkload.values()) {
+      const first = rows[0]!
+      const pods = rows.reduce((s, r) => s + r.pods, 0)
+      const savedMs = rows.reduce((s, r) => s + r.schedulingSandboxMs, 0)
+      const p90 = Math.max(...rows.map((r) => r.schedulingSandboxP90Ms ?? 0))
+      if (perWeek(pods, signals.window) < t.minPodsPerWeek || p90 / 1000 < t.minSchedulingSandboxP90Seconds)
+        continue
+      const { namespace, workload } = first
+      out.push({
+        ruleId: 'in-place-update',
+        scope: { level: 'workload', cluster: signals.cluster, namespace, workload },
+        title: `${workload.name}: ${rows.length} image-only rollout(s) recreated ${pods} pods`,
+        evidence: [
+          { label: 'image-only rollouts', value: rows.length, unit: '', query: 'imageOnlyRollouts' },
+          { label: 'pods they started', value: pods, unit: 'startups', query: 'imageOnlyRollouts' },
+          {
+            label: 'scheduling + sandbox, total',
+            value: round1(savedMs / 1000),
+            unit: 's',
+            query: 'imageOnlyRollouts',
+          },
+          {
+            label: 'scheduling + sandbox p90 (worst rollout)',
+            value: round1(p90 / 1000),
+            unit: 's',
+            query: 'imageOnlyRollouts',
+          },
+        ],
+        saving: {
+          p90SecondsPerStartup: round1(p90 / 1000),
+          podSecondsPerWeek: perWeekSeconds(savedMs, signals.window),
+          assumptions: [
+            'an in-place update keeps the pod, its node and its sandbox: scheduling + sandbox are saved, the new image is still pulled',
+            'p90 is the largest per-rollout p90 of scheduling + sandbox',
+            windowAssumption(signals.window),
+          ],
+        },
+        confidence: 'medium',
+        artifact: {
+          kind: 'yaml',
+          filename: `${workload.name}-cloneset.yaml`,
+          content: `# OpenKruise CloneSet replacing ${workload.kind} ${namespace}/${workload.name}: copy replicas, selector and
+# template from it. Image changes then restart the container in place instead of recreating the pod.
+apiVersion: apps.kruise.io/v1alpha1
+kind: CloneSet
+metadata:
+  name: ${workload.name}
+  namespace: ${namespace}
+spec:
+  replicas: 3 # as in the ${workload.kind}
+  selector:
+    matchLabels: {} # as in the ${workload.kind}
+  template: {} # as in the ${workload.kind}
+  updateStrategy:
+    type: InPlaceIfPossible
+    inPlaceUpdateStrategy:
+      gracePeriodSeconds: 10
+    maxUnavailable: 20%
+`,
+        },
+      })
+    }
+    return out
+  },
+  render(finding) {
+    return renderFinding(
+      finding,
+      'These rollouts changed only the image, yet every new pod was scheduled and got a new sandbox. ' +
+        'An OpenKruise CloneSet with InPlaceIfPossible swaps the image in the running pod.',
+    )
+  },
+}

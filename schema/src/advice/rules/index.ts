@@ -1,0 +1,44 @@
+// The rule registry: every advice rule, in a fixed order (findings are ranked by saving afterwards).
+import type { Rule } from '../types.ts'
+import { decompression } from './decompression.ts'
+import { inPlaceUpdate } from './in-place-update.ts'
+import { initContainers } from './init-containers.ts'
+import { lazyFormat } from './lazy-format.ts'
+import { p2p } from './p2p.ts'
+import { preWarm } from './pre-warm.ts'
+import { pullPolicy } from './pull-policy.ts'
+import { readiness } from './readiness.ts'
+import { sandbox } from './sandbox.ts'
+import { scheduling } from './scheduling.ts'
+
+export const RULES: readonly Rule[] = [
+  preWarm,
+  decompression,
+  lazyFormat,
+  p2p,
+  inPlaceUpdate,
+  pullPolicy,
+  scheduling,
+  sandbox,
+  initContainers,
+  readiness,
+] as unknown as readonly Rule[]
+
+export const RULE_IDS = RULES.map((r) => r.id)
+
+export function ruleById(id: string): Rule | undefined {
+  return RULES.find((r) => r.id === id)
+}
+
+export {
+  decompression,
+  initContainers,
+  inPlaceUpdate,
+  lazyFormat,
+  p2p,
+  preWarm,
+  pullPolicy,
+  readiness,
+  sandbox,
+  scheduling,
+}

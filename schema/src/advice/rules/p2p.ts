@@ -1,0 +1,114 @@
+// p2p: many nodes pull one image in the same minutes and each gets a fraction of its usual throughput:
+// the registry (or its egress) is saturated. Peer-to-peer distribution (Spegel, Dragonfly, Kraken) or
+// pre-warming spreads the load.
+import { z } from 'zod'
+import type { PullBurstRow } from '../../queries/advice-pulls.ts'
+import { bytes, percent, perWeekSeconds, renderFinding, round1, windowAssumption } from '../finding.ts'
+import type { Finding, Rule } from '../types.ts'
+
+const thresholds = z
+  .object({
+    /** Distinct nodes pulling one image within a bucket to call it a burst (heuristic). */
+    burstNodes: z.number().int().min(2).default(10),
+    /** A burst's median throughput at most this share of the image's quiet baseline (heuristic). */
+    collapseRatio: z.number().min(0).max(1).default(0.5),
+    /** Bucket width of the pullBursts signal, minutes. */
+    bucketMinutes: z.number().int().min(1).default(5),
+  })
+  .strict()
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b)
+  return s.length ? (s[Math.floor(s.length / 2)] as number) : 0
+}
+
+export const p2p: Rule<typeof thresholds> = {
+  id: 'p2p',
+  title: 'Registry saturated by many nodes pulling one image',
+  signals: ['pullBursts'],
+  thresholds,
+  evaluate(signals, t) {
+    const byImage = new Map<string, PullBurstRow[]>()
+    for (const r of signals.pullBursts) byImage.set(r.image, [...(byImage.get(r.image) ?? []), r])
+    const out: Finding[] = []
+    for (const [image, rows] of [...byImage].sort(([a], [b]) => a.localeCompare(b))) {
+      const quiet = rows.filter((r) => r.nodes < t.burstNodes)
+      if (quiet.length === 0) continue
+      const baseline = median(quiet.map((r) => r.medianBytesPerSec))
+      if (baseline <= 0) continue
+      const bursts = rows.filter(
+        (r) => r.nodes >= t.burstNodes && r.medianBytesPerSec <= t.collapseRatio * baseline,
+      )
+      if (bursts.length === 0) continue
+      const savedMs = bursts.reduce((s, r) => s + Math.max(0, r.pullMs - (r.bytes / baseline) * 1000), 0)
+      const p90 = Math.max(...bursts.map((r) => r.p90PullMs - (r.bytes / r.pulls / baseline) * 1000))
+      const worst = bursts.reduce((a, b) => (b.medianBytesPerSec < a.medianBytesPerSec ? b : a))
+      out.push({
+        ruleId: 'p2p',
+        scope: { level: 'image', cluster: signals.cluster, image },
+        title: `${image}: ${Math.max(...bursts.map((b) => b.nodes))} nodes pulling at once get ${percent(worst.medianBytesPerSec / baseline)}% of the usual throughput`,
+        evidence: [
+          {
+            label: 'burst buckets',
+            value: bursts.length,
+            unit: `of ${t.bucketMinutes} min`,
+            query: 'pullBursts',
+          },
+          {
+            label: 'nodes in the largest burst',
+            value: Math.max(...bursts.map((b) => b.nodes)),
+            unit: 'nodes',
+            query: 'pullBursts',
+          },
+          {
+            label: 'baseline throughput (quiet buckets, median)',
+            value: bytes(baseline),
+            unit: '/s',
+            query: 'pullBursts',
+          },
+          {
+            label: 'throughput in the worst burst (median)',
+            value: bytes(worst.medianBytesPerSec),
+            unit: '/s',
+            query: 'pullBursts',
+          },
+          {
+            label: 'pulls in bursts',
+            value: bursts.reduce((s, b) => s + b.pulls, 0),
+            unit: 'pulls',
+            query: 'pullBursts',
+          },
+        ],
+        saving: {
+          p90SecondsPerStartup: round1(Math.max(0, p90) / 1000),
+          podSecondsPerWeek: perWeekSeconds(savedMs, signals.window),
+          assumptions: [
+            'with peer-to-peer distribution every burst pull runs at the image’s quiet-time median throughput',
+            'p90 saving: the worst burst’s p90 pull minus a mean-sized pull at the baseline rate',
+            'pull waits in the kubelet queue are not counted',
+            windowAssumption(signals.window),
+          ],
+        },
+        confidence: 'medium',
+        artifact: {
+          kind: 'shell',
+          filename: 'p2p-distribution.sh',
+          content: `# Spegel: a stateless node-local mirror; nodes serve layers they already have to each other.
+# Needs containerd with the registry config_path set (see Spegel's compatibility notes).
+helm upgrade --create-namespace --namespace spegel --install spegel oci://ghcr.io/spegel-org/helm-charts/spegel
+# Larger fleets: Dragonfly (dfdaemon per node + schedulers) or Kraken; or pre-warm ${image}
+# before the rollout so the burst never hits the registry.
+`,
+        },
+      })
+    }
+    return out
+  },
+  render(finding) {
+    return renderFinding(
+      finding,
+      'When many nodes pull the same image together, each gets a slice of the registry’s bandwidth. ' +
+        'Peer-to-peer distribution serves the layers from nodes that already have them.',
+    )
+  },
+}

@@ -1,0 +1,90 @@
+// The advice contract: what a rule reads (signals), what it returns (findings) and how it is configured.
+import type { z } from 'zod'
+import type { AlwaysPullOnDigestRow, ImageProfileSummaryRow } from '../queries/advice-inventory.ts'
+import type { ImagePullSummaryRow, NodeImagePullRow, PullBurstRow } from '../queries/advice-pulls.ts'
+import type { AdvicePhase, ImageOnlyRolloutRow, PhaseStatsRow } from '../queries/advice-startups.ts'
+
+/** Every signal the engine can fetch, keyed by the name rules list in `signals`. Plain rows, one cluster. */
+export interface AdviceSignals {
+  /** The window the rows cover; savings are scaled from it to a week. */
+  window: { fromMs: number; toMs: number }
+  cluster: string
+  imagePullSummary: ImagePullSummaryRow[]
+  nodeImagePulls: NodeImagePullRow[]
+  pullBursts: PullBurstRow[]
+  imageProfiles: ImageProfileSummaryRow[]
+  workloadPhases: PhaseStatsRow[]
+  nodePhases: PhaseStatsRow[]
+  clusterPhases: PhaseStatsRow[]
+  imageOnlyRollouts: ImageOnlyRolloutRow[]
+  alwaysPullOnDigest: AlwaysPullOnDigestRow[]
+}
+export type SignalName = Exclude<keyof AdviceSignals, 'window' | 'cluster'>
+
+export type ScopeLevel = 'cluster' | 'namespace' | 'workload' | 'image' | 'node'
+
+/**
+ * Where a finding applies. Fields present are exact; a checker matching an expected problem
+ * `{ kind, scope: { cluster, namespace?, workload?, image?, node? } }` compares the fields it names.
+ */
+export interface FindingScope {
+  level: ScopeLevel
+  cluster: string
+  namespace?: string
+  workload?: { kind: string; name: string }
+  image?: string
+  node?: string
+}
+
+export interface Evidence {
+  label: string
+  value: number | string
+  /** 's', 'ms', 'bytes', 'B/s', 'pulls', 'startups', '%', 'nodes', '' ... */
+  unit: string
+  /** The signal query the value came from. */
+  query: SignalName
+}
+
+export interface Saving {
+  /** Seconds a typical affected startup would save (p90 of the removed time, see assumptions). */
+  p90SecondsPerStartup: number
+  /** Pod-seconds saved over the window, scaled linearly to 7 days. */
+  podSecondsPerWeek: number
+  assumptions: string[]
+}
+
+export type Confidence = 'high' | 'medium' | 'low'
+
+export interface Artifact {
+  kind: 'yaml' | 'shell' | 'text'
+  filename: string
+  content: string
+}
+
+export interface Finding {
+  ruleId: string
+  scope: FindingScope
+  title: string
+  evidence: Evidence[]
+  saving: Saving
+  confidence: Confidence
+  artifact?: Artifact
+}
+
+export interface RenderedFinding {
+  markdown: string
+  text: string
+}
+
+/** A rule module: pure over plain signal rows; thresholds have defaults and are validated by `thresholds`. */
+export interface Rule<T extends z.ZodType<object> = z.ZodType<object>> {
+  id: string
+  title: string
+  signals: SignalName[]
+  /** zod object schema with a default for every key; per-cluster YAML overrides are parsed with it. */
+  thresholds: T
+  /** Per phase, the target (ms) above which phase statistics count excess time for this rule. */
+  phaseTargets?(thresholds: z.output<T>): Partial<Record<AdvicePhase, number>>
+  evaluate(signals: AdviceSignals, thresholds: z.output<T>): Finding[]
+  render(finding: Finding): RenderedFinding
+}
