@@ -5,8 +5,6 @@
 
 export * from './events.ts'
 export * from './filters.ts'
-export * from './alerts-history.ts'
-export * from './dashboard/index.ts'
 export * from './phase-breakdown.ts'
-export * from './report-samples.ts'
 export * from './startups.ts'
+export * from './dashboard/index.ts'
