@@ -25,7 +25,7 @@ const run = promisify(execFile)
 const parsePrometheusTextFormat = parsePrometheusTextFormatUntyped as (text: string) => unknown
 // biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API server under test
 type Json = any
-const json = async (res: Response): Promise<Json> => (await json(res)) as Json
+const json = async (res: Response): Promise<Json> => (await res.json()) as Json
 
 function kubeConfigFor(sim: SimulatedCluster): KubeConfig {
   const kc = new KubeConfig()
