@@ -355,3 +355,39 @@ describe('simulated API server faults', () => {
     }
   })
 })
+
+describe('simulated API server stall fault', () => {
+  it('holds watch events during a stall and delivers them after it', async () => {
+    const sim = await startSimulatedCluster({
+      scenario: 'fast',
+      seed: 9,
+      speed: 5,
+      pods: 10,
+      rate: 20,
+      faults: 'stall=0s+1500ms',
+    })
+    try {
+      const res = await fetch(
+        `${sim.url}/api/v1/pods?watch=true&resourceVersion=${sim.stats().resourceVersion}`,
+      )
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader()
+      const arrivals: number[] = []
+      const started = Date.now()
+      const reading = (async () => {
+        for (;;) {
+          const { value, done } = await reader.read()
+          if (done) return
+          for (const line of new TextDecoder().decode(value).split('\n'))
+            if (line) arrivals.push(Date.now() - started)
+        }
+      })()
+      await until(() => arrivals.length > 5, 10_000, 'events after the stall')
+      await reader.cancel()
+      await reading.catch(() => {})
+      expect(sim.stats().podsCreated).toBeGreaterThan(0)
+      expect(Math.min(...arrivals)).toBeGreaterThanOrEqual(1300)
+    } finally {
+      await sim.stop()
+    }
+  })
+})
