@@ -79,7 +79,7 @@ export const lazyFormat: Rule<typeof thresholds> = {
           podSecondsPerWeek: perWeekSeconds(row.coldPullMs * kept, signals.window),
           assumptions: [
             `start reads ${round1(t.lazyReadFraction * 100)}% of the image (Slacker, FAST'16, a published average, not measured here); the pull shrinks by the rest`,
-            'the rest is fetched while the container runs: first requests that touch missing files get slower',
+            'lazy pulling moves cost into run time: the rest is fetched while the container runs, so first requests that touch missing files get slower',
             'nodes run the matching snapshotter (stargz, nydus or soci)',
             windowAssumption(signals.window),
           ],

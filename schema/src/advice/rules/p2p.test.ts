@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest'
+import type { PullBurstRow } from '../../queries/advice-pulls.ts'
+import { signals } from './fixtures.ts'
+import { p2p } from './p2p.ts'
+
+const t = p2p.thresholds.parse({})
+const bucket = (over: Partial<PullBurstRow>): PullBurstRow => ({
+  cluster: 'prod',
+  image: 'reg.example/big:1',
+  bucket: '2025-01-01T10:00:00Z',
+  nodes: 2,
+  pulls: 2,
+  bytes: 200e6,
+  pullMs: 2000,
+  waitMs: 0,
+  medianBytesPerSec: 100e6,
+  p90PullMs: 1000,
+  ...over,
+})
+const quiet = [bucket({}), bucket({ bucket: '2025-01-01T11:00:00Z', nodes: 3, medianBytesPerSec: 80e6 })]
+const burst = (over: Partial<PullBurstRow> = {}) =>
+  bucket({
+    bucket: '2025-01-01T12:00:00Z',
+    nodes: 12,
+    pulls: 12,
+    bytes: 1.2e9,
+    pullMs: 60_000,
+    medianBytesPerSec: 20e6,
+    p90PullMs: 7000,
+    ...over,
+  })
+
+describe('p2p', () => {
+  it('fires when a burst of nodes gets a fraction of the quiet throughput, pricing pulls at the baseline', () => {
+    const [f, ...rest] = p2p.evaluate(signals({ pullBursts: [...quiet, burst()] }), t)
+    expect(rest).toEqual([])
+    // baseline = median of [80, 100] MB/s (upper) = 100 MB/s; burst: 60 s - 1.2 GB / 100 MB/s = 48 s -> * 7 = 336.
+    // p90: 7 s - 100 MB / 100 MB/s = 6 s.
+    expect(f?.saving).toMatchObject({ podSecondsPerWeek: 336, p90SecondsPerStartup: 6 })
+    expect(f?.scope).toEqual({ level: 'image', cluster: 'prod', image: 'reg.example/big:1' })
+    expect(f?.artifact?.content).toContain('spegel')
+  })
+
+  it('stays silent when throughput holds up, when too few nodes pull at once, or without a baseline', () => {
+    expect(p2p.evaluate(signals({ pullBursts: [...quiet, burst({ medianBytesPerSec: 60e6 })] }), t)).toEqual(
+      [],
+    )
+    expect(p2p.evaluate(signals({ pullBursts: [...quiet, burst({ nodes: 9 })] }), t)).toEqual([])
+    expect(p2p.evaluate(signals({ pullBursts: [burst()] }), t)).toEqual([])
+  })
+})
