@@ -3,8 +3,10 @@
 // Rollups (quantile states per minute/hour, rebuilt from deduplicated rows) come later; when they do,
 // dashboards switch to them here, behind the same signatures.
 
+export * from './alerts-history.ts'
+export * from './dashboard/index.ts'
 export * from './events.ts'
 export * from './filters.ts'
 export * from './phase-breakdown.ts'
+export * from './report-samples.ts'
 export * from './startups.ts'
-export * from './dashboard/index.ts'

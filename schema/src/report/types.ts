@@ -1,0 +1,194 @@
+// The weekly regression report as plain data: what the renderers print and what `--format json` emits
+// (JSON Schema: report.schema.json; documented in docs/reports.md).
+import type { PullSample, StartupSample } from '../queries/report-samples.ts'
+
+export const REPORT_SCHEMA_VERSION = 1
+export const DIMENSIONS = ['cluster', 'namespace', 'workload', 'image', 'node'] as const
+export type Dimension = (typeof DIMENSIONS)[number]
+export const REPORT_PHASES = ['scheduling', 'sandbox', 'init', 'pullWait', 'pull', 'start', 'ready'] as const
+export type ReportPhase = (typeof REPORT_PHASES)[number]
+/** What a change was measured on: all ready startups' totals, cold startups' totals, cold pulls' durations, pull failures. */
+export const METRICS = ['total', 'coldTotal', 'pull', 'pullFailureRate'] as const
+export type Metric = (typeof METRICS)[number]
+
+export interface ReportConfig {
+  /** Samples needed on each side before a group is tested at all. */
+  minSamples: number
+  /** A change is large when the p90 moved by at least this fraction ... */
+  minRelativeChange: number
+  /** ... and by at least this many ms (both must hold). */
+  minAbsoluteChangeMs: number
+  /** Pull failure rate: smallest change in percentage points, and failures needed in the worse window. */
+  minFailureRateChange: number
+  minFailures: number
+  /** False discovery rate for Benjamini-Hochberg over every test of the report. */
+  fdr: number
+  bootstrapResamples: number
+  /** Seed of the bootstrap: the same data gives the same report. */
+  seed: number
+  /** Rows per dimension in the overview tables. */
+  maxGroupsPerDimension: number
+}
+
+export const DEFAULT_REPORT_CONFIG: ReportConfig = {
+  minSamples: 20,
+  minRelativeChange: 0.25,
+  minAbsoluteChangeMs: 1000,
+  minFailureRateChange: 0.05,
+  minFailures: 5,
+  fdr: 0.05,
+  bootstrapResamples: 1000,
+  seed: 1,
+  maxGroupsPerDimension: 25,
+}
+
+export interface WindowSamples {
+  /** ISO, inclusive. */
+  from: string
+  /** ISO, exclusive. */
+  to: string
+  startups: StartupSample[]
+  pulls: PullSample[]
+}
+
+/** The part of an advice finding the report shows (schema/src/advice Finding is structurally compatible). */
+export interface AdviceLink {
+  ruleId: string
+  title: string
+  scope: {
+    level: string
+    cluster: string
+    namespace?: string
+    workload?: { kind: string; name: string }
+    image?: string
+    node?: string
+  }
+  confidence: string
+  saving?: { p90SecondsPerStartup: number; podSecondsPerWeek: number }
+}
+
+export interface ReportInput {
+  cluster?: string
+  namespace?: string
+  current: WindowSamples
+  previous: WindowSamples
+  advice?: AdviceLink[]
+  generatedAt: string
+  dashboardUrl?: string
+  config?: Partial<ReportConfig>
+}
+
+export interface GroupKey {
+  cluster: string
+  namespace?: string
+  workloadKind?: string
+  workload?: string
+  /** Image repository (reference without tag or digest): tags change every rollout. */
+  image?: string
+  node?: string
+  pool?: string
+}
+
+export interface Percentiles {
+  n: number
+  p50: number | null
+  p90: number | null
+  p99: number | null
+}
+
+export interface GroupSide {
+  startups: number
+  ready: number
+  failed: number
+  /** Share of startups with a known cold flag that pulled an image (0..1); null when none known. */
+  coldShare: number | null
+  total: Percentiles
+  coldTotal: Percentiles
+  phases: Record<ReportPhase, Percentiles>
+  pulls: {
+    count: number
+    cold: number
+    failed: number
+    /** Failed or backed-off pulls over all pulls (0..1); null without pulls. */
+    failureRate: number | null
+    coldPull: Percentiles
+    /** Median size the kubelet reported over cold pulls (compressed on containerd). */
+    medianSizeBytes: number | null
+    tags: string[]
+  }
+}
+
+export interface GroupComparison {
+  dimension: Dimension
+  key: GroupKey
+  label: string
+  previous: GroupSide
+  current: GroupSide
+}
+
+export type CauseKind =
+  | 'image-grew'
+  | 'pool-throughput-dropped'
+  | 'new-init-container'
+  | 'scheduling-wait'
+  | 'pull-failures'
+  | 'more-cold-starts'
+  | 'phase-grew'
+
+export interface Cause {
+  kind: CauseKind
+  summary: string
+  image?: string
+  pool?: string
+  phase?: ReportPhase
+  previous?: number | null
+  current?: number | null
+  unit: 'bytes' | 'B/s' | 'ms' | 'share' | 'count'
+}
+
+export interface Change {
+  id: string
+  direction: 'regression' | 'improvement'
+  dimension: Dimension
+  key: GroupKey
+  label: string
+  metric: Metric
+  /** p90 for durations (ms), the failure rate (0..1) for pullFailureRate. */
+  previous: number
+  current: number
+  absoluteChange: number
+  relativeChange: number | null
+  samples: { previous: number; current: number }
+  test: {
+    name: 'mann-whitney-u' | 'two-proportion-z'
+    statistic: number
+    z: number
+    pValue: number
+    /** Benjamini-Hochberg adjusted p-value over every test in the report. */
+    qValue: number
+  }
+  /** Seeded percentile-bootstrap 95% interval of the p90 change (ms); null for rates. */
+  interval: { low: number; high: number } | null
+  causes: Cause[]
+  advice: AdviceLink[]
+  /** Broader groups (cluster, namespace, node) showing the same change with the same causes, folded into this one. */
+  seenAlsoIn: Array<{ id: string; label: string }>
+}
+
+export interface Report {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION
+  generatedAt: string
+  scope: { cluster: string | null; namespace: string | null }
+  windows: { current: { from: string; to: string }; previous: { from: string; to: string } }
+  dashboardUrl: string | null
+  method: {
+    test: string
+    multipleTesting: string
+    config: ReportConfig
+    testsRun: number
+  }
+  totals: { previous: GroupSide; current: GroupSide }
+  regressions: Change[]
+  improvements: Change[]
+  groups: Record<Dimension, GroupComparison[]>
+}
