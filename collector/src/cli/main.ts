@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   analyze: () => import('./commands/analyze.ts'),
   simulate: () => import('./commands/simulate.ts'),
   'profile-image': () => import('./commands/profile-image.ts'),
+  advise: () => import('./commands/advise.ts'),
 }
 
 const usage = `podstart: where the seconds of every Kubernetes pod startup go
@@ -27,6 +28,7 @@ Commands:
   analyze     break down pod startups from kubectl dumps or watch streams
   simulate    serve a simulated Kubernetes API server with ground truth
   profile-image  measure download vs decompress of an image, layer by layer
+  advise      ranked fixes with estimated savings, ready to apply
 
 Global: --help, --version
 Exit codes: 0 ok, 1 failed, 2 bad usage, 3 store/cluster unreachable.`

@@ -1,0 +1,127 @@
+// `podstart advise`: ranked fixes for the stored startups of a window, with estimated savings and artifacts.
+import { readFileSync } from 'node:fs'
+import {
+  type AdviceConfig,
+  AdviceConfigError,
+  evaluateAdvice,
+  type Finding,
+  parseAdviceConfig,
+  renderAdvice,
+  scopeLabel,
+} from '@podstart/schema/advice'
+import { createQuerier, openStore, storeConfigFromEnv } from '@podstart/schema/store'
+import { parse as parseYaml } from 'yaml'
+import { type Command, durationFlag, EXIT, intFlag, parseCommandArgs, UsageError } from '../args.ts'
+
+const help = `podstart advise: ranked fixes with estimated savings
+
+Usage: podstart advise [--window 7d] [--cluster NAME] [--namespace NS] [--top N] [--config FILE] [--json] [--data DIR]
+
+Reads the stored startups of the window (created in the last --window), runs every advice rule
+(pre-warm, decompression, lazy-format, p2p, in-place-update, pull-policy, scheduling, sandbox,
+init-containers, readiness) with each cluster's thresholds, and prints the findings ranked by
+pod-seconds saved per week, each with its evidence, assumptions and a ready-to-apply artifact.
+
+Options:
+  --window D       how far back to look (default 7d; 30m, 12h, 2w ...)
+  --cluster NAME   one cluster only (default: every cluster in the window)
+  --namespace NS   one namespace only
+  --top N          details for the first N findings (default 5; the table lists all)
+  --config FILE    YAML with advice: { defaults: { RULE: {...} }, clusters: { NAME: { RULE: {...} } } }
+  --json           print the findings array as JSON
+  --data DIR       embedded store directory (when CLICKHOUSE_URL is unset)
+  --help           this text
+
+Thresholds and their sources: docs/advice.md.
+Exit codes: 0 ok (also when nothing is found), 1 failed, 2 bad usage or config, 3 store unreachable.`
+
+function loadConfig(file: string): AdviceConfig {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    throw new UsageError(`--config ${file}: ${(err as Error).message}`)
+  }
+  let doc: unknown
+  try {
+    doc = parseYaml(text)
+  } catch (err) {
+    throw new UsageError(`--config ${file} is not valid YAML: ${(err as Error).message}`)
+  }
+  try {
+    return parseAdviceConfig(doc)
+  } catch (err) {
+    if (err instanceof AdviceConfigError) throw new UsageError(`--config ${file}: ${err.message}`)
+    throw err
+  }
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length)
+}
+
+export function findingsTable(findings: Finding[]): string {
+  const head = ['#', 'pod-s/week', 'p90 s', 'confidence', 'rule', 'scope / finding']
+  const rows = findings.map((f, i) => [
+    String(i + 1),
+    String(f.saving.podSecondsPerWeek),
+    String(f.saving.p90SecondsPerStartup),
+    f.confidence,
+    f.ruleId,
+    `${scopeLabel(f.scope)}: ${f.title}`,
+  ])
+  const widths = head.slice(0, -1).map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)))
+  const line = (r: string[]) =>
+    r
+      .map((cell, c) => (c < widths.length ? pad(cell, widths[c]!) : cell))
+      .join('  ')
+      .trimEnd()
+  return [line(head), ...rows.map(line)].join('\n')
+}
+
+export const command: Command = {
+  summary: 'ranked fixes with estimated savings, ready to apply',
+  help,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      window: { type: 'string' },
+      cluster: { type: 'string' },
+      namespace: { type: 'string' },
+      top: { type: 'string' },
+      config: { type: 'string' },
+      json: { type: 'boolean' },
+      data: { type: 'string' },
+    })
+    if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`)
+    const windowMs = durationFlag('window', values.window, 7 * 86_400_000)
+    if (windowMs <= 0) throw new UsageError('--window must be longer than 0')
+    const top = intFlag('top', values.top, 5)
+    const config = values.config ? loadConfig(values.config) : undefined
+    const to = Date.now()
+    const store = await openStore(
+      storeConfigFromEnv(process.env, values.data ? { dataDir: values.data } : {}),
+    )
+    try {
+      const findings = await evaluateAdvice(createQuerier(store), {
+        from: new Date(to - windowMs).toISOString(),
+        to: new Date(to).toISOString(),
+        ...(values.cluster ? { cluster: values.cluster } : {}),
+        ...(values.namespace ? { namespace: values.namespace } : {}),
+        ...(config ? { config } : {}),
+      })
+      if (values.json) {
+        console.log(JSON.stringify(findings, null, 2))
+        return EXIT.ok
+      }
+      if (findings.length === 0) {
+        console.log(`No findings: nothing in the last ${values.window ?? '7d'} crossed a rule's thresholds.`)
+        return EXIT.ok
+      }
+      console.log(findingsTable(findings))
+      for (const f of findings.slice(0, top)) console.log(`\n${renderAdvice(f).text.trimEnd()}`)
+      return EXIT.ok
+    } finally {
+      await store.close()
+    }
+  },
+}
