@@ -1,0 +1,111 @@
+// The download/decompress split of a pull and of a startup's pull phase (DESIGN.md section 5), the same
+// arithmetic the lifecycle engine applies live, so a recomputed split equals what a fresh import would write.
+import type { SplitRates } from './rates.ts'
+
+export type SplitMethod = 'profile' | 'size-model' | 'measured'
+export type StoredSplitMethod = SplitMethod | 'truth'
+
+/** Which split may replace which: a recomputation never downgrades a measurement to an estimate. */
+export const SPLIT_METHOD_RANK: Record<StoredSplitMethod, number> = {
+  'size-model': 1,
+  profile: 2,
+  measured: 3,
+  truth: 4,
+}
+
+/** What a stored image profile says about an image, as the lifecycle's ImageProfileLookup returns it. */
+export interface ProfileSizes {
+  compressedBytes: number
+  uncompressedBytes: number
+  rates?: Partial<SplitRates>
+}
+
+/** The lookups a split needs; the same functions the lifecycle engine takes (LifecycleOptions). */
+export interface SplitLookups {
+  splitRates(node: string | null, runtime: string | null): SplitRates | undefined
+  imageProfile(image: string, digest: string | null): ProfileSizes | undefined
+}
+
+export interface PullSplit {
+  downloadMs: number
+  decompressMs: number
+  method: SplitMethod
+}
+
+export interface PullFacts {
+  pullMs: number | null
+  sizeBytes: number | null
+  sizeKind: 'compressed' | 'uncompressed' | null
+  node: string | null
+  runtime: string | null
+  image: string
+  digest: string | null
+}
+
+const positive = (n: number | undefined): n is number => typeof n === 'number' && Number.isFinite(n) && n > 0
+
+/**
+ * decompress = uncompressed bytes x (1/inflate + 1/extract), capped at the pull; download is the rest.
+ * Uncompressed bytes come from the profile, else the event's size (CRI-O: uncompressed; containerd:
+ * compressed x ratio). Null without a duration, sizes or rates.
+ */
+export function splitPull(facts: PullFacts, lookups: SplitLookups): PullSplit | null {
+  const { pullMs, sizeBytes, sizeKind } = facts
+  if (pullMs === null || !Number.isFinite(pullMs) || pullMs < 0) return null
+  const nodeRates = lookups.splitRates(facts.node, facts.runtime)
+  const profile = lookups.imageProfile(facts.image, facts.digest)
+  if (!nodeRates && !profile?.rates) return null
+  const rates = { ...nodeRates, ...profile?.rates } as Partial<SplitRates>
+  if (!positive(rates.inflateBytesPerSec) || !positive(rates.extractBytesPerSec)) return null
+  let uncompressed: number | null = null
+  if (profile && positive(profile.uncompressedBytes)) uncompressed = profile.uncompressedBytes
+  else if (sizeBytes !== null && sizeBytes >= 0 && sizeKind === 'uncompressed') uncompressed = sizeBytes
+  else if (
+    sizeBytes !== null &&
+    sizeBytes >= 0 &&
+    sizeKind === 'compressed' &&
+    positive(rates.compressionRatio)
+  )
+    uncompressed = sizeBytes * rates.compressionRatio
+  if (uncompressed === null) return null
+  const secondsPerByte = 1 / rates.inflateBytesPerSec + 1 / rates.extractBytesPerSec
+  const total = Math.round(pullMs)
+  const decompressMs = Math.min(total, Math.round(uncompressed * secondsPerByte * 1000))
+  return { downloadMs: total - decompressMs, decompressMs, method: profile ? 'profile' : 'size-model' }
+}
+
+/** A measured decompress time (containerd's per-layer apply), clamped into the pull; download is the rest. */
+export function measuredSplit(pullMs: number, decompressMs: number): PullSplit {
+  const total = Math.max(0, Math.round(pullMs))
+  const decompress = Math.min(total, Math.max(0, Math.round(decompressMs)))
+  return { downloadMs: total - decompress, decompressMs: decompress, method: 'measured' }
+}
+
+export interface StartupPull {
+  init: boolean
+  outcome: string
+  cached: boolean
+  pullMs: number | null
+  downloadMs: number | null
+  decompressMs: number | null
+}
+
+/**
+ * A startup's download and decompress phases from its regular containers' pulls: decompress is their sum,
+ * capped at the pull phase, download the rest. Null when the pull phase is unknown or a pull that took time
+ * has no split (an estimate for some pulls only would understate the phase).
+ */
+export function startupSplit(
+  pullPhaseMs: number | null,
+  pulls: StartupPull[],
+): { downloadMs: number; decompressMs: number } | null {
+  if (pullPhaseMs === null) return null
+  let decompress = 0
+  for (const p of pulls) {
+    if (p.init || p.outcome !== 'ok' || p.cached || p.pullMs === null) continue
+    if (p.downloadMs === null || p.decompressMs === null) return null
+    decompress += p.decompressMs
+  }
+  const decompressMs = Math.min(decompress, pullPhaseMs)
+  return { downloadMs: pullPhaseMs - decompressMs, decompressMs }
+}
