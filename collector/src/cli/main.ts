@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   analyze: () => import('./commands/analyze.ts'),
   simulate: () => import('./commands/simulate.ts'),
   'profile-image': () => import('./commands/profile-image.ts'),
+  resplit: () => import('./commands/resplit.ts'),
   advise: () => import('./commands/advise.ts'),
 }
 
@@ -28,6 +29,7 @@ Commands:
   analyze     break down pod startups from kubectl dumps or watch streams
   simulate    serve a simulated Kubernetes API server with ground truth
   profile-image  measure download vs decompress of an image, layer by layer
+  resplit     recompute stored download/decompress splits from profiles and node rates
   advise      ranked fixes with estimated savings, ready to apply
 
 Global: --help, --version

@@ -9,6 +9,7 @@ import { KubeletScraper } from '../kube/kubelet-metrics.ts'
 import { type KubeJson, ListWatch, type ResourceName, type ResourceSpec } from '../kube/list-watch.ts'
 import { LifecycleEngine, type LifecycleOptions } from '../lifecycle/index.ts'
 import { metrics } from '../observability/metrics.ts'
+import { SplitSources } from '../pulls/split-sources.ts'
 import { BatchWriter } from '../sink/batch-writer.ts'
 import { startupVersion } from '../sink/startup-version.ts'
 import { eventRow, type PodEventRow } from './event-rows.ts'
@@ -31,6 +32,10 @@ export interface CollectorOptions {
   /** Store raw pod events (pod_events). Default true. */
   storeEvents?: boolean
   splitRates?: LifecycleOptions['splitRates']
+  /** Split lookups (stored profiles, node classes); default: loaded from the store at start. */
+  splitSources?: SplitSources
+  /** Reload stored profiles every this many ms (0: only at start); default 5 min. */
+  splitRefreshMs?: number
   log?: (line: string) => void
   /** Scrape kubelet histograms through nodes/proxy every this many ms (opt-in: needs `get` on nodes/proxy). */
   kubeletMetricsIntervalMs?: number
@@ -78,6 +83,8 @@ export class Collector {
   private readonly scraper: KubeletScraper | null
   private readonly histograms: BatchWriter<object>
   private ticker: NodeJS.Timeout | null = null
+  private readonly splitSources: SplitSources
+  private splitTimer: NodeJS.Timeout | null = null
   private readonly rollups: RollupRefresher | null
   private readonly stats_ = {
     startupsWritten: 0,
@@ -160,11 +167,13 @@ export class Collector {
       opts.rollupRefreshMs === 0
         ? null
         : new RollupRefresher({ querier: opts.querier, intervalMs: opts.rollupRefreshMs, log })
+    this.splitSources = opts.splitSources ?? new SplitSources(opts.cluster)
     this.engine = new LifecycleEngine({
       cluster: opts.cluster,
       graceMs: opts.graceMs,
       stuckTimeoutMs: opts.stuckTimeoutMs,
-      splitRates: opts.splitRates,
+      splitRates: opts.splitRates ?? this.splitSources.splitRates,
+      imageProfile: this.splitSources.imageProfile,
       onRecord: (record) => {
         if (record.clockSkewClamps) metrics.clockSkewClamps.inc(record.clockSkewClamps)
         const pending = this.startups.push({ record, version: startupVersion(record, Date.now()) })
@@ -233,7 +242,9 @@ export class Collector {
         if (type === 'DELETED') this.nodeNames.delete(name)
         else this.nodeNames.add(name)
       }
-      pending = this.inventory.nodes.push(nodeRow(cluster, object, type === 'DELETED', receivedAt))
+      const row = nodeRow(cluster, object, type === 'DELETED', receivedAt)
+      if (type !== 'DELETED') this.splitSources.noteNode(row)
+      pending = this.inventory.nodes.push(row)
     } else if (resource === 'pods' && type !== 'DELETED') {
       const rows = this.workloadImages.rows(cluster, object, receivedAt)
       if (rows.length > 0) pending = this.inventory.workload_images.push(...rows)
@@ -257,6 +268,19 @@ export class Collector {
     for (const w of this.watches) w.start()
     this.scraper?.start()
     this.rollups?.start()
+    if (!this.opts.splitSources) {
+      // A profile stored while collecting splits the pulls seen after the next reload.
+      const reload = () =>
+        this.splitSources
+          .refresh(this.opts.querier)
+          .catch((err: Error) => this.opts.log?.(`split sources not reloaded: ${err.message}`))
+      void reload()
+      const every = this.opts.splitRefreshMs ?? 300_000
+      if (every > 0) {
+        this.splitTimer = setInterval(reload, every)
+        this.splitTimer.unref()
+      }
+    }
     this.ticker = setInterval(() => {
       this.engine.tick(Date.now())
       metrics.trackedPods.set(this.engine.stats().trackedPods)
@@ -269,6 +293,7 @@ export class Collector {
   /** Stops watching and writes what is buffered (SIGTERM path). Tracked pods are not forced final. */
   async stop(flushDeadlineMs = 30_000): Promise<void> {
     if (this.ticker) clearInterval(this.ticker)
+    if (this.splitTimer) clearInterval(this.splitTimer)
     this.scraper?.stop()
     await Promise.all(this.watches.map((w) => w.stop()))
     this.engine.tick(Date.now())

@@ -18,6 +18,8 @@ export const splitStartupsParams = z.object({
   digests: z.array(z.string().regex(/^[a-z0-9]+:[a-f0-9]{32,}$/, 'expected algorithm:hex')).optional(),
   /** Only these pod UIDs. */
   uids: z.array(z.string().min(1)).optional(),
+  /** Only startups whose pull phase has no split yet. */
+  unsplit: z.boolean().default(false),
   /** Keyset paging: startups with a uid after this one. */
   afterUid: z.string().default(''),
   limit: z.number().int().min(1).max(10_000).default(1_000),
@@ -43,6 +45,7 @@ export const splitStartups =
       conds.push("created_at >= {since:DateTime64(3, 'UTC')}")
       params.since = isoToCh(p.since)
     }
+    if (p.unsplit) conds.push('download_ms IS NULL')
     if (p.uids) {
       conds.push('uid IN {uids:Array(String)}')
       params.uids = p.uids

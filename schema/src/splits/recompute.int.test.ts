@@ -80,7 +80,7 @@ describe('recomputing stored splits', () => {
     const b = {
       ...b0,
       pulls: b0.pulls.map((p) => ({ ...p, image: p.init ? p.image : 'other/app:1', imageDigest: null })),
-      containers: b0.containers.map((c) => (c.init ? c : { ...c, image: 'other/app:1' })),
+      containers: (b0.containers ?? []).map((c) => (c.init ? c : { ...c, image: 'other/app:1' })),
     }
     // C's checkout pull was measured: an estimate never replaces it.
     const c0 = sizeModelRecord(C)
@@ -180,7 +180,7 @@ describe('recomputing stored splits', () => {
         ...p,
         startedAt: new Date(Date.parse(p.startedAt as string) + 3_600_000).toISOString(),
       })),
-      containers: d.containers.map((c) =>
+      containers: (d.containers ?? []).map((c) =>
         Object.fromEntries(
           Object.entries(c).map(([k, v]) =>
             k.endsWith('At') && typeof v === 'string'

@@ -172,6 +172,8 @@ export interface RecomputeOptions {
   /** Only startups pulling one of these references (exact spellings) or digests. */
   images?: string[]
   digests?: string[]
+  /** Only startups whose pull phase has no split yet (a backfill). */
+  unsplitOnly?: boolean
   pageSize?: number
   onProgress?: (s: RewriteSummary) => void
 }
@@ -193,6 +195,7 @@ export async function recomputeSplits(
       ...(opts.since ? { since: opts.since } : {}),
       ...(opts.images ? { images: opts.images } : {}),
       ...(opts.digests ? { digests: opts.digests } : {}),
+      ...(opts.unsplitOnly ? { unsplit: true } : {}),
     })
     if (page.length === 0) break
     const s = await rewriteSplits(q, opts.cluster, page, decide)

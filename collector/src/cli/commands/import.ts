@@ -1,13 +1,17 @@
 // `podstart import`: load kubectl dumps or NDJSON watch streams into the store through the lifecycle engine.
 import { createReadStream, statSync } from 'node:fs'
+import { createInterface } from 'node:readline'
 import type { StartupRecord } from '@podstart/schema/record'
 import { refreshRollups, writeStartups } from '@podstart/schema/rollups'
+import { importMeasuredSplits, type MeasuredImportSummary } from '@podstart/schema/splits'
 import { createQuerier, migrate, openStore, storeConfigFromEnv } from '@podstart/schema/store'
 import { eventRow, type PodEventRow } from '../../collect/event-rows.ts'
 import { nodeRow } from '../../collect/inventory.ts'
 import { readDump } from '../../ingest/index.ts'
 import type { KubeJson } from '../../kube/list-watch.ts'
 import { LifecycleEngine } from '../../lifecycle/index.ts'
+import { type LayerApply, logFileLines, parseContainerdLog } from '../../pulls/containerd-log.ts'
+import { SplitSources } from '../../pulls/split-sources.ts'
 import { BatchWriter } from '../../sink/batch-writer.ts'
 import { groupByVersion } from '../../sink/startup-version.ts'
 import { type Command, EXIT, parseCommandArgs, UsageError } from '../args.ts'
@@ -16,16 +20,25 @@ import { progress } from '../progress.ts'
 const help = `podstart import: load dumps into the store
 
 Usage: podstart import FILE... [--cluster NAME] [--data DIR] [--no-events] [--json]
+       podstart import --containerd-log FILE --node NAME [--cluster NAME] [--data DIR] [--json]
 
 Reads what "podstart analyze" reads (kubectl get pods,events,nodes -A -o json output: List, PodList,
 EventList, NodeList; or NDJSON watch events {"type","object","observedAt"}), streams it through the
 lifecycle engine and writes one startup per pod UID, its pulls, the raw events and the nodes. Rows are
 idempotent: importing the same dump twice counts each startup once. Progress goes to stderr.
+Pulls are split into download + decompress with the stored image profiles and node-class rates.
+
+With --containerd-log, reads a containerd debug log of one node instead ("diff applied" lines: each
+layer's unpack time) and writes measured splits (method "measured") for that node's stored pulls the
+layers belong to: matched by the image's layer digests from its stored profile, else by the pull's time
+window. Decompress is the sum of the pull's layer applies, download the rest of the pull.
 
 Options:
   --cluster NAME   cluster label for the rows (default "default")
   --data DIR       embedded store directory (when CLICKHOUSE_URL is unset)
   --no-events      do not store raw events
+  --containerd-log FILE  a containerd log at debug level (text or JSON format; - for stdin)
+  --node NAME      the node the containerd log comes from (required with --containerd-log)
   --json           print a JSON summary on stdout
   --help           this text
 
@@ -45,8 +58,9 @@ export interface ImportSummary {
 export async function importDumps(
   files: string[],
   querier: ReturnType<typeof createQuerier>,
-  opts: { cluster: string; storeEvents?: boolean; quiet?: boolean },
+  opts: { cluster: string; storeEvents?: boolean; quiet?: boolean; splitSources?: SplitSources },
 ): Promise<ImportSummary> {
+  const sources = opts.splitSources ?? (await loadSplitSources(querier, opts.cluster))
   const summary: ImportSummary = {
     files: files.length,
     bytes: 0,
@@ -76,6 +90,8 @@ export async function importDumps(
   let waits: Promise<void>[] = []
   const engine = new LifecycleEngine({
     cluster: opts.cluster,
+    splitRates: sources.splitRates,
+    imageProfile: sources.imageProfile,
     onRecord: (record, final) => {
       if (!final) return
       const w = startups.push(record)
@@ -113,7 +129,9 @@ export async function importDumps(
         }
       } else if (obj.kind === 'Node') {
         summary.nodes++
-        const w = nodes.push(nodeRow(opts.cluster, obj, update.type === 'DELETED', receivedAt))
+        const row = nodeRow(opts.cluster, obj, update.type === 'DELETED', receivedAt)
+        sources.noteNode(row)
+        const w = nodes.push(row)
         if (w) waits.push(w)
       }
       if (waits.length > 0) {
@@ -134,6 +152,37 @@ export async function importDumps(
   return summary
 }
 
+/** Split lookups from the store; a store without the profile or node tables splits with the defaults. */
+async function loadSplitSources(
+  querier: ReturnType<typeof createQuerier>,
+  cluster: string,
+): Promise<SplitSources> {
+  try {
+    return await SplitSources.load(querier, cluster)
+  } catch {
+    return new SplitSources(cluster)
+  }
+}
+
+/** Reads one node's containerd log and writes measured splits for the stored pulls its layers match. */
+export async function importContainerdLog(
+  file: string,
+  querier: ReturnType<typeof createQuerier>,
+  opts: { cluster: string; node: string },
+): Promise<MeasuredImportSummary> {
+  const applies: LayerApply[] = []
+  const lines =
+    file === '-' ? createInterface({ input: process.stdin, crlfDelay: Infinity }) : logFileLines(file)
+  for await (const a of parseContainerdLog(lines)) applies.push(a)
+  const sources = await SplitSources.load(querier, opts.cluster)
+  return importMeasuredSplits(querier, {
+    cluster: opts.cluster,
+    node: opts.node,
+    applies,
+    layersOf: sources.layersOf,
+  })
+}
+
 export const command: Command = {
   summary: 'load kubectl dumps or watch streams into the store',
   help,
@@ -143,7 +192,12 @@ export const command: Command = {
       data: { type: 'string' },
       'no-events': { type: 'boolean' },
       json: { type: 'boolean' },
+      'containerd-log': { type: 'string' },
+      node: { type: 'string' },
     })
+    const containerdLog = values['containerd-log']
+    if (containerdLog !== undefined) return importLogCommand(containerdLog, positionals, values)
+    if (values.node !== undefined) throw new UsageError('--node goes with --containerd-log')
     if (positionals.length === 0) throw new UsageError('give at least one FILE (or - for stdin)')
     for (const f of positionals) {
       if (f === '-') continue
@@ -168,4 +222,45 @@ export const command: Command = {
       await store.close()
     }
   },
+}
+
+async function importLogCommand(
+  file: string,
+  positionals: string[],
+  values: { cluster?: string; data?: string; node?: string; json?: boolean },
+): Promise<number> {
+  if (positionals.length > 0)
+    throw new UsageError('--containerd-log imports one log; give dumps in a separate run')
+  if (!values.node)
+    throw new UsageError('--containerd-log needs --node NAME: the node whose containerd wrote it')
+  if (file !== '-') {
+    try {
+      statSync(file)
+    } catch {
+      throw new UsageError(`cannot read ${file}: no such file`)
+    }
+  }
+  const store = await openStore(storeConfigFromEnv(process.env, values.data ? { dataDir: values.data } : {}))
+  try {
+    await migrate(store, { log: () => undefined })
+    const s = await importContainerdLog(file, createQuerier(store), {
+      cluster: values.cluster ?? 'default',
+      node: values.node,
+    })
+    if (values.json) console.log(JSON.stringify(s))
+    else
+      console.error(
+        `podstart import: ${s.applies} layer applies read, ${s.matchedPulls} pulls matched ` +
+          `(${s.unmatched} applies outside any stored pull, ${s.ambiguous} ambiguous), ${s.rewritten} startups rewritten`,
+      )
+    if (s.applies === 0) {
+      console.error(
+        `podstart import: ${file} has no "diff applied" lines (is containerd logging at debug level?)`,
+      )
+      return EXIT.failed
+    }
+    return EXIT.ok
+  } finally {
+    await store.close()
+  }
 }

@@ -41,7 +41,8 @@ Options:
   --docker-config FILE          credentials from a Docker config.json (default ~/.docker/config.json if present)
   --pull-secret FILE            credentials from a kubernetes.io/dockerconfigjson Secret (YAML or JSON)
   --json                        print the profile as JSON (shape: docs/profile-image.md)
-  --store                       write the profile to the store's image_profiles table
+  --store                       write the profile to the store's image_profiles table, then recompute
+                                the stored splits of this image's pulls (see podstart resplit)
   --cluster NAME                cluster label of the stored row (default "default")
   --keep DIR                    keep the downloaded layer blobs in DIR
   --help                        this text
@@ -132,8 +133,17 @@ export const command: Command = {
           )
           return EXIT.failed
         }
-        await storeImageProfile(createQuerier(store), profile, values.cluster ?? 'default')
+        const querier = createQuerier(store)
+        await storeImageProfile(querier, profile, values.cluster ?? 'default')
         console.error(`podstart profile-image: stored in image_profiles on ${store.describe()}`)
+        // Stored pulls of this image were split by an estimate until now: split them with the profile.
+        const { describeResplit, resplitStored } = await import('./resplit.ts')
+        const summary = await resplitStored(querier, {
+          cluster: values.cluster ?? 'default',
+          references: [profile.reference],
+          digests: [profile.digest, ...(profile.indexDigest ? [profile.indexDigest] : [])],
+        })
+        console.error(`podstart profile-image: resplit ${describeResplit(summary)}`)
       } finally {
         await store.close()
       }

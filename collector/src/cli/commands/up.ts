@@ -86,6 +86,12 @@ export const command: Command = {
       })
       collector.start()
       console.log(`podstart: collecting from ${source.description} as cluster "${source.cluster}"`)
+      // Startups stored without a split (imported history, older versions) get one in the background.
+      const { describeResplit, resplitStored } = await import('./resplit.ts')
+      const cluster = source.cluster
+      void resplitStored(createQuerier(store), { cluster, unsplitOnly: true, quiet: true })
+        .then((s) => s.rewritten > 0 && console.log(`podstart: splits: ${describeResplit(s)}`))
+        .catch((err: Error) => console.log(`podstart: splits not backfilled: ${err.message}`))
     }
 
     await new Promise<void>((resolve) => {

@@ -1,0 +1,117 @@
+// `podstart resplit`: recompute the stored download/decompress splits from the current profiles and node classes.
+import type { RewriteSummary } from '@podstart/schema/splits'
+import { recomputeSplits } from '@podstart/schema/splits'
+import { createQuerier, migrate, openStore, type Querier, storeConfigFromEnv } from '@podstart/schema/store'
+import { ImageReferenceError } from '../../pulls/registry/reference.ts'
+import { digestOf, referenceSpellings, SplitSources } from '../../pulls/split-sources.ts'
+import { type Command, durationFlag, EXIT, parseCommandArgs, UsageError } from '../args.ts'
+import { progress } from '../progress.ts'
+
+const help = `podstart resplit: recompute stored download/decompress splits
+
+Usage: podstart resplit [--image REF] [--since 7d] [--cluster NAME] [--data DIR] [--json]
+
+Splits each stored pull again with what the store knows now: the image's stored profile (matched by
+digest, else by reference; method "profile"), else the size model with the rates of the node's class
+(method "size-model"). Measured splits are never replaced by an estimate. A startup whose split changes is
+written again under a higher row version (readers see one row), its download and decompress phases
+summed again, and its rollup hour marked for rebuild. "profile-image --store" runs this for the image it
+profiled. Progress goes to stderr.
+
+Options:
+  --image REF      only startups pulling this image (any spelling of the reference, or its digests)
+  --since DUR      only startups created within this long before now, e.g. 7d, 12h (default: all)
+  --cluster NAME   cluster label of the rows (default "default")
+  --data DIR       embedded store directory (when CLICKHOUSE_URL is unset)
+  --json           print the summary as JSON on stdout
+  --help           this text
+
+Exit codes: 0 done, 1 failed, 2 bad usage, 3 store unreachable.`
+
+export interface ResplitTarget {
+  cluster: string
+  /** References (any spelling) and digests whose pulls to recompute; all startups when both are absent. */
+  references?: string[]
+  digests?: string[]
+  sinceMs?: number
+  /** Only startups without a split yet. */
+  unsplitOnly?: boolean
+  quiet?: boolean
+}
+
+/** Recomputes the matching stored splits with lookups freshly loaded from the store. */
+export async function resplitStored(querier: Querier, target: ResplitTarget): Promise<RewriteSummary> {
+  const sources = await SplitSources.load(querier, target.cluster)
+  let images: string[] | undefined
+  let digests: string[] | undefined
+  if (target.references || target.digests) {
+    images = (target.references ?? []).flatMap((r) => referenceSpellings(r))
+    digests = [
+      ...new Set([
+        ...(target.digests ?? []),
+        ...(target.references ?? []).flatMap((r) => [
+          ...sources.profilesOf(r).digests,
+          ...(digestOf(r.includes('@') ? r : null) ? [digestOf(r) as string] : []),
+        ]),
+      ]),
+    ]
+  }
+  const bar = target.quiet ? null : progress('resplit', null, 'items')
+  const summary = await recomputeSplits(querier, sources, {
+    cluster: target.cluster,
+    ...(images ? { images } : {}),
+    ...(digests ? { digests } : {}),
+    ...(target.unsplitOnly ? { unsplitOnly: true } : {}),
+    ...(target.sinceMs !== undefined ? { since: new Date(Date.now() - target.sinceMs).toISOString() } : {}),
+    onProgress: (s) => bar?.update(s.startups, `startups, ${s.rewritten} rewritten`),
+  })
+  bar?.finish(describeResplit(summary))
+  return summary
+}
+
+export function describeResplit(s: RewriteSummary): string {
+  const methods = Object.entries(s.byMethod)
+    .map(([m, n]) => `${m} ${n}`)
+    .join(', ')
+  return `${s.startups} startups read, ${s.rewritten} rewritten, ${s.pulls} pulls re-split${methods ? ` (${methods})` : ''}`
+}
+
+export const command: Command = {
+  summary: 'recompute stored download/decompress splits from profiles and node rates',
+  help,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      image: { type: 'string' },
+      since: { type: 'string' },
+      cluster: { type: 'string' },
+      data: { type: 'string' },
+      json: { type: 'boolean' },
+    })
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`)
+    const sinceMs = values.since === undefined ? undefined : durationFlag('since', values.since, 0)
+    if (values.image !== undefined) {
+      try {
+        referenceSpellings(values.image)
+      } catch (err) {
+        if (err instanceof ImageReferenceError) throw new UsageError(`--image: ${err.message}`)
+        throw err
+      }
+    }
+    const store = await openStore(
+      storeConfigFromEnv(process.env, values.data ? { dataDir: values.data } : {}),
+    )
+    try {
+      await migrate(store, { log: () => undefined })
+      const summary = await resplitStored(createQuerier(store), {
+        cluster: values.cluster ?? 'default',
+        ...(values.image !== undefined ? { references: [values.image] } : {}),
+        ...(sinceMs !== undefined ? { sinceMs } : {}),
+      })
+      if (values.json) console.log(JSON.stringify(summary))
+      else console.log(`podstart resplit: ${describeResplit(summary)}`)
+      return EXIT.ok
+    } finally {
+      await store.close()
+    }
+  },
+}
