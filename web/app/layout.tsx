@@ -1,5 +1,7 @@
 import type { Metadata } from 'next'
+import Link from 'next/link'
 import type { ReactNode } from 'react'
+import { ThemeToggle } from '../components/theme-toggle.tsx'
 import './globals.css'
 
 export const metadata: Metadata = {
@@ -7,16 +9,34 @@ export const metadata: Metadata = {
   description: 'Where the seconds of every Kubernetes pod startup go',
 }
 
+// Applies a saved theme before first paint (no flash); without one, prefers-color-scheme decides in CSS.
+const THEME_SCRIPT = `try{var t=localStorage.getItem('podstart-theme');if(t==='light'||t==='dark')document.documentElement.dataset.theme=t}catch(e){}`
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant script, no user input */}
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
       <body>
+        <a href="#content" className="skip-link">
+          Skip to content
+        </a>
         <header className="topbar">
-          <a href="/" className="brand">
+          <Link href="/" className="brand">
             podstart
-          </a>
+          </Link>
+          <nav aria-label="Main">
+            <Link href="/">Overview</Link>
+            <Link href="/images">Images</Link>
+            <Link href="/advice">Advice</Link>
+          </nav>
+          <ThemeToggle />
         </header>
-        <main>{children}</main>
+        <main id="content" tabIndex={-1}>
+          {children}
+        </main>
       </body>
     </html>
   )

@@ -1,24 +1,28 @@
-import { storeHealth } from '../src/server/store'
+// Overview: every startup in the window (narrowed by the URL's filters), with drill-downs by dimension.
+import { ScopePage } from '../components/scope-page.tsx'
+import { parseDashboardQuery, type RawSearchParams } from '../src/lib/search-params.ts'
 
 export const dynamic = 'force-dynamic'
 
-export default async function OverviewPage() {
-  const health = await storeHealth()
-  if (!health.ok) {
-    return (
-      <section>
-        <h1>Store unavailable</h1>
-        <p className="muted">{health.error}</p>
-        <p>Check CLICKHOUSE_URL or the data directory, then reload.</p>
-      </section>
-    )
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
+  const query = parseDashboardQuery(await searchParams, Date.now())
+  const filters = {
+    ...(query.cluster ? { cluster: query.cluster } : {}),
+    ...(query.namespace ? { namespace: query.namespace } : {}),
+    ...(query.workload ? { workload: query.workload } : {}),
   }
   return (
-    <section>
-      <h1>Pod startups</h1>
-      <p>
-        {health.startups} startups stored ({health.store} store).
-      </p>
-    </section>
+    <ScopePage
+      title="Pod startups"
+      subtitle="Where the seconds of every pod startup go: created → Ready, phase by phase."
+      query={query}
+      filters={filters}
+      filterFields={['cluster', 'namespace', 'workload']}
+      groups={query.namespace ? ['workload', 'node'] : ['namespace', 'workload', 'node']}
+      advice={{
+        ...(query.cluster ? { cluster: query.cluster } : {}),
+        ...(query.namespace ? { namespace: query.namespace } : {}),
+      }}
+    />
   )
 }

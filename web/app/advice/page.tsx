@@ -1,0 +1,43 @@
+// Advice: every finding for the window, ranked by pod-seconds saved per week, with evidence and the artifact.
+import { FilterBar } from '../../components/filter-bar.tsx'
+import { Findings } from '../../components/findings.tsx'
+import { parseDashboardQuery, type RawSearchParams } from '../../src/lib/search-params.ts'
+import { RANGES } from '../../src/lib/time-range.ts'
+import { loadFindings } from '../../src/server/dashboard-data.ts'
+
+export const dynamic = 'force-dynamic'
+
+export default async function AdvicePage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
+  const query = parseDashboardQuery(await searchParams, Date.now())
+  const result = await loadFindings(
+    query.window,
+    {
+      ...(query.cluster ? { cluster: query.cluster } : {}),
+      ...(query.namespace ? { namespace: query.namespace } : {}),
+    },
+    100,
+  )
+  return (
+    <>
+      <h1>Advice</h1>
+      <p className="subtitle">
+        Findings ranked by the pod-seconds they would save per week. Each names its evidence (and the query
+        behind it), the assumptions of its saving, its confidence, and a ready-to-apply artifact where one
+        exists.
+      </p>
+      <FilterBar
+        range={query.window.range}
+        from={query.window.from}
+        to={query.window.to}
+        ranges={Object.keys(RANGES)}
+        fields={[
+          { name: 'cluster', label: 'cluster', value: query.cluster, options: [] },
+          { name: 'namespace', label: 'namespace', value: query.namespace, options: [] },
+        ]}
+      />
+      <section className="panel">
+        <Findings result={result} withArtifacts />
+      </section>
+    </>
+  )
+}

@@ -1,0 +1,78 @@
+// One startup as a waterfall: phase spans and per-container pull wait / pull / create / run on a time axis
+// from creation. Server-rendered SVG: exact positions, no hydration needed, numbers in each row's label.
+import type { PodWaterfall, SpanKind } from '../src/charts/pod-waterfall.ts'
+import { formatMs } from '../src/lib/format.ts'
+
+const COLOR: Record<SpanKind, string> = {
+  phase: 'var(--phase-scheduling)',
+  'pull-wait': 'var(--phase-pullWait)',
+  pull: 'var(--phase-pull)',
+  create: 'var(--phase-start)',
+  run: 'var(--phase-ready)',
+}
+const PHASE_COLOR: Record<string, string> = {
+  scheduling: 'var(--phase-scheduling)',
+  sandbox: 'var(--phase-sandbox)',
+  init: 'var(--phase-init)',
+  ready: 'var(--phase-ready)',
+}
+
+export function PodWaterfallChart({ waterfall }: { waterfall: PodWaterfall }) {
+  const rowH = 22
+  const labelW = 230
+  const width = 1000
+  const plotW = width - labelW - 90
+  const rows = waterfall.spans
+  const height = rows.length * rowH + 30
+  const x = (ms: number) => labelW + (ms / waterfall.spanMs) * plotW
+  const ticks = Array.from({ length: 6 }, (_, i) => (waterfall.spanMs * i) / 5)
+  return (
+    <svg
+      viewBox={`0 0 ${width} ${height}`}
+      className="waterfall"
+      role="img"
+      aria-label="Startup waterfall"
+      data-chart="pod-waterfall"
+    >
+      {ticks.map((t) => (
+        <g key={t}>
+          <line x1={x(t)} x2={x(t)} y1={0} y2={height - 20} className="axis" strokeDasharray="2 3" />
+          <text x={x(t)} y={height - 6} textAnchor="middle">
+            {formatMs(t)}
+          </text>
+        </g>
+      ))}
+      {rows.map((s, i) => {
+        const y = i * rowH + 4
+        const placed = s.startMs !== null && s.endMs !== null
+        const color = s.kind === 'phase' ? (PHASE_COLOR[s.label] ?? 'var(--muted)') : COLOR[s.kind]
+        return (
+          <g key={`${s.kind}/${s.label}/${s.startMs}`} data-span={s.label}>
+            <title>{`${s.label}: ${formatMs(s.durationMs)}${s.note ? ` (${s.note})` : ''}`}</title>
+            <text x={0} y={y + 13}>
+              {s.label}
+            </text>
+            {placed ? (
+              <rect
+                x={x(s.startMs as number)}
+                y={y + 2}
+                width={Math.max(1.5, x(s.endMs as number) - x(s.startMs as number))}
+                height={rowH - 8}
+                fill={color}
+                rx={2}
+              />
+            ) : null}
+            <text
+              x={placed ? Math.min(x(s.endMs as number) + 6, width - 84) : labelW}
+              y={y + 13}
+              className="muted"
+            >
+              {formatMs(s.durationMs)}
+              {placed ? '' : s.durationMs === null ? ' (no evidence)' : ' (sum, no single position)'}
+            </text>
+          </g>
+        )
+      })}
+    </svg>
+  )
+}

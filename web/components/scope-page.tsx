@@ -1,0 +1,116 @@
+// A whole scoped view (overview or a drill-down): filters, the breakdown, group tables, slowest startups, findings.
+import type { StartupFilters } from '@podstart/schema/queries'
+import Link from 'next/link'
+import type { ReactNode } from 'react'
+import { type DashboardQuery, queryString, timeOnly } from '../src/lib/search-params.ts'
+import { RANGES } from '../src/lib/time-range.ts'
+import { loadFindings, loadGroups, loadScopeView } from '../src/server/dashboard-data.ts'
+import { FilterBar, type FilterBarProps } from './filter-bar.tsx'
+import { Findings } from './findings.tsx'
+import { ScopeBreakdown } from './scope-breakdown.tsx'
+import { type GroupKind, GroupTable, SlowestStartups } from './startup-tables.tsx'
+import { StoreProblem } from './states.tsx'
+
+export interface ScopePageProps {
+  title: string
+  subtitle: string
+  crumbs?: { href: string; label: string }[]
+  query: DashboardQuery
+  filters: StartupFilters
+  /** Which URL filters this page offers (the overview offers all; drill-downs fix their own scope). */
+  filterFields: ('cluster' | 'namespace' | 'workload')[]
+  groups: GroupKind[]
+  advice: { cluster?: string; namespace?: string }
+  /** Shown between the breakdown and the tables (e.g. a workload's rollouts). */
+  extra?: ReactNode
+}
+
+export async function ScopePage(props: ScopePageProps) {
+  const { query, filters } = props
+  const suffix = queryString(timeOnly(query))
+  let body: ReactNode
+  let fields: FilterBarProps['fields'] = []
+  try {
+    const view = await loadScopeView(query.window, filters)
+    const groupRows = await Promise.all(props.groups.map((g) => loadGroups(query.window, filters, g)))
+    fields = await filterFields(props)
+    const findings = await loadFindings(query.window, props.advice, 5)
+    body = (
+      <>
+        <ScopeBreakdown view={view} />
+        {props.extra}
+        <div className="grid">
+          {props.groups.map((g, i) => (
+            <section className="panel" key={g} aria-labelledby={`h-groups-${g}`}>
+              <h2 id={`h-groups-${g}`}>By {g}</h2>
+              <GroupTable kind={g} rows={groupRows[i] ?? []} suffix={suffix} namespace={filters.namespace} />
+            </section>
+          ))}
+        </div>
+        <section
+          className="panel"
+          aria-labelledby="h-slowest"
+          style={{ marginBottom: '0.9rem', overflowX: 'auto' }}
+        >
+          <h2 id="h-slowest">Slowest startups</h2>
+          <SlowestStartups rows={view.slowest} suffix={suffix} />
+        </section>
+        <section className="panel" aria-labelledby="h-findings">
+          <h2 id="h-findings">
+            Top findings <Link href={`/advice${queryString(query)}`}>(all advice)</Link>
+          </h2>
+          <Findings result={findings} withArtifacts={false} />
+        </section>
+      </>
+    )
+  } catch (err) {
+    body = <StoreProblem error={(err as Error).message} />
+  }
+  return (
+    <>
+      {props.crumbs ? (
+        <div className="crumbs">
+          {props.crumbs.map((c, i) => (
+            <span key={c.href}>
+              {i > 0 ? ' / ' : ''}
+              <Link href={c.href}>{c.label}</Link>
+            </span>
+          ))}
+        </div>
+      ) : null}
+      <h1>{props.title}</h1>
+      <p className="subtitle">{props.subtitle}</p>
+      <FilterBar
+        range={query.window.range}
+        from={query.window.from}
+        to={query.window.to}
+        ranges={Object.keys(RANGES)}
+        fields={
+          fields.length
+            ? fields
+            : props.filterFields.map((name) => ({ name, label: name, value: query[name], options: [] }))
+        }
+      />
+      {body}
+    </>
+  )
+}
+
+/** Options of each offered filter: the values present in the window, narrowed by the filters above them. */
+async function filterFields(props: ScopePageProps): Promise<FilterBarProps['fields']> {
+  const { query } = props
+  const out: FilterBarProps['fields'] = []
+  for (const name of props.filterFields) {
+    const narrowing: StartupFilters = {}
+    if (name !== 'cluster' && query.cluster) narrowing.cluster = query.cluster
+    if (name === 'workload' && query.namespace) narrowing.namespace = query.namespace
+    const rows = await loadGroups(query.window, narrowing, name, 200)
+    const options = rows
+      .map((r) =>
+        name === 'cluster' ? r.group.cluster : name === 'namespace' ? r.group.namespace : r.group.workload,
+      )
+      .filter((v): v is string => !!v)
+    out.push({ name, label: name, value: query[name], options: [...new Set(options)].sort() })
+  }
+  return out
+}

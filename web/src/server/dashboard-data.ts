@@ -1,0 +1,126 @@
+// What each dashboard view reads, through @podstart/schema queries only (rollups where they exist).
+import 'server-only'
+import { type EvaluateAdviceOptions, evaluateAdvice, type Finding } from '@podstart/schema/advice'
+import {
+  concurrentPulls,
+  imageProfile,
+  imagePullStats,
+  nodeCacheHits,
+  podEvents,
+  pullFailures,
+  type StartupAggregate,
+  type StartupFilters,
+  slowestStartups,
+  startupAggregates,
+  startupByUid,
+  workloadRollouts,
+} from '@podstart/schema/queries'
+import type { TimeWindow } from '../lib/time-range.ts'
+import { dashboardQuerier } from './store.ts'
+
+export interface ScopeView {
+  series: StartupAggregate[]
+  summary: StartupAggregate | null
+  startKinds: StartupAggregate[]
+  startKindSeries: StartupAggregate[]
+  sloDays: StartupAggregate[]
+  pullFailures: Awaited<ReturnType<ReturnType<typeof pullFailures>>>
+  slowest: Awaited<ReturnType<ReturnType<typeof slowestStartups>>>
+}
+
+/** The breakdown every scope shows: series, summary, cold/warm, SLO per cluster-day, pull failures, slowest. */
+export async function loadScopeView(window: TimeWindow, filters: StartupFilters): Promise<ScopeView> {
+  const q = await dashboardQuerier()
+  const base = { from: window.from, to: window.to, filters }
+  // One query at a time: the embedded engine runs them serially anyway, and a failure names its query.
+  const series = await startupAggregates(q)({ ...base, groupBy: ['time'], stepSeconds: window.stepSeconds })
+  const [summary] = await startupAggregates(q)(base)
+  const startKinds = await startupAggregates(q)({ ...base, groupBy: ['startKind'] })
+  const startKindSeries = await startupAggregates(q)({
+    ...base,
+    groupBy: ['time', 'startKind'],
+    stepSeconds: window.stepSeconds,
+  })
+  const sloDays = await startupAggregates(q)({ ...base, groupBy: ['cluster', 'day'] })
+  const failures = await pullFailures(q)({ ...base, stepSeconds: window.stepSeconds })
+  const slowest = await slowestStartups(q)({ ...base, limit: 10 })
+  return {
+    series,
+    summary: summary ?? null,
+    startKinds,
+    startKindSeries,
+    sloDays,
+    pullFailures: failures,
+    slowest,
+  }
+}
+
+export type GroupDimension = 'cluster' | 'namespace' | 'workload' | 'node'
+
+/** Largest groups of a dimension inside a scope (for the tables that lead to drill-downs). */
+export async function loadGroups(
+  window: TimeWindow,
+  filters: StartupFilters,
+  dimension: GroupDimension,
+  limit = 15,
+): Promise<StartupAggregate[]> {
+  const q = await dashboardQuerier()
+  // A workload is only named within its namespace.
+  const groupBy = dimension === 'workload' ? (['namespace', 'workload'] as const) : ([dimension] as const)
+  return startupAggregates(q)({ from: window.from, to: window.to, filters, groupBy: [...groupBy], limit })
+}
+
+export type FindingsResult = { available: true; findings: Finding[] } | { available: false; reason: string }
+
+/** Advice findings for a scope; the advice engine's failure degrades to a message, not a broken page. */
+export async function loadFindings(
+  window: TimeWindow,
+  scope: Omit<EvaluateAdviceOptions, 'from' | 'to'>,
+  limit: number,
+): Promise<FindingsResult> {
+  try {
+    const q = await dashboardQuerier()
+    const findings = await evaluateAdvice(q, { from: window.from, to: window.to, ...scope })
+    return { available: true, findings: findings.slice(0, limit) }
+  } catch (err) {
+    return { available: false, reason: (err as Error).message }
+  }
+}
+
+export async function loadImagesView(window: TimeWindow, filters: StartupFilters) {
+  const q = await dashboardQuerier()
+  const base = { from: window.from, to: window.to, filters }
+  return {
+    images: await imagePullStats(q)({ ...base, limit: 50 }),
+    nodes: await nodeCacheHits(q)({ ...base, limit: 50 }),
+    concurrent: await concurrentPulls(q)({ ...base, limit: 20 }),
+  }
+}
+
+export async function loadImageProfile(reference: string) {
+  return imageProfile(await dashboardQuerier())({ reference })
+}
+
+export async function loadPod(cluster: string, uid: string) {
+  const q = await dashboardQuerier()
+  const record = await startupByUid(q)({ cluster, uid })
+  if (!record) return null
+  const events = await podEvents(q)({ cluster, namespace: record.namespace, pod: record.pod })
+  return { record, events }
+}
+
+export async function loadRollouts(
+  window: TimeWindow,
+  cluster: string | undefined,
+  namespace: string,
+  workload: string,
+) {
+  const q = await dashboardQuerier()
+  return workloadRollouts(q)({
+    from: window.from,
+    to: window.to,
+    namespace,
+    workload,
+    ...(cluster ? { cluster } : {}),
+  })
+}
