@@ -18,16 +18,26 @@ const DIRS = ['base', 'overlays/kubelet-metrics', 'overlays/all-in-one', 'exampl
 type Dir = (typeof DIRS)[number]
 const rendered = {} as Record<Dir, Obj[]>
 
+/** The manifests render the same with kubectl 1.20's built-in kustomize (Debian 12) and current ones; KUBECTL picks one. */
+const KUBECTL = process.env.KUBECTL ?? 'kubectl'
+
 function kustomize(dir: string): Obj[] {
-  const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' })
+  const probe = spawnSync(KUBECTL, ['version', '--client'], { encoding: 'utf8' })
   if (probe.error) {
-    throw new Error('kubectl is not installed: apt-get install -y kubernetes-client (see .ci/apt-packages.txt)')
+    throw new Error(
+      `${KUBECTL} is not installed: apt-get install -y kubernetes-client (Debian 12), or set KUBECTL`,
+    )
   }
-  const text = execFileSync('kubectl', ['kustomize', path.join(repoRoot, 'deploy', dir)], { encoding: 'utf8' })
-  return parseAllDocuments(text).map((d) => {
-    if (d.errors.length > 0) throw new Error(`${dir}: ${d.errors[0]?.message}`)
-    return d.toJSON() as Obj
+  const text = execFileSync(KUBECTL, ['kustomize', path.join(repoRoot, 'deploy', dir)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
   })
+  return parseAllDocuments(text)
+    .map((d) => {
+      if (d.errors.length > 0) throw new Error(`${dir}: ${d.errors[0]?.message}`)
+      return d.toJSON() as Obj | null
+    })
+    .filter((o): o is Obj => o !== null)
 }
 
 /** kubernetes-models module of an apiVersion/kind, e.g. apps/v1 Deployment -> kubernetes-models/apps/v1/Deployment. */
@@ -50,7 +60,8 @@ const find = (objs: Obj[], kind: string, name: string) => {
   if (!o) throw new Error(`${kind} ${name} is not rendered`)
   return o
 }
-const podSpecs = (objs: Obj[]) => byKind(objs, 'Deployment').map((d) => ({ name: d.metadata.name, spec: d.spec.template.spec }))
+const podSpecs = (objs: Obj[]) =>
+  byKind(objs, 'Deployment').map((d) => ({ name: d.metadata.name, spec: d.spec.template.spec }))
 
 beforeAll(() => {
   for (const dir of DIRS) rendered[dir] = kustomize(dir)
@@ -92,13 +103,16 @@ describe('deploy/ rendered by kubectl kustomize', () => {
     expect(dashboard.spec.template.spec.automountServiceAccountToken).toBe(false)
     // Server mode: the store comes from the ClickHouse Secret.
     for (const d of [collector, dashboard]) {
-      expect(d.spec.template.spec.containers[0].envFrom).toContainEqual({ secretRef: { name: 'podstart-clickhouse' } })
+      expect(d.spec.template.spec.containers[0].envFrom).toContainEqual({
+        secretRef: { name: 'podstart-clickhouse' },
+      })
     }
   })
 
   it('base: the Lease Role names the same lease the collector campaigns for', () => {
     const objs = rendered.base
-    const args: string[] = find(objs, 'Deployment', 'podstart-collector').spec.template.spec.containers[0].args
+    const args: string[] = find(objs, 'Deployment', 'podstart-collector').spec.template.spec.containers[0]
+      .args
     const lease = args[args.indexOf('--lease-name') + 1]
     const role = find(objs, 'Role', 'podstart-collector-lease')
     const named = role.rules.find((r: { resourceNames?: string[] }) => r.resourceNames)
@@ -109,15 +123,17 @@ describe('deploy/ rendered by kubectl kustomize', () => {
       verbs: ['get', 'update'],
     })
     const binding = find(objs, 'RoleBinding', 'podstart-collector-lease')
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'podstart-collector', namespace: 'podstart' }])
+    expect(binding.subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'podstart-collector', namespace: 'podstart' },
+    ])
   })
 
   it.each(DIRS.filter((d) => d !== 'examples/secrets'))('%s: RBAC is least privilege', (dir) => {
     const objs = rendered[dir]
     const rules = [...byKind(objs, 'ClusterRole'), ...byKind(objs, 'Role')].flatMap((r) =>
-      (r.rules as { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }[]).map(
-        (rule) => ({ role: `${r.kind}/${r.metadata.name}`, ...rule }),
-      ),
+      (
+        r.rules as { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }[]
+      ).map((rule) => ({ role: `${r.kind}/${r.metadata.name}`, ...rule })),
     )
     expect(rules.length).toBeGreaterThan(0)
     for (const rule of rules) {
@@ -153,8 +169,11 @@ describe('deploy/ rendered by kubectl kustomize', () => {
     const role = find(objs, 'ClusterRole', 'podstart-collector-kubelet-metrics')
     expect(role.rules).toEqual([{ apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] }])
     const binding = find(objs, 'ClusterRoleBinding', 'podstart-collector-kubelet-metrics')
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'podstart-collector', namespace: 'podstart' }])
-    const args: string[] = find(objs, 'Deployment', 'podstart-collector').spec.template.spec.containers[0].args
+    expect(binding.subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'podstart-collector', namespace: 'podstart' },
+    ])
+    const args: string[] = find(objs, 'Deployment', 'podstart-collector').spec.template.spec.containers[0]
+      .args
     expect(args.slice(-2)).toEqual(['--kubelet-metrics', '60s'])
   })
 
@@ -221,7 +240,8 @@ describe('deploy/ rendered by kubectl kustomize', () => {
       const secrets = new Set<string>()
       for (const { name, spec } of podSpecs(objs)) {
         for (const v of spec.volumes ?? []) {
-          if (v.configMap) expect(configMaps.has(v.configMap.name), `${name}: volume ${v.configMap.name}`).toBe(true)
+          if (v.configMap)
+            expect(configMaps.has(v.configMap.name), `${name}: volume ${v.configMap.name}`).toBe(true)
           expect(v.secret, `${name}: no secret volumes`).toBeUndefined()
         }
         for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
@@ -266,7 +286,8 @@ describe('deploy/ rendered by kubectl kustomize', () => {
     for (const [cmd, flags] of argsByCommand) {
       const { code, stdout } = await runPodstart([cmd, '--help'])
       expect(code).toBe(0)
-      for (const flag of flags) expect(stdout, `podstart ${cmd} --help mentions ${flag}`).toMatch(new RegExp(`${flag}\\b`))
+      for (const flag of flags)
+        expect(stdout, `podstart ${cmd} --help mentions ${flag}`).toMatch(new RegExp(`${flag}\\b`))
     }
   })
 })
