@@ -43,6 +43,8 @@ export interface CollectorOptions {
   stallMs?: number
   /** Rebuild stale dashboard rollup buckets every this many ms (0 turns it off); default 30 s. */
   rollupRefreshMs?: number
+  /** Alert hook: called with each startup record once it is written (e.g. an AlertEngine). */
+  alerts?: { onStartup(record: StartupRecord): void }
 }
 
 export interface CollectorStats {
@@ -120,6 +122,7 @@ export class Collector {
         const now = Date.now()
         for (const { record } of batch) {
           this.stats_.startupsWritten++
+          opts.alerts?.onStartup(record)
           metrics.startupsWritten.inc({ outcome: record.outcome })
           const readyAt = record.readyAt ? Date.parse(record.readyAt) : null
           if (readyAt) metrics.lagSeconds.set(Math.max(0, (now - readyAt) / 1000))

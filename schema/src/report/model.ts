@@ -193,7 +193,7 @@ function canFold(c: Change, home: Change): boolean {
   if (home.direction !== c.direction) return false
   const sig = signature(c)
   const homeParts = new Set(signature(home).split('|'))
-  if (!sig || !sig.split('|').every((x) => homeParts.has(x))) return false
+  if (!sig?.split('|').every((x) => homeParts.has(x))) return false
   // Two workloads (or two nodes) are two problems even when their causes read alike.
   if (c.dimension === home.dimension && c.metric === home.metric) return false
   if (c.dimension === 'workload' && home.dimension === 'workload')

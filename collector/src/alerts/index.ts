@@ -1,0 +1,6 @@
+// Alerts: rules over written startups and the store -> de-duplicated, grouped episodes -> transports.
+export * from './config.ts'
+export { type DeliveryResult, Dispatcher } from './dispatcher.ts'
+export { AlertEngine, type AlertEngineOptions, fingerprint } from './engine.ts'
+export * from './rules.ts'
+export * from './transports.ts'
