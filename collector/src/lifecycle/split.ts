@@ -1,4 +1,5 @@
 // Splits a pull into download and decompress from image sizes and node rates (DESIGN.md section 5).
+import { estimateDecompressMs } from '@podstart/schema/splits'
 
 export interface SplitRates {
   downloadBytesPerSec: number
@@ -26,7 +27,8 @@ const positive = (n: number | undefined): n is number => typeof n === 'number' &
 
 /**
  * decompress = uncompressed bytes / unpack rate, where unpacking inflates then extracts each byte
- * (1/rate = 1/inflate + 1/extract); capped at the pull, download is the rest. Null without sizes or rates.
+ * (1/rate = 1/inflate + 1/extract); capped at the pull (0 when far longer: nothing was unpacked), download is
+ * the rest. Null without sizes or rates.
  */
 export function splitPull(input: PullSplitInput): PullSplit | null {
   const { pullMs, sizeBytes, sizeKind, rates, profile } = input
@@ -43,8 +45,12 @@ export function splitPull(input: PullSplitInput): PullSplit | null {
   )
     uncompressed = sizeBytes * rates.compressionRatio
   if (uncompressed === null) return null
-  const secondsPerByte = 1 / rates.inflateBytesPerSec + 1 / rates.extractBytesPerSec
   const total = Math.round(pullMs)
-  const decompressMs = Math.min(total, Math.round(uncompressed * secondsPerByte * 1000))
+  const decompressMs = estimateDecompressMs(
+    total,
+    uncompressed,
+    rates.inflateBytesPerSec,
+    rates.extractBytesPerSec,
+  )
   return { downloadMs: total - decompressMs, decompressMs, method: profile ? 'profile' : 'size-model' }
 }

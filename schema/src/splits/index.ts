@@ -27,7 +27,9 @@ export {
   pullKey,
 } from './measured.ts'
 export {
+  estimateDecompressMs,
   measuredSplit,
+  NOTHING_UNPACKED_FACTOR,
   type ProfileSizes,
   type PullFacts,
   type PullSplit,

@@ -68,10 +68,39 @@ export function splitPull(facts: PullFacts, lookups: SplitLookups): PullSplit | 
   )
     uncompressed = sizeBytes * rates.compressionRatio
   if (uncompressed === null) return null
-  const secondsPerByte = 1 / rates.inflateBytesPerSec + 1 / rates.extractBytesPerSec
   const total = Math.round(pullMs)
-  const decompressMs = Math.min(total, Math.round(uncompressed * secondsPerByte * 1000))
+  const decompressMs = estimateDecompressMs(
+    total,
+    uncompressed,
+    rates.inflateBytesPerSec,
+    rates.extractBytesPerSec,
+  )
   return { downloadMs: total - decompressMs, decompressMs, method: profile ? 'profile' : 'size-model' }
+}
+
+/**
+ * A pull this many times shorter than unpacking its image would take unpacked nothing: its layers were on the
+ * node already (`Always` on a cached image, or a parallel pull of the same image won) and the pull was the
+ * registry round trips. Set above the spread between the default rates and a fast node's (about 6x: unpigz
+ * and an NVMe disk), so a real unpack on a fast node is not mistaken for one.
+ */
+export const NOTHING_UNPACKED_FACTOR = 8
+
+/**
+ * Estimated unpack time of a pull (ms): uncompressed bytes x (1/inflate + 1/extract), capped at the pull,
+ * and 0 when the estimate exceeds the pull NOTHING_UNPACKED_FACTOR times over. The lifecycle's live split
+ * uses this too, so a recomputed split equals what the collector would have written.
+ */
+export function estimateDecompressMs(
+  pullMs: number,
+  uncompressedBytes: number,
+  inflateBytesPerSec: number,
+  extractBytesPerSec: number,
+): number {
+  const total = Math.round(pullMs)
+  const estimate = uncompressedBytes * (1 / inflateBytesPerSec + 1 / extractBytesPerSec) * 1000
+  if (estimate > NOTHING_UNPACKED_FACTOR * Math.max(total, 1)) return 0
+  return Math.min(total, Math.round(estimate))
 }
 
 /** A measured decompress time (containerd's per-layer apply), clamped into the pull; download is the rest. */
