@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   analyze: () => import('./commands/analyze.ts'),
   simulate: () => import('./commands/simulate.ts'),
   'profile-image': () => import('./commands/profile-image.ts'),
+  report: () => import('./commands/report.ts'),
   resplit: () => import('./commands/resplit.ts'),
   advise: () => import('./commands/advise.ts'),
 }
@@ -29,6 +30,7 @@ Commands:
   analyze     break down pod startups from kubectl dumps or watch streams
   simulate    serve a simulated Kubernetes API server with ground truth
   profile-image  measure download vs decompress of an image, layer by layer
+  report      weekly regression report (Markdown, HTML, JSON; --send to transports)
   resplit     recompute stored download/decompress splits from profiles and node rates
   advise      ranked fixes with estimated savings, ready to apply
 
