@@ -1,0 +1,66 @@
+// Alert history: every episode the collector raised, firing first, with its delivery record.
+import { loadAlertHistory } from '../../src/server/reports.ts'
+
+export const dynamic = 'force-dynamic'
+
+export default async function AlertsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>
+}) {
+  const sp = await searchParams
+  const state = sp.state === 'firing' || sp.state === 'resolved' ? sp.state : undefined
+  const cluster = typeof sp.cluster === 'string' && sp.cluster ? sp.cluster : undefined
+  const loaded = await loadAlertHistory({ ...(state ? { state } : {}), ...(cluster ? { cluster } : {}) })
+  if (!loaded.ok) {
+    return (
+      <section>
+        <h1>Alerts</h1>
+        <p className="muted">Store unavailable: {loaded.error}</p>
+      </section>
+    )
+  }
+  const fp = typeof sp.fingerprint === 'string' ? sp.fingerprint : undefined
+  const rows = fp ? loaded.value.filter((a) => a.fingerprint === fp) : loaded.value
+  return (
+    <section>
+      <h1>Alerts</h1>
+      <p className="subtitle">{rows.length} alert episode(s).</p>
+      <table>
+        <thead>
+          <tr>
+            <th>state</th>
+            <th>rule</th>
+            <th>summary</th>
+            <th>labels</th>
+            <th>started</th>
+            <th>ended</th>
+            <th>deliveries</th>
+            <th>last error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((a) => (
+            <tr key={`${a.fingerprint}-${a.startsAt}`}>
+              <td>{a.state}</td>
+              <td>{a.rule}</td>
+              <td>{a.annotations.summary ?? ''}</td>
+              <td>
+                {Object.entries(a.labels)
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join(', ')}
+              </td>
+              <td>{a.startsAt.slice(0, 19).replace('T', ' ')}</td>
+              <td>{a.endsAt ? a.endsAt.slice(0, 19).replace('T', ' ') : '–'}</td>
+              <td>
+                {a.deliveries}
+                {a.lastSentAt ? ` (last ${a.lastSentAt.slice(11, 19)})` : ''}
+              </td>
+              <td>{a.lastError ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  )
+}
