@@ -384,15 +384,19 @@ export class ClusterModel {
     this.emit('pods', 'MODIFIED', podObject(pod), at)
   }
 
-  private trySchedule(pod: SimPod): void {
-    if (pod.node || pod.deleted) return
+  /**
+   * One scheduling attempt. `retry` attempts come from the scheduler's periodic back-off and report
+   * FailedScheduling again; `trigger` attempts (a node joined, a slot freed) stay silent when they fail.
+   */
+  private trySchedule(pod: SimPod, why: 'first' | 'retry' | 'trigger' = 'first'): boolean {
+    if (pod.node || pod.deleted) return true
     const fits = this.nodes.filter(
       (n) => (!pod.revision.nodePool || n.pool.name === pod.revision.nodePool) && n.createdAt <= this.now,
     )
     const free = fits.filter((n) => n.pods < n.pool.maxPods)
     if (free.length === 0) {
-      this.markUnschedulable(pod, fits.length)
-      return
+      if (why !== 'trigger') this.markUnschedulable(pod, fits.length)
+      return false
     }
     // Least-allocated, as the default scheduler's scoring tends to spread pods.
     free.sort((a, b) => a.pods - b.pods || a.name.localeCompare(b.name))
@@ -410,6 +414,7 @@ export class ClusterModel {
       `Successfully assigned ${pod.namespace}/${pod.name} to ${node.name}`,
     )
     this.at(this.now + this.dur(this.s.timings.kubeletSeeMs), () => this.kubelet.admit(pod))
+    return true
   }
 
   private markUnschedulable(pod: SimPod, matching: number): void {
@@ -439,7 +444,9 @@ export class ClusterModel {
     }
     this.kubelet.schedulerEvent(pod, 'FailedScheduling', message)
     this.requestScaleUp(pod)
-    this.at(this.now + this.s.timings.failedSchedulingRetryMs / this.opts.speed, () => this.trySchedule(pod))
+    this.at(this.now + this.s.timings.failedSchedulingRetryMs / this.opts.speed, () =>
+      this.trySchedule(pod, 'retry'),
+    )
   }
 
   private requestScaleUp(pod: SimPod): void {
@@ -458,8 +465,14 @@ export class ClusterModel {
     })
   }
 
+  /** Capacity appeared: pending pods get it in the order they became unschedulable, while it lasts. */
   retryUnschedulable(): void {
-    for (const pod of [...this.unschedulable]) this.trySchedule(pod)
+    let failures = 0
+    for (const pod of [...this.unschedulable]) {
+      if (this.trySchedule(pod, 'trigger')) continue
+      // Pods of other pools may still fit; give up after a run of misses to keep this cheap.
+      if (++failures >= 32) break
+    }
   }
 
   /** A pod reached its final startup state (ready, completed, failed). */

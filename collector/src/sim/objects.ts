@@ -1,9 +1,18 @@
 // Builds Kubernetes objects as a real API server shows them: whole-second timestamps, kubelet's condition order.
 import type { KubeObject, SimContainerStatus, SimNode, SimPod, WorkloadRevision } from './model-types.ts'
 
+let lastSecond = Number.NaN
+let lastSecondText = ''
+
 /** Whole-second RFC 3339 time, truncated (the API server drops fractions, it does not round). */
 export function secIso(ms: number): string {
-  return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`
+  const second = Math.floor(ms / 1000)
+  // Objects are built in time order, so the previous second is nearly always the one asked for.
+  if (second !== lastSecond) {
+    lastSecond = second
+    lastSecondText = `${new Date(second * 1000).toISOString().slice(0, 19)}Z`
+  }
+  return lastSecondText
 }
 
 /** MicroTime as the scheduler writes eventTime: 2026-11-22T10:00:00.123456Z. */

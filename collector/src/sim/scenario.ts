@@ -157,7 +157,7 @@ export class ScenarioError extends Error {
 }
 
 export function builtinScenarioNames(): string[] {
-  return ['mixed', 'fast', 'demo', ...PROBLEM_SCENARIOS]
+  return ['mixed', 'fast', 'demo', 'burst', ...PROBLEM_SCENARIOS]
 }
 
 /** One scenario per injected problem, each extending the mixed cluster with only that problem. */

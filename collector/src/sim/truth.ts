@@ -77,7 +77,11 @@ export function startupRecord(pod: SimPod, cluster: string, outcomeAtEnd?: 'pend
     namespace: pod.namespace,
     pod: pod.name,
     node: pod.node?.name ?? null,
-    workload: { kind: pod.revision.workloadKind, name: pod.revision.workloadName },
+    // A plain Job workload runs as Jobs named <name>-<suffix>: the owning Job is what the objects show.
+    workload:
+      pod.revision.workloadKind === 'Job'
+        ? { kind: 'Job', name: pod.revision.ownerName }
+        : { kind: pod.revision.workloadKind, name: pod.revision.workloadName },
     createdAt: isoMs(created),
     readyAt: t.ready === null ? null : isoMs(t.ready),
     outcome,

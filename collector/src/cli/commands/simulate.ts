@@ -10,7 +10,7 @@ Usage: podstart simulate [options]
 Options:
   --port N               port on 127.0.0.1 (default 0: any free port)
   --seed S               same seed and options give the same cluster and truth (default 1)
-  --scenario NAME|FILE   built-in scenario or a YAML file (default mixed); built-ins: mixed, fast, demo,
+  --scenario NAME|FILE   built-in scenario or a YAML file (default mixed); built-ins: mixed, fast, demo, burst,
                          large-gzip, registry-saturation, cold-nodes, image-only-rollout, slow-cni,
                          slow-init, unschedulable, pull-failures
   --pods N               pods to start in total (default from the scenario)
