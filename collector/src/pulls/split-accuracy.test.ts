@@ -56,7 +56,7 @@ function splitError(records: StartupRecord[], truth: StartupRecord[]): ErrorStat
     if (!t) continue
     for (const p of r.pulls) {
       const tp = t.pulls.find((x) => x.container === p.container && x.init === p.init)
-      if (!tp || tp.splitMethod !== 'truth' || !tp.pullMs || tp.decompressMs === null) continue
+      if (tp?.splitMethod !== 'truth' || !tp.pullMs || tp.decompressMs === null) continue
       if (p.decompressMs === null || p.decompressMs === undefined || !p.splitMethod) continue
       methods.add(p.splitMethod)
       const e = Math.abs(p.decompressMs - tp.decompressMs) / tp.pullMs
@@ -81,7 +81,13 @@ const summary = (label: string, e: ErrorStats) =>
 describe('split accuracy against the simulator truth', () => {
   const { lines, truth, nodePool } = simulate()
   const scenario = loadScenario(SCENARIO)
-  const pools = new Map(scenario.nodePools.map((p) => [p.name, p]))
+  const pools = new Map(scenario.nodePools.map((p) => [p.name, { ...p }]))
+  // The scenario's injected problem takes unpigz off one pool, as the simulator does.
+  for (const p of scenario.problems)
+    if (p.kind === 'large-gzip-no-pigz' && p.nodePool) {
+      const pool = pools.get(p.nodePool)
+      if (pool) pool.pigz = false
+    }
   const images = new Map(scenario.images.map((i) => [i.ref.replace(/:[^/:]+$/, ''), i]))
 
   it('size-model with the default rates', () => {
@@ -90,9 +96,13 @@ describe('split accuracy against the simulator truth', () => {
     console.log(summary('size-model with default rates', e))
     expect(e.methods).toEqual(['size-model'])
     expect(e.pulls).toBeGreaterThan(100)
-    // The defaults assume no pigz and a slow disk; the simulated pools unpack faster: a bounded overestimate.
-    expect(e.median).toBeLessThan(0.35)
-    expect(e.p90).toBeLessThan(0.6)
+    // Most pulls unpacked nothing (Always on a cached image): recognised as such. Where layers were unpacked,
+    // the defaults (no pigz, a 45 MB/s disk) overestimate the simulated pools' unpack: bounded in docs/splits.md.
+    expect(e.median).toBeLessThan(0.05)
+    expect(e.p90).toBeLessThan(0.4)
+    expect(e.unpacked.pulls).toBeGreaterThan(30)
+    expect(e.unpacked.median).toBeLessThan(0.4)
+    expect(e.unpacked.p90).toBeLessThan(0.5)
   })
 
   it("profile: the image's sizes with the node's rates", () => {
@@ -122,6 +132,9 @@ describe('split accuracy against the simulator truth', () => {
     expect(e.methods).toEqual(['profile'])
     expect(e.pulls).toBeGreaterThan(100)
     expect(e.median).toBeLessThan(0.02)
-    expect(e.p90).toBeLessThan(0.1)
+    expect(e.p90).toBeLessThan(0.02)
+    expect(e.unpacked.pulls).toBeGreaterThan(30)
+    expect(e.unpacked.median).toBeLessThan(0.02)
+    expect(e.unpacked.p90).toBeLessThan(0.05)
   })
 })
