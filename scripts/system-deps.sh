@@ -2,6 +2,8 @@
 # Installs the Debian packages the test suite runs for real (Chromium, the OCI registry, Alertmanager,
 # containerd, kubectl...), listed in .ci/apt-packages.txt. As root it installs what is missing; otherwise it
 # prints the exact command and fails, so a test never silently skips a real server.
+# A line "package:command" is satisfied by any installed program of that name (e.g. a kubectl from
+# another package already owning /usr/bin/kubectl, which Debian's kubernetes-client could not replace).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 list=.ci/apt-packages.txt
@@ -9,7 +11,10 @@ list=.ci/apt-packages.txt
 mapfile -t wanted < <(grep -vE '^\s*(#|$)' "$list")
 [ "${#wanted[@]}" -eq 0 ] && exit 0
 missing=()
-for pkg in "${wanted[@]}"; do
+for entry in "${wanted[@]}"; do
+  pkg="${entry%%:*}"
+  cmd_name="${entry#*:}"
+  if [ "$cmd_name" != "$entry" ] && command -v "$cmd_name" >/dev/null 2>&1; then continue; fi
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 [ "${#missing[@]}" -eq 0 ] && { echo "system packages: all ${#wanted[@]} present"; exit 0; }

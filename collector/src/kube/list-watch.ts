@@ -57,6 +57,8 @@ interface ListBody {
 
 export class ListWatch {
   private stopped = false
+  /** Aborts everything in flight (list requests, watches, backoff sleeps) on stop(). */
+  private readonly stopController = new AbortController()
   private controller: AbortController | null = null
   private rv: string | null = null
   private running: Promise<void> | null = null
@@ -88,6 +90,7 @@ export class ListWatch {
 
   async stop(): Promise<void> {
     this.stopped = true
+    this.stopController.abort()
     this.controller?.abort()
     await this.running?.catch(() => undefined)
   }
@@ -115,7 +118,9 @@ export class ListWatch {
         }
         this.handlers.onRestart?.(this.spec.name, 'error', e)
         const jitter = 0.5 + Math.random() / 2
-        await sleep(Math.round(backoff * jitter))
+        await sleep(Math.round(backoff * jitter), undefined, { signal: this.stopController.signal }).catch(
+          () => undefined,
+        )
         backoff = Math.min(backoff * 2, this.o.backoffMaxMs)
         // A watch that cannot resume from rv will answer 410 and trigger a relist.
         if (this.rv === null) needList = true
@@ -138,7 +143,8 @@ export class ListWatch {
         continue: cont,
         resourceVersion: cont === undefined && this.o.listFromCache ? '0' : undefined,
       }
-      const body = await this.access.getJson<ListBody>(this.spec.path, query)
+      const res = await this.access.request(this.spec.path, query, this.stopController.signal)
+      const body = (await res.json()) as ListBody
       const receivedAt = Date.now()
       for (const item of body.items ?? []) {
         if (!item || typeof item !== 'object' || !item.metadata) {
@@ -162,6 +168,7 @@ export class ListWatch {
   private async watch(): Promise<RestartReason> {
     const controller = new AbortController()
     this.controller = controller
+    if (this.stopped) return 'closed'
     let stalled = false
     let timer: NodeJS.Timeout | undefined
     const arm = () => {

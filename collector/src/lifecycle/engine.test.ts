@@ -619,10 +619,11 @@ describe('watch precision, clock skew, owners', () => {
     const [r] = engine.drain(T0 + 3000)
     expect(r?.boundaries.created).toMatchObject({ source: 'watch', at: new Date(T0 + 40).toISOString() })
     expect(r?.boundaries.scheduled).toMatchObject({ source: 'watch', at: new Date(T0 + 210).toISOString() })
-    // the sandbox condition arrived with the Ready update: 2123 is beyond its second (1000..2000), so the stamp is used
+    // the sandbox condition arrived with the Ready update, 123 ms after its second (1000..2000) ended:
+    // the end of that second is the estimate, at whole-second precision
     expect(r?.boundaries.sandboxReady).toMatchObject({
       source: 'condition',
-      at: new Date(T0 + 1000).toISOString(),
+      at: new Date(T0 + 1999).toISOString(),
     })
     expect(r?.boundaries.ready).toMatchObject({ source: 'watch', at: new Date(T0 + 2123).toISOString() })
     expect(r?.totalMs).toBe(2083)

@@ -143,7 +143,7 @@ export class LifecycleEngine {
       const deleted = u.type === 'DELETED'
       switch (kind) {
         case 'Pod': {
-          this.observePod(o, deleted, observedAtMs)
+          this.observePod(o, deleted, observedAtMs, u.type === 'LIST')
           return
         }
         case 'Event':
@@ -184,7 +184,7 @@ export class LifecycleEngine {
     }
   }
 
-  private observePod(o: Obj, deleted: boolean, observedAtMs: number): void {
+  private observePod(o: Obj, deleted: boolean, observedAtMs: number, listed = false): void {
     const meta = obj(o.metadata) ?? {}
     const uid = typeof meta.uid === 'string' && meta.uid ? meta.uid : null
     const name = typeof meta.name === 'string' && meta.name ? meta.name : null
@@ -208,7 +208,7 @@ export class LifecycleEngine {
       this.adoptPending(state, nameKey)
       this.stuckQueue.push(state)
     }
-    applyPod(state, o, observedAtMs, this.pool)
+    applyPod(state, o, observedAtMs, this.pool, listed)
     if (deleted && Number.isNaN(state.deletedMs))
       state.deletedMs = Number.isNaN(observedAtMs) ? 0 : observedAtMs
     const final =

@@ -121,7 +121,14 @@ function conditionOf(state: PodState, type: string): ConditionState | null {
  * Folds one observation of a Pod into its state. observedAtMs is NaN in batch mode (timestamps only).
  * A watch time is kept only when this very update showed the transition (an earlier observation lacked it).
  */
-export function applyPod(state: PodState, pod: Obj, observedAtMs: number, pool: StringPool): void {
+/** `listed`: the update came from a (re)list, so a first sighting says nothing about when the pod was created. */
+export function applyPod(
+  state: PodState,
+  pod: Obj,
+  observedAtMs: number,
+  pool: StringPool,
+  listed = false,
+): void {
   const meta = obj(pod.metadata) ?? {}
   const spec = obj(pod.spec) ?? {}
   const status = obj(pod.status) ?? {}
@@ -130,9 +137,8 @@ export function applyPod(state: PodState, pod: Obj, observedAtMs: number, pool: 
 
   if (Number.isNaN(state.createdMs)) {
     state.createdMs = parseTime(meta.creationTimestamp)
-    if (watched && !seenBefore && observedAtMs >= state.createdMs && observedAtMs < state.createdMs + 1000) {
-      state.createdWatchMs = observedAtMs
-    }
+    // The first sighting; record.ts decides whether it was seen live (see watchedOrStamp).
+    if (watched && !seenBefore && !listed) state.createdWatchMs = observedAtMs
   }
   if (!seenBefore) {
     state.firstSeenMs = observedAtMs

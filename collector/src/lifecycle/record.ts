@@ -56,12 +56,19 @@ const KUBELET_CONTAINER_KINDS = new Set([
   'error',
 ])
 
-/** Receipt time of a watched transition, bounded below by the whole-second stamp; else the stamp. */
+/**
+ * Receipt time of a watched transition, bounded below by the whole-second stamp. The truth lies in
+ * [stamp, stamp + 1 s): a receipt inside that second is the transition seen live (error = delivery lag);
+ * a receipt less than a second after it most likely saw a transition late in that second, so the end of
+ * the second is the better estimate (still whole-second precision: source 'condition'); anything later
+ * was not seen live and the stamp is used.
+ */
 function watchedOrStamp(watchMs: number, condMs: number): Point | null {
   if (!Number.isNaN(watchMs)) {
     if (Number.isNaN(condMs)) return { ms: watchMs, source: 'watch' }
-    if (watchMs >= condMs && watchMs < condMs + 1000) return { ms: watchMs, source: 'watch' }
     if (watchMs < condMs) return { ms: condMs, source: 'watch' }
+    if (watchMs < condMs + 1000) return { ms: watchMs, source: 'watch' }
+    if (watchMs < condMs + 2000) return { ms: condMs + 999, source: 'condition' }
   }
   return Number.isNaN(condMs) ? null : { ms: condMs, source: 'condition' }
 }
@@ -114,9 +121,11 @@ export function buildRecord(state: PodState, ctx: RecordContext, mode: RecordMod
   }
 
   // --- boundaries, best source first
-  const created: Point | null = !Number.isNaN(state.createdWatchMs)
-    ? { ms: state.createdWatchMs, source: 'watch' }
-    : { ms: state.createdMs, source: 'status' }
+  const createdSeen = watchedOrStamp(state.createdWatchMs, state.createdMs)
+  const created: Point | null =
+    createdSeen?.source === 'watch'
+      ? createdSeen
+      : { ms: createdSeen?.ms ?? state.createdMs, source: 'status' }
   let scheduled: Point | null
   const schedEv = scheduledEvent ? eventPoint(scheduledEvent, false) : null
   if (schedEv && schedEv.source !== 'event-timestamp') scheduled = schedEv
