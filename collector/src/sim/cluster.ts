@@ -154,7 +154,7 @@ export async function startSimulatedCluster(opts: SimOptions = {}): Promise<Simu
     kubeconfig: () => kubeconfigYaml(url, cluster),
     writeKubeconfig: (path) => writeFile(path, kubeconfigYaml(url, cluster), { mode: 0o600 }),
     truth: () => model.truth(true),
-    manifest: () => model.manifest(),
+    manifest: () => [...model.manifest(), ...faultManifest(faults, startAtMs, clock(), cluster)],
     done,
     stats: () => ({
       podsCreated: model.pods.length,
@@ -172,6 +172,27 @@ export async function startSimulatedCluster(opts: SimOptions = {}): Promise<Simu
       await closed
     },
   }
+}
+
+/** The API server faults of the run, in the manifest's terms. */
+function faultManifest(f: FaultSpec, from: number, to: number, cluster: string): InjectedProblem[] {
+  const out: InjectedProblem[] = []
+  const add = (kind: string, fromMs: number, toMs: number, detail: Record<string, unknown>) =>
+    out.push({
+      kind,
+      scope: { cluster },
+      fromMs,
+      toMs: Math.max(fromMs, toMs),
+      detail: { fault: true, ...detail },
+    })
+  if (f.dropEvents) add('dropped-events', from, to, { share: f.dropEvents })
+  if (f.delayEventsMs) add('delayed-events', from, to, { delayMs: f.delayEventsMs })
+  if (f.closeWatchEveryMs) add('watch-closed', from, to, { everyMs: f.closeWatchEveryMs })
+  if (f.compactEveryMs) add('expired-events', from, to, { compactEveryMs: f.compactEveryMs, status: 410 })
+  if (f.error500)
+    add('api-errors', from + f.error500.fromMs, from + f.error500.fromMs + f.error500.forMs, { status: 500 })
+  if (f.stall) add('watch-stall', from + f.stall.fromMs, from + f.stall.fromMs + f.stall.forMs, {})
+  return out
 }
 
 /** Events expire from the API server after the event TTL (kube-apiserver --event-ttl, 1 h by default). */

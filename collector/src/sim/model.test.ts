@@ -157,6 +157,56 @@ describe('cluster model truth', () => {
   })
 })
 
+describe('injected problems', () => {
+  it('lists every problem of the mixed scenario in the manifest with its scope and window', () => {
+    const { model } = run('mixed', 2)
+    const manifest = model.manifest()
+    expect(manifest.map((m) => m.kind).sort()).toEqual(
+      loadScenario('mixed')
+        .problems.map((p) => p.kind)
+        .sort(),
+    )
+    for (const m of manifest) {
+      expect(m.scope.cluster).toBe('sim')
+      expect(m.toMs).toBeGreaterThanOrEqual(m.fromMs)
+    }
+    const burst = manifest.find((m) => m.kind === 'registry-saturation')
+    expect(burst?.scope).toMatchObject({
+      namespace: 'shop',
+      workload: 'frontend',
+      image: 'registry.local/shop/frontend:3.3.0',
+    })
+    expect((burst?.detail.pods as string[]).length).toBe(16)
+  })
+
+  it('slows downloads when many nodes pull one image at once (registry saturation)', () => {
+    const { truth } = run('registry-saturation', 1)
+    const mbps = (p: StartupRecord['pulls'][number]) =>
+      (p.sizeBytes as number) / 1e3 / (p.downloadMs as number)
+    const pulls = truth
+      .flatMap((r) => r.pulls)
+      .filter((p) => !p.cached && p.outcome === 'ok' && (p.downloadMs ?? 0) > 500)
+    const burst = pulls.filter((p) => p.image.endsWith(':3.3.0')).map(mbps)
+    expect(burst.length).toBeGreaterThan(8)
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
+    // Uncontended, a node downloads at its own bandwidth (120 MB/s in the scenario).
+    const nodeMBps = loadScenario('registry-saturation').nodePools[0]?.bandwidthMBps as number
+    expect(median(burst)).toBeLessThan(0.5 * nodeMBps)
+  })
+
+  it('makes decompression dominate pulls of a large gzip image on nodes without pigz', () => {
+    const { truth } = run('large-gzip', 1)
+    // Each run of the trainer Job workload is its own Job (trainer-<suffix>).
+    const trainer = truth
+      .filter((r) => r.workload?.kind === 'Job' && r.workload.name.startsWith('trainer-'))
+      .flatMap((r) => r.pulls)
+      .filter((p) => !p.cached && (p.pullMs ?? 0) > 1000)
+    // One cold pull per node of the batch pool; later pods find the image present.
+    expect(trainer.length).toBeGreaterThanOrEqual(2)
+    for (const p of trainer) expect(p.decompressMs as number).toBeGreaterThan(p.downloadMs as number)
+  })
+})
+
 describe('scenarios and faults', () => {
   it('loads every built-in scenario', () => {
     for (const name of builtinScenarioNames()) expect(loadScenario(name).name).toBe(name)

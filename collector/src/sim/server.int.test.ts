@@ -328,6 +328,7 @@ describe('simulated API server faults', () => {
       const expired = await fetch(`${sim.url}/api/v1/nodes?limit=1&continue=${encodeURIComponent(token)}`)
       expect(expired.status).toBe(410)
       expect((await json(expired)).reason).toBe('Expired')
+      expect(sim.manifest().map((m) => m.kind)).toContain('expired-events')
       expect(r.truth.every((x) => r.seen.has(x.uid))).toBe(true)
     } finally {
       await sim.stop()
