@@ -7,6 +7,8 @@ import {
   schemaVersionStatus,
   storeConfigFromEnv,
 } from '@podstart/schema/store'
+import { loadAlertsConfig } from '../../alerts/index.ts'
+import { type Alerting, startAlerting } from '../../collect/alerting.ts'
 import { Collector } from '../../collect/collector.ts'
 import { KubeAccess } from '../../kube/access.ts'
 import { LeaderElector } from '../../kube/leader.ts'
@@ -39,6 +41,9 @@ Options:
   --lease-name NAME      Lease name (default podstart-collector)
   --lease-namespace NS   Lease namespace (default $POD_NAMESPACE, else the service account's namespace)
   --lease-duration DUR   how long the lease holds without renewal (default 15s; renewed every third)
+  --alerts-config FILE   alert rules, transports and the weekly report schedule (YAML, see docs/alerts.md);
+                         alerts and reports run only on the active replica
+  --dashboard-url URL    dashboard address used in alert and report links
   --help                 this text
 
 Store: CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE (see README).
@@ -64,6 +69,8 @@ export const command: Command = {
       'lease-name': { type: 'string' },
       'lease-namespace': { type: 'string' },
       'lease-duration': { type: 'string' },
+      'alerts-config': { type: 'string' },
+      'dashboard-url': { type: 'string' },
     })
     const cluster = values.cluster ?? process.env.PODSTART_CLUSTER
     if (!cluster) throw new UsageError('--cluster NAME is required (the label written on every row)')
@@ -98,8 +105,20 @@ export const command: Command = {
     await access.getJson('/version').catch((err: Error) => {
       throw Object.assign(new Error(err.message), { exitCode: EXIT.unavailable })
     })
-    const newCollector = () =>
-      new Collector({
+    const alertsConfig = values['alerts-config']
+    if (alertsConfig) loadAlertsConfig(alertsConfig) // a bad file fails now, not when the lease is won
+    let alerting: Alerting | null = null
+    const newCollector = () => {
+      alerting = alertsConfig
+        ? startAlerting({
+            cluster,
+            configPath: alertsConfig,
+            querier: createQuerier(store),
+            dashboardUrl: values['dashboard-url'],
+            log: (line) => console.log(`alerts: ${line}`),
+          })
+        : null
+      return new Collector({
         cluster,
         access,
         querier: createQuerier(store),
@@ -107,8 +126,10 @@ export const command: Command = {
         labelSelector: values.selector,
         stuckTimeoutMs,
         ...(kubeletMetricsMs > 0 ? { kubeletMetricsIntervalMs: kubeletMetricsMs } : {}),
+        ...(alerting ? { alerts: alerting.engine } : {}),
         log: (line) => console.log(`collect: ${line}`),
       })
+    }
     // Without election the collector runs at once; with it, only while this replica holds the lease.
     let collector: Collector | null = null
     let elector: LeaderElector | null = null
@@ -127,8 +148,11 @@ export const command: Command = {
         // Losing the lease stops the watches and flushes what was buffered (rows are idempotent).
         onStoppedLeading: async () => {
           const stopping = collector
+          const stoppingAlerts = alerting
           collector = null
+          alerting = null
           await stopping?.stop()
+          await stoppingAlerts?.stop()
         },
       })
       elector.start()
@@ -158,6 +182,7 @@ export const command: Command = {
     console.log('podstart collect: stopping, flushing buffered rows')
     if (elector) await elector.stop()
     else await collector?.stop()
+    await (alerting as Alerting | null)?.stop()
     await server?.close()
     await store.close()
     return EXIT.ok

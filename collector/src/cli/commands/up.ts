@@ -1,5 +1,6 @@
 // `podstart up`: one process with the embedded store, migrations, the collector and the dashboard on one port.
 import { createQuerier, migrate, openStore, setSharedStore, storeConfigFromEnv } from '@podstart/schema/store'
+import { type Alerting, startAlerting } from '../../collect/alerting.ts'
 import { type ClusterSource, startClusterSource } from '../../collect/cluster-source.ts'
 import { Collector } from '../../collect/collector.ts'
 import { loadDashboard } from '../../server/dashboard.ts'
@@ -26,6 +27,7 @@ Options:
   --cluster NAME    cluster label for the rows (default: the context name, or "demo")
   --history DUR     simulated history to generate on first demo start (default 14d; 0 for none)
   --no-collector    serve the store and dashboard only
+  --alerts-config F alert rules, transports and weekly report schedule (YAML, see docs/alerts.md)
   --help            this text
 
 Examples:
@@ -46,6 +48,7 @@ export const command: Command = {
       cluster: { type: 'string' },
       history: { type: 'string' },
       'no-collector': { type: 'boolean' },
+      'alerts-config': { type: 'string' },
     })
     const port = intFlag('port', values.port ?? process.env.PORT, 3000)
     const host = values.host ?? '127.0.0.1'
@@ -68,6 +71,7 @@ export const command: Command = {
 
     let source: ClusterSource | null = null
     let collector: Collector | null = null
+    let alerting: Alerting | null = null
     if (!values['no-collector']) {
       source = await startClusterSource({
         demo: Boolean(values.demo),
@@ -78,7 +82,17 @@ export const command: Command = {
         querier: createQuerier(store),
         log: (line) => console.log(`podstart: ${line}`),
       })
+      alerting = values['alerts-config']
+        ? startAlerting({
+            cluster: source.cluster,
+            configPath: values['alerts-config'],
+            querier: createQuerier(store),
+            dashboardUrl: server.url,
+            log: (line) => console.log(`podstart: alerts: ${line}`),
+          })
+        : null
       collector = new Collector({
+        ...(alerting ? { alerts: alerting.engine } : {}),
         cluster: source.cluster,
         access: source.access,
         querier: createQuerier(store),
@@ -104,6 +118,7 @@ export const command: Command = {
     })
     ready = false
     await collector?.stop()
+    await alerting?.stop()
     await source?.stop()
     await server.close()
     await store.close()
