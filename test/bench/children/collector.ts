@@ -1,0 +1,97 @@
+// The real collector (list/watch -> lifecycle -> batch writer -> embedded store) in its own process, reporting
+// what it absorbed and stored, when, and at what memory and CPU cost.
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { Collector } from '@podstart/collector/collect'
+import { KubeAccess } from '@podstart/collector/kube'
+import { countStartups } from '@podstart/schema/queries'
+import { createQuerier, migrate, openStore } from '@podstart/schema/store'
+import { childArgs, onStop, report } from '../child.ts'
+
+const args = childArgs<{ kubeconfig: string; graceMs?: number; stuckTimeoutMs?: number; rollupRefreshMs?: number }>()
+const dir = mkdtempSync(path.join(os.tmpdir(), 'podstart-bench-collector-'))
+const store = await openStore({ dataDir: path.join(dir, 'store'), database: 'podstart' })
+await migrate(store, { log: () => undefined })
+const querier = createQuerier(store)
+const collector = new Collector({
+  cluster: 'sim',
+  access: KubeAccess.fromString(args.kubeconfig),
+  querier,
+  graceMs: args.graceMs,
+  stuckTimeoutMs: args.stuckTimeoutMs,
+  rollupRefreshMs: args.rollupRefreshMs,
+  log: (line) => process.stderr.write(`${line}\n`),
+})
+
+let events = 0
+let written = 0
+let firstEventAt = 0
+let lastEventAt = 0
+let lastWrittenAt = 0
+let peakRss = 0
+const gc = (globalThis as { gc?: () => void }).gc
+const cpuStart = process.cpuUsage()
+const startedAt = Date.now()
+const sample = () => {
+  const s = collector.stats()
+  const now = Date.now()
+  if (s.eventsReceived !== events) {
+    if (!firstEventAt) firstEventAt = now
+    lastEventAt = now
+    events = s.eventsReceived
+  }
+  if (s.startupsWritten !== written) {
+    lastWrittenAt = now
+    written = s.startupsWritten
+  }
+  peakRss = Math.max(peakRss, process.memoryUsage.rss())
+  return s
+}
+const poll = setInterval(sample, 10)
+const ticker = setInterval(() => {
+  const s = sample()
+  const cpu = process.cpuUsage(cpuStart)
+  report({
+    type: 'stats',
+    events,
+    written,
+    firstEventAt,
+    lastEventAt,
+    lastWrittenAt,
+    trackedPods: s.trackedPods,
+    bufferDepth: s.bufferDepth,
+    rejects: s.rejects,
+    watchRestarts: s.watchRestarts,
+    rss: process.memoryUsage.rss(),
+    peakRss,
+    heapUsed: process.memoryUsage().heapUsed,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    wallMs: Date.now() - startedAt,
+  })
+}, 250)
+
+process.on('message', (m) => {
+  const msg = m as { type?: string }
+  if (msg.type === 'count') {
+    void collector
+      .flush(30_000)
+      .then(() => countStartups(querier)({ cluster: 'sim' }))
+      .then((stored) => report({ type: 'count', stored }))
+      .catch((err: Error) => report({ type: 'count', error: err.message }))
+  } else if (msg.type === 'heap') {
+    // Heap after a full collection, with the lifecycle engine's own count of what it holds.
+    gc?.()
+    const s = collector.stats()
+    report({ type: 'heap', heapUsed: process.memoryUsage().heapUsed, trackedPods: s.trackedPods, gc: !!gc })
+  }
+})
+collector.start()
+report({ type: 'ready' })
+onStop(async () => {
+  clearInterval(poll)
+  clearInterval(ticker)
+  await collector.stop(10_000).catch(() => undefined)
+  await store.close()
+  rmSync(dir, { recursive: true, force: true })
+})

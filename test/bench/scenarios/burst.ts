@@ -1,0 +1,146 @@
+// Burst ingest: the simulated cluster (its own process) starts N pods as fast as it can. The collector's
+// throughput is compared with a reader that only JSON-parses the same streams, both fed from one recording
+// replayed at full speed, and the live run gives the lag behind the last event and the startups lost.
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { type BenchChild, startChild } from '../child.ts'
+import { figure, round, type ScenarioResult } from '../result.ts'
+
+interface ReaderStats {
+  objects: number
+  firstAt: number
+  lastAt: number
+}
+interface CollectorStats {
+  events: number
+  written: number
+  firstEventAt: number
+  lastEventAt: number
+  lastWrittenAt: number
+  peakRss: number
+  cpuMs: number
+  wallMs: number
+  rejects: Record<string, number>
+}
+type Msg = Record<string, unknown>
+
+const isType = (t: string) => (m: Msg) => m.type === t
+
+async function latest<T>(c: BenchChild, type: string, until: (s: T) => boolean, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const s = await c.next<T>(isType(type), Math.max(1000, deadline - Date.now()))
+    if (until(s)) return s
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${type}`)
+  }
+}
+
+async function withChildren<T>(children: BenchChild[], body: () => Promise<T>): Promise<T> {
+  try {
+    return await body()
+  } finally {
+    for (const c of children.reverse()) await c.stop()
+  }
+}
+
+export async function runBurst(small: boolean): Promise<ScenarioResult> {
+  const started = Date.now()
+  const pods = small ? 1000 : 10_000
+  // "As fast as it can": creation far above what a scheduler does, durations shrunk 20x.
+  const simArgs = { scenario: 'burst', pods, rate: small ? 2000 : 5000, speed: 20, seed: 11, delayMs: 3000 }
+  // The collector's own grace for late events (default 10 s) is what a startup waits before it is final.
+  const graceMs = 10_000
+  const notes: string[] = []
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'podstart-bench-burst-'))
+  try {
+    // 1. Record the streams once (the recording reader is also the live ceiling).
+    const sim1 = startChild('children/sim.ts', simArgs)
+    const { kubeconfig: kc1 } = await sim1.next<{ kubeconfig: string }>(isType('ready'), 30_000)
+    const recorder = startChild('children/watch-reader.ts', { kubeconfig: kc1, recordDir: dir })
+    const recorded = await withChildren([sim1, recorder], async () => {
+      const done = await sim1.next<{ truth: number; lastChangeAt: number; eventsEmitted: number }>(isType('done'), 600_000)
+      const s = await latest<ReaderStats>(recorder, 'stats', (r) => r.lastAt >= done.lastChangeAt - 50 && Date.now() - r.lastAt > 1000, 60_000)
+      return { done, reader: s }
+    })
+    const liveSeconds = (recorded.reader.lastAt - recorded.reader.firstAt) / 1000
+    const totalObjects = recorded.reader.objects
+
+    // 2. Live: the same simulated burst into the real collector.
+    const sim2 = startChild('children/sim.ts', simArgs)
+    const { kubeconfig: kc2 } = await sim2.next<{ kubeconfig: string }>(isType('ready'), 30_000)
+    const col2 = startChild('children/collector.ts', { kubeconfig: kc2, graceMs })
+    const live = await withChildren([sim2, col2], async () => {
+      await col2.next(isType('ready'), 60_000)
+      const done = await sim2.next<{ truth: number; lastChangeAt: number }>(isType('done'), 600_000)
+      const s = await latest<CollectorStats>(
+        col2,
+        'stats',
+        (c) => c.written >= done.truth || Date.now() - done.lastChangeAt > graceMs + 60_000,
+        graceMs + 90_000,
+      )
+      col2.send({ type: 'count' })
+      const count = await col2.next<{ stored?: number; error?: string }>(isType('count'), 60_000)
+      return { done, stats: s, stored: count.stored ?? null }
+    })
+
+    // 3. Replays of the recording at full speed: the JSON-parse ceiling, then the collector.
+    const replayRun = async (role: 'reader' | 'collector') => {
+      const replay = startChild('children/replay.ts', { dir })
+      const { kubeconfig } = await replay.next<{ kubeconfig: string }>(isType('ready'), 30_000)
+      const consumer =
+        role === 'reader'
+          ? startChild('children/watch-reader.ts', { kubeconfig })
+          : startChild('children/collector.ts', { kubeconfig, graceMs, rollupRefreshMs: 0 })
+      return withChildren([replay, consumer], async () => {
+        if (role === 'reader') {
+          const s = await latest<ReaderStats>(consumer, 'stats', (r) => r.objects >= totalObjects, 300_000)
+          return { objects: s.objects, seconds: (s.lastAt - s.firstAt) / 1000 }
+        }
+        const s = await latest<CollectorStats>(consumer, 'stats', (c) => c.events >= totalObjects, 300_000)
+        return { objects: s.events, seconds: (s.lastEventAt - s.firstEventAt) / 1000, cpuMs: s.cpuMs, peakRss: s.peakRss }
+      })
+    }
+    const ceiling = await replayRun('reader')
+    const replayed = await replayRun('collector')
+    const ceilingRate = ceiling.objects / Math.max(ceiling.seconds, 0.001)
+    const collectorRate = replayed.objects / Math.max(replayed.seconds, 0.001)
+    const liveRate = live.stats.events / Math.max((live.stats.lastEventAt - live.stats.firstEventAt) / 1000, 0.001)
+    const lagMs = live.stats.lastWrittenAt - Math.max(live.done.lastChangeAt, live.stats.lastEventAt)
+    const lost = live.stored === null ? null : Math.max(0, live.done.truth - live.stored)
+    notes.push(
+      `${pods} pods, ${totalObjects} watch objects (lists + watch lines); simulator: rate ${simArgs.rate}/s, speed x${simArgs.speed}, separate process`,
+      `live: simulator delivered its burst in ${round(liveSeconds)} s; collector absorbed ${live.stats.events} objects`,
+      `lag includes the collector's grace for late events (${graceMs / 1000} s, the default) before a startup is final`,
+    )
+    const rejects = Object.entries(live.stats.rejects)
+    if (rejects.length) notes.push(`rejects: ${rejects.map(([k, v]) => `${k}=${v}`).join(', ')}`)
+    return {
+      scenario: 'burst',
+      size: small ? 'small' : 'full',
+      ok: true,
+      durationMs: Date.now() - started,
+      figures: [
+        figure('collector throughput (replay)', round(collectorRate, 0), 'objects/s'),
+        figure('ratio to JSON-parse ceiling', round((100 * collectorRate) / ceilingRate, 1), '%', { op: '>=', value: 50 }),
+        figure('live absorbed rate', round(liveRate, 0), 'objects/s'),
+        figure('last event -> last startup stored', round(lagMs / 1000, 2), 's', { op: '<=', value: 10 }),
+        figure('lag beyond the grace period', round((lagMs - graceMs) / 1000, 2), 's'),
+        figure('startups stored', live.stored, 'startups'),
+        figure('startups lost', lost, 'startups', { op: '==', value: 0 }),
+        figure('collector peak RSS (replay)', round(replayed.peakRss / 2 ** 20, 0), 'MiB'),
+      ],
+      baseline: {
+        what: 'reader that only reads and JSON-parses the same recorded streams over the same HTTP client, replayed at full speed',
+        ceilingObjectsPerSecond: round(ceilingRate, 0),
+        ceilingSeconds: round(ceiling.seconds, 2),
+        collectorSeconds: round(replayed.seconds, 2),
+        objects: totalObjects,
+        truthStartups: live.done.truth,
+      },
+      notes,
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
