@@ -175,6 +175,20 @@ async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
       filter,
       resourceVersion: url.searchParams.get('resourceVersion') ?? undefined,
       timeoutMs: timeout && Number(timeout) > 0 ? Number(timeout) * 1000 : null,
+      bookmarks: url.searchParams.get('allowWatchBookmarks') === 'true',
+      asTable: wantsTable(req.headers.accept)
+        ? (o, first) => {
+            const t = tableOf(
+              info.name,
+              [o],
+              { resourceVersion: o.metadata.resourceVersion },
+              url.searchParams.get('includeObject'),
+              ctx.now(),
+            )
+            // Column definitions come with the first event only, as from a real API server.
+            return first ? t : { ...t, columnDefinitions: [] }
+          }
+        : null,
     })
     return
   }

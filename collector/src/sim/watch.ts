@@ -16,6 +16,10 @@ export interface WatchRequest {
   /** undefined or '0': start with the current state as ADDED events. */
   resourceVersion: string | undefined
   timeoutMs: number | null
+  /** Only clients that ask (allowWatchBookmarks=true) get BOOKMARKs, as from a real API server. */
+  bookmarks: boolean
+  /** `kubectl get -w` asks for each event's object as a one-row Table. */
+  asTable: ((o: KubeObject, first: boolean) => object) | null
 }
 
 export class Watcher {
@@ -23,6 +27,7 @@ export class Watcher {
   private bookmarkTimer: NodeJS.Timeout | null = null
   private timeoutTimer: NodeJS.Timeout | null = null
   private held: string[] = []
+  private tableRows = 0
   lastRv: number
 
   constructor(
@@ -36,10 +41,10 @@ export class Watcher {
   start(replay: Change[] | null, initial: KubeObject[] | null): void {
     this.res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' })
     this.res.flushHeaders()
-    if (initial) for (const o of initial) this.send(`${JSON.stringify({ type: 'ADDED', object: o })}\n`)
+    if (initial) for (const o of initial) this.send(this.line('ADDED', o))
     if (replay) for (const c of replay) this.onChange(c)
     this.lastRv = this.hub.store.resourceVersion
-    this.bookmarkTimer = setInterval(() => this.bookmark(), this.hub.bookmarkEveryMs)
+    if (this.req.bookmarks) this.bookmarkTimer = setInterval(() => this.bookmark(), this.hub.bookmarkEveryMs)
     if (this.req.timeoutMs !== null) this.timeoutTimer = setTimeout(() => this.close(), this.req.timeoutMs)
     this.res.on('close', () => this.close())
   }
@@ -48,8 +53,17 @@ export class Watcher {
     if (this.closed || c.resource !== this.req.resource) return
     this.lastRv = c.rv
     if (!this.req.filter(c.object)) return
+    if (this.req.asTable) {
+      this.send(this.line(c.type, c.object))
+      return
+    }
     c.line ??= `${JSON.stringify({ type: c.type, object: c.object })}\n`
     this.send(c.line)
+  }
+
+  private line(type: string, o: KubeObject): string {
+    const object = this.req.asTable ? this.req.asTable(o, this.tableRows++ === 0) : o
+    return `${JSON.stringify({ type, object })}\n`
   }
 
   /** A BOOKMARK carries only the resourceVersion the client may resume from. */
