@@ -291,6 +291,34 @@ describe('simulated API server with real clients', () => {
   })
 })
 
+describe('simulated cluster determinism', () => {
+  it('gives the same truth for the same seed when served live, and another for another seed', async () => {
+    const startAtMs = Date.UTC(2026, 10, 22, 10)
+    const truthOf = async (seed: number) => {
+      const sim = await startSimulatedCluster({
+        scenario: 'fast',
+        seed,
+        speed: 10,
+        pods: 8,
+        rate: 40,
+        startAtMs,
+      })
+      try {
+        await withTimeout(sim.done, 20_000, 'simulation done')
+        return sim
+          .truth()
+          .map((r) => ({ pod: r.pod, createdAt: r.createdAt, totalMs: r.totalMs, phases: r.phases }))
+      } finally {
+        await sim.stop()
+      }
+    }
+    const [a, b, c] = [await truthOf(21), await truthOf(21), await truthOf(22)]
+    expect(a).toHaveLength(8)
+    expect(b).toEqual(a)
+    expect(c).not.toEqual(a)
+  })
+})
+
 describe('simulated API server faults', () => {
   it('keeps an informer complete across fault-closed watches (it reconnects)', async () => {
     const sim = await startSimulatedCluster({
