@@ -1,14 +1,12 @@
 // Where `podstart up` collects from: the current kubeconfig context when a cluster answers, else (or with
 // --demo) the built-in simulated cluster, seeded once with simulated history so the dashboard has weeks to show.
 
-import { countStartups, insertStartups } from '@podstart/schema/queries'
-import type { StartupRecord } from '@podstart/schema/record'
+import { countStartups } from '@podstart/schema/queries'
 import type { Querier } from '@podstart/schema/store'
 import { durationFlag } from '../cli/args.ts'
 import { KubeAccess } from '../kube/access.ts'
-import { LifecycleEngine, type WatchUpdate } from '../lifecycle/index.ts'
 import type { generateHistory as GenerateHistory } from '../sim/index.ts'
-import { groupByVersion } from '../sink/startup-version.ts'
+import { importWatchLines } from './history-import.ts'
 
 export interface ClusterSource {
   cluster: string
@@ -86,40 +84,27 @@ async function startDemo(opts: ClusterSourceOptions): Promise<ClusterSource> {
   }
 }
 
-/** Feeds simulated history straight through the lifecycle engine (no dump file) and stores the startups. */
+/** Feeds simulated history through the lifecycle engine and the collector's row builders (no dump file). */
 async function importHistory(
   querier: Querier,
   cluster: string,
   historyMs: number,
   generate: typeof GenerateHistory,
 ): Promise<number> {
-  const records: StartupRecord[] = []
-  const engine = new LifecycleEngine({ cluster, onRecord: (r, final) => final && records.push(r) })
   const endAtMs = Date.now() - 60_000
-  let last = endAtMs - historyMs
-  let n = 0
-  generate(
-    {
-      seed: 7,
-      scenario: 'demo',
-      days: historyMs / 86_400_000,
-      podsPerHour: 60,
-      endAtMs,
-      cluster,
-      regressionLastWeek: true,
-    },
-    (line) => {
-      const at = Date.parse(line.observedAt)
-      engine.observe({ type: line.type, object: line.object } as WatchUpdate, at)
-      if (at > last) last = at
-      if (++n % 5_000 === 0) engine.tick(last)
-    },
+  const { summary } = await importWatchLines({ cluster, querier }, (sink) =>
+    generate(
+      {
+        seed: 7,
+        scenario: 'demo',
+        days: historyMs / 86_400_000,
+        podsPerHour: 60,
+        endAtMs,
+        cluster,
+        regressionLastWeek: true,
+      },
+      sink,
+    ),
   )
-  records.push(...engine.drain(last))
-  for (let i = 0; i < records.length; i += 5_000) {
-    for (const [version, batch] of groupByVersion(records.slice(i, i + 5_000), Date.now())) {
-      await insertStartups(querier, batch, version)
-    }
-  }
-  return records.length
+  return summary.startups
 }
