@@ -176,7 +176,7 @@ describe('injected problems', () => {
       workload: 'frontend',
       image: 'registry.local/shop/frontend:3.3.0',
     })
-    expect((burst?.detail.pods as string[]).length).toBe(16)
+    expect(burst?.detail.pods).toHaveLength(16)
   })
 
   it('slows downloads when many nodes pull one image at once (registry saturation)', () => {
