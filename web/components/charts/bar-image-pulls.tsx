@@ -27,7 +27,7 @@ export function BarImagePulls({ bars }: { bars: ImageSplitBar[] }) {
             formatter={(v: unknown) => (typeof v === 'number' ? `${v.toFixed(2)} s` : '–')}
             contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }}
           />
-          <Legend />
+          <Legend itemSorter={null} />
           <Bar
             name="download"
             dataKey="download"

@@ -32,7 +32,7 @@ export function BarPhaseBreakdown({ stack, mode }: { stack: PhaseStack; mode: 's
             labelFormatter={(l) => `${String(l)} UTC`}
             contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }}
           />
-          <Legend />
+          <Legend itemSorter={null} />
           {stack.bands.map((b) => (
             <Bar
               key={b.key}

@@ -18,7 +18,7 @@ export function BarPullFailures({ points }: { points: { at: string; pulls: numbe
           />
           <YAxis stroke="var(--muted)" fontSize={11} width={56} allowDecimals={false} />
           <Tooltip contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }} />
-          <Legend />
+          <Legend itemSorter={null} />
           <Bar name="pulls" dataKey="pulls" fill="var(--unknown)" isAnimationActive={false} />
           <Bar name="failed" dataKey="failed" fill="var(--bad)" isAnimationActive={false} />
         </BarChart>

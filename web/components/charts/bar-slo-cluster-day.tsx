@@ -38,7 +38,7 @@ export function BarSloClusterDay({
             formatter={(v: unknown) => (typeof v === 'number' ? `${v.toFixed(2)} s` : '–')}
             contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }}
           />
-          <Legend />
+          <Legend itemSorter={null} />
           <ReferenceLine
             y={5}
             stroke="var(--bad)"

@@ -19,7 +19,7 @@ export function BarStartKind({ points }: { points: StartKindPoint[] }) {
           />
           <YAxis stroke="var(--muted)" fontSize={11} width={56} allowDecimals={false} />
           <Tooltip contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }} />
-          <Legend />
+          <Legend itemSorter={null} />
           <Bar name="cold" dataKey="cold" stackId="k" fill="var(--cold)" isAnimationActive={false} />
           <Bar name="warm" dataKey="warm" stackId="k" fill="var(--warm)" isAnimationActive={false} />
           <Bar name="unknown" dataKey="unknown" stackId="k" fill="var(--unknown)" isAnimationActive={false} />

@@ -25,7 +25,7 @@ export function LineStartupPercentiles({ points }: { points: PercentilePoint[] }
             labelFormatter={(l) => `${String(l)} UTC`}
             contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }}
           />
-          <Legend />
+          <Legend itemSorter={null} />
           <Line
             name="p50"
             dataKey="p50"
@@ -33,6 +33,7 @@ export function LineStartupPercentiles({ points }: { points: PercentilePoint[] }
             dot={false}
             strokeWidth={2}
             connectNulls={false}
+            isAnimationActive={false}
           />
           <Line
             name="p90"
@@ -41,6 +42,7 @@ export function LineStartupPercentiles({ points }: { points: PercentilePoint[] }
             dot={false}
             strokeWidth={2}
             connectNulls={false}
+            isAnimationActive={false}
           />
           <Line
             name="p99"
@@ -49,6 +51,7 @@ export function LineStartupPercentiles({ points }: { points: PercentilePoint[] }
             dot={false}
             strokeWidth={2}
             connectNulls={false}
+            isAnimationActive={false}
           />
         </LineChart>
       </ResponsiveContainer>

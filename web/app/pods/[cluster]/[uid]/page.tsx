@@ -125,7 +125,12 @@ export default async function PodPage(props: { params: Promise<{ cluster: string
             </thead>
             <tbody>
               {w.boundaries.map((b) => (
-                <tr key={b.name} data-boundary={b.name}>
+                <tr
+                  key={b.name}
+                  data-boundary={b.name}
+                  data-source={b.source ?? ''}
+                  data-precision-ms={b.precisionMs ?? ''}
+                >
                   <td>{b.name}</td>
                   <td>{formatTime(b.at)}</td>
                   <td>{b.offsetMs ?? '–'}</td>
