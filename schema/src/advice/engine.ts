@@ -34,7 +34,7 @@ export async function fetchAdviceSignals(
   q: Querier,
   opts: EvaluateAdviceOptions & { cluster: string },
   targets: Partial<Record<AdvicePhase, number>>,
-  bucketMinutes: number,
+  windows: { bucketMinutes: number; rolloutMinutes: number },
 ): Promise<AdviceSignals> {
   const base = {
     from: opts.from,
@@ -50,12 +50,12 @@ export async function fetchAdviceSignals(
     cluster: opts.cluster,
     imagePullSummary: await imagePullSummary(q)(base),
     nodeImagePulls: await nodeImagePulls(q)(base),
-    pullBursts: await pullBursts(q)({ ...base, bucketMinutes }),
+    pullBursts: await pullBursts(q)({ ...base, bucketMinutes: windows.bucketMinutes }),
     imageProfiles: await imageProfilesLatest(q)({ cluster: opts.cluster }),
     workloadPhases: await phases('workload'),
     nodePhases: await phases('node'),
     clusterPhases: await phases('cluster'),
-    imageOnlyRollouts: await imageOnlyRollouts(q)(base),
+    imageOnlyRollouts: await imageOnlyRollouts(q)({ ...base, rolloutMinutes: windows.rolloutMinutes }),
     alwaysPullOnDigest: await alwaysPullOnDigest(q)(base),
   }
 }
@@ -63,8 +63,8 @@ export async function fetchAdviceSignals(
 /** Runs every rule over already fetched signals (pure). */
 export function evaluateSignals(signals: AdviceSignals, config?: AdviceConfig): Finding[] {
   const out: Finding[] = []
-  for (const rule of RULES)
-    out.push(...rule.evaluate(signals, thresholdsFor(config, signals.cluster, rule.id)))
+  const peers = (id: string) => thresholdsFor(config, signals.cluster, id)
+  for (const rule of RULES) out.push(...rule.evaluate(signals, peers(rule.id), peers))
   return out
 }
 
@@ -76,8 +76,11 @@ export async function evaluateAdvice(q: Querier, opts: EvaluateAdviceOptions): P
   const findings: Finding[] = []
   for (const cluster of clusters) {
     const { thresholds, targets } = resolve(opts.config, cluster)
-    const bucketMinutes = (thresholds.get('p2p') as { bucketMinutes: number }).bucketMinutes
-    const signals = await fetchAdviceSignals(q, { ...opts, cluster }, targets, bucketMinutes)
+    const windows = {
+      bucketMinutes: (thresholds.get('p2p') as { bucketMinutes: number }).bucketMinutes,
+      rolloutMinutes: (thresholds.get('in-place-update') as { rolloutMinutes: number }).rolloutMinutes,
+    }
+    const signals = await fetchAdviceSignals(q, { ...opts, cluster }, targets, windows)
     findings.push(...evaluateSignals(signals, opts.config))
   }
   return rankFindings(findings)

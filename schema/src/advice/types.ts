@@ -76,6 +76,8 @@ export interface RenderedFinding {
   text: string
 }
 
+export type PeerThresholds = (ruleId: string) => object
+
 /** A rule module: pure over plain signal rows; thresholds have defaults and are validated by `thresholds`. */
 export interface Rule<T extends z.ZodType<object> = z.ZodType<object>> {
   id: string
@@ -85,6 +87,7 @@ export interface Rule<T extends z.ZodType<object> = z.ZodType<object>> {
   thresholds: T
   /** Per phase, the target (ms) above which phase statistics count excess time for this rule. */
   phaseTargets?(thresholds: z.output<T>): Partial<Record<AdvicePhase, number>>
-  evaluate(signals: AdviceSignals, thresholds: z.output<T>): Finding[]
+  /** `peers` gives another rule's thresholds for this cluster, for rules that leave findings to a peer. */
+  evaluate(signals: AdviceSignals, thresholds: z.output<T>, peers?: PeerThresholds): Finding[]
   render(finding: Finding): RenderedFinding
 }

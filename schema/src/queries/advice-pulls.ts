@@ -28,7 +28,20 @@ export interface ImagePullSummaryRow {
   /** p90 over cold pulls of pull_ms + wait_ms. */
   coldP90Ms: number | null
   coldPullP90Ms: number | null
-  /** Largest size the kubelet reported, and what it means (compressed on containerd, uncompressed on CRI-O). */
+  /** Cold pulls that succeeded at their first attempt, and the p90 of their pull + wait (what pre-warming removes). */
+  firstTryColdPulls: number
+  firstTryColdMs: number
+  firstTryColdP90Ms: number | null
+  /** Successful pulls after failed attempts, and the failed attempts plus back-off they waited (their wait_ms). */
+  retriedPulls: number
+  retryWaitMs: number
+  retryWaitP90Ms: number | null
+  /** Failure reasons of failed and retried pulls, most frequent first. */
+  failureReasons: string[]
+  /**
+   * Largest size the kubelet reported and what it means (compressed on containerd, uncompressed on CRI-O):
+   * the compressed size when any node reported one, so size and kind always belong together.
+   */
   sizeBytes: number | null
   sizeKind: 'compressed' | 'uncompressed' | null
   /** Over cold pulls with a split: download and decompress sums, and how many splits were profile/measured/truth vs size-model. */
@@ -59,8 +72,15 @@ const summaryRow = z.object({
   cold_wait_ms: chNumber,
   cold_p90_ms: chNumber,
   cold_pull_p90_ms: chNumber,
-  size_bytes: chNumberOrNull,
-  size_kind: z.enum(['compressed', 'uncompressed']).nullable(),
+  first_try_cold_pulls: chNumber,
+  first_try_cold_ms: chNumber,
+  first_try_cold_p90_ms: chNumber,
+  retried_pulls: chNumber,
+  retry_wait_ms: chNumber,
+  retry_wait_p90_ms: chNumber,
+  failure_reasons: z.array(z.string()),
+  compressed_size: chNumber,
+  uncompressed_size: chNumber,
   download_ms: chNumber,
   decompress_ms: chNumber,
   split_pull_ms: chNumber,
@@ -77,6 +97,18 @@ const summaryRow = z.object({
 
 const PULL_WAIT = '(ifNull(p.pull_ms, 0) + ifNull(p.wait_ms, 0))'
 const SPLIT = `${COLD_PULL} AND p.download_ms IS NOT NULL AND p.decompress_ms IS NOT NULL`
+const FIRST_TRY = `${COLD_PULL} AND p.attempts <= 1`
+const RETRIED = `${COLD_PULL} AND p.attempts > 1`
+
+/** Nodes of different runtimes report different sizes: keep the compressed one when there is one. */
+function pairedSize(
+  compressed: number,
+  uncompressed: number,
+): Pick<ImagePullSummaryRow, 'sizeBytes' | 'sizeKind'> {
+  if (compressed > 0) return { sizeBytes: compressed, sizeKind: 'compressed' }
+  if (uncompressed > 0) return { sizeBytes: uncompressed, sizeKind: 'uncompressed' }
+  return { sizeBytes: null, sizeKind: null }
+}
 
 /** Per image: how often it was pulled cold, what that cost, its size, its download/decompress split. */
 export const imagePullSummary =
@@ -94,8 +126,17 @@ export const imagePullSummary =
         sumIf(ifNull(p.wait_ms, 0), ${COLD_PULL}) AS cold_wait_ms,
         quantileExactIf(0.9)(${PULL_WAIT}, ${COLD_PULL}) AS cold_p90_ms,
         quantileExactIf(0.9)(ifNull(p.pull_ms, 0), ${COLD_PULL}) AS cold_pull_p90_ms,
-        max(p.size_bytes) AS size_bytes,
-        anyIf(p.size_kind, p.size_kind IS NOT NULL) AS size_kind,
+        countIf(${FIRST_TRY}) AS first_try_cold_pulls,
+        sumIf(${PULL_WAIT}, ${FIRST_TRY}) AS first_try_cold_ms,
+        quantileExactIf(0.9)(${PULL_WAIT}, ${FIRST_TRY}) AS first_try_cold_p90_ms,
+        countIf(${RETRIED}) AS retried_pulls,
+        sumIf(ifNull(p.wait_ms, 0), ${RETRIED}) AS retry_wait_ms,
+        quantileExactIf(0.9)(ifNull(p.wait_ms, 0), ${RETRIED}) AS retry_wait_p90_ms,
+        arrayMap(x -> x.1, arraySort(x -> -x.2, arrayZip(
+          mapKeys(sumMapIf(map(ifNull(p.failure_reason, ''), toUInt64(1)), p.failure_reason IS NOT NULL AND (p.outcome != 'ok' OR p.attempts > 1))),
+          mapValues(sumMapIf(map(ifNull(p.failure_reason, ''), toUInt64(1)), p.failure_reason IS NOT NULL AND (p.outcome != 'ok' OR p.attempts > 1)))))) AS failure_reasons,
+        maxIf(ifNull(p.size_bytes, 0), p.size_kind = 'compressed') AS compressed_size,
+        maxIf(ifNull(p.size_bytes, 0), p.size_kind = 'uncompressed') AS uncompressed_size,
         sumIf(ifNull(p.download_ms, 0), ${SPLIT}) AS download_ms,
         sumIf(ifNull(p.decompress_ms, 0), ${SPLIT}) AS decompress_ms,
         sumIf(ifNull(p.pull_ms, 0), ${SPLIT}) AS split_pull_ms,
@@ -125,8 +166,14 @@ export const imagePullSummary =
       coldWaitMs: r.cold_wait_ms,
       coldP90Ms: r.cold_pulls > 0 ? r.cold_p90_ms : null,
       coldPullP90Ms: r.cold_pulls > 0 ? r.cold_pull_p90_ms : null,
-      sizeBytes: r.size_bytes,
-      sizeKind: r.size_kind,
+      firstTryColdPulls: r.first_try_cold_pulls,
+      firstTryColdMs: r.first_try_cold_ms,
+      firstTryColdP90Ms: r.first_try_cold_pulls > 0 ? r.first_try_cold_p90_ms : null,
+      retriedPulls: r.retried_pulls,
+      retryWaitMs: r.retry_wait_ms,
+      retryWaitP90Ms: r.retried_pulls > 0 ? r.retry_wait_p90_ms : null,
+      failureReasons: r.failure_reasons,
+      ...pairedSize(r.compressed_size, r.uncompressed_size),
       downloadMs: r.download_ms,
       decompressMs: r.decompress_ms,
       splitPullMs: r.split_pull_ms,
@@ -239,11 +286,12 @@ export interface PullBurstRow {
   /** Start of the bucket (ISO, UTC). */
   bucket: string
   nodes: number
+  /** Every cold pull in the bucket; bytes and pullMs are over each node's slowest (transferring) pull only. */
   pulls: number
   bytes: number
   pullMs: number
   waitMs: number
-  /** Median and p90 over the bucket's pulls of size_bytes / pull seconds. */
+  /** Median over nodes of size_bytes / pull seconds of each node's slowest pull, and the p90 of those pulls. */
   medianBytesPerSec: number
   p90PullMs: number
 }
@@ -267,17 +315,27 @@ export const pullBursts =
   async (input: z.input<typeof pullBurstsParams>): Promise<PullBurstRow[]> => {
     const p = pullBurstsParams.parse(input)
     const w = windowPulls(p)
-    const sql = `SELECT p.cluster AS cluster, p.image AS image,
-        formatDateTime(toStartOfInterval(ifNull(p.started_at, p.pod_created_at), INTERVAL {bucketMinutes:UInt32} MINUTE), '%Y-%m-%dT%H:%i:%SZ', 'UTC') AS bucket,
-        uniqExact(p.node) AS nodes,
-        count() AS pulls,
-        sum(ifNull(p.size_bytes, 0)) AS bytes,
-        sum(ifNull(p.pull_ms, 0)) AS pull_ms,
-        sum(ifNull(p.wait_ms, 0)) AS wait_ms,
-        quantileExact(0.5)(ifNull(p.size_bytes, 0) * 1000 / ifNull(p.pull_ms, 1)) AS median_bps,
-        quantileExact(0.9)(ifNull(p.pull_ms, 0)) AS p90_pull_ms
-      FROM ${w.from}
-      WHERE ${COLD_PULL} AND p.pull_ms > 0 AND ifNull(p.size_bytes, 0) > 0
+    // Per node, the pull that transferred the image: pods queued behind it on the same node re-pull in
+    // milliseconds what is already there, which says nothing about the registry.
+    const sql = `SELECT cluster, image, bucket,
+        count() AS nodes,
+        sum(n) AS pulls,
+        sum(size) AS bytes,
+        sum(slowest_ms) AS pull_ms,
+        sum(waited_ms) AS wait_ms,
+        quantileExact(0.5)(size * 1000 / slowest_ms) AS median_bps,
+        quantileExact(0.9)(slowest_ms) AS p90_pull_ms
+      FROM (
+        SELECT p.cluster AS cluster, p.image AS image, p.node AS node,
+          formatDateTime(toStartOfInterval(ifNull(p.started_at, p.pod_created_at), INTERVAL {bucketMinutes:UInt32} MINUTE), '%Y-%m-%dT%H:%i:%SZ', 'UTC') AS bucket,
+          count() AS n,
+          argMax(ifNull(p.size_bytes, 0), p.pull_ms) AS size,
+          max(ifNull(p.pull_ms, 0)) AS slowest_ms,
+          sum(ifNull(p.wait_ms, 0)) AS waited_ms
+        FROM ${w.from}
+        WHERE ${COLD_PULL} AND p.pull_ms > 0 AND ifNull(p.size_bytes, 0) > 0
+        GROUP BY cluster, image, node, bucket
+      )
       GROUP BY cluster, image, bucket
       ORDER BY cluster, image, bucket`
     const rows = await q.query('pullBursts', sql, { ...w.params, bucketMinutes: p.bucketMinutes }, burstRow)

@@ -147,7 +147,7 @@ export interface ImageOnlyRolloutRow {
   replicaSet: string
   startedAt: string
   images: string[]
-  /** Startups of the rollout's ReplicaSet (pod name = <replicaSet>-<suffix>) in the window. */
+  /** Startups of the rollout's ReplicaSet (pod name = <replicaSet>-<suffix>) created within rolloutMinutes of it. */
   pods: number
   /** Startups with both scheduling and sandbox known, their sum and the p90 of scheduling + sandbox. */
   pricedPods: number
@@ -169,16 +169,25 @@ const rolloutRow = z.object({
   sched_sandbox_p90_ms: chNumberOrNull,
 })
 
-/** Rollouts that changed only images, with what their new pods paid for scheduling and sandbox. */
+export const imageOnlyRolloutsParams = adviceSignalParams.extend({
+  /** Pods of the new ReplicaSet created this long after it count as the rollout's; later ones are churn. */
+  rolloutMinutes: z.number().int().min(1).max(10_080).default(30),
+})
+
+/**
+ * Rollouts that changed only images, with what the pods they replaced paid for scheduling and sandbox. Pods the
+ * ReplicaSet creates later (scale-ups, evictions) would be created under an in-place update too: not counted.
+ */
 export const imageOnlyRollouts =
   (q: Querier) =>
-  async (input: z.input<typeof adviceSignalParams>): Promise<ImageOnlyRolloutRow[]> => {
-    const p = adviceSignalParams.parse(input)
+  async (input: z.input<typeof imageOnlyRolloutsParams>): Promise<ImageOnlyRolloutRow[]> => {
+    const p = imageOnlyRolloutsParams.parse(input)
     const s = windowStartups(p, [
       'cluster',
       'namespace',
       'workload_name',
       'pod',
+      'created_at',
       'scheduling_ms',
       'sandbox_ms',
     ])
@@ -194,9 +203,15 @@ export const imageOnlyRollouts =
       INNER JOIN (${s.sql}) AS s
         ON s.cluster = r.cluster AND s.namespace = r.namespace AND s.workload_name = r.workload_name
       WHERE r.image_only = true AND startsWith(s.pod, concat(r.replica_set, '-'))
+        AND s.created_at < r.started_at + toIntervalMinute({rolloutMinutes:UInt32})
       GROUP BY cluster, namespace, workload_kind, workload_name, replica_set, started_at
       ORDER BY cluster, namespace, workload_name, started_at`
-    const rows = await q.query('imageOnlyRollouts', sql, s.params, rolloutRow)
+    const rows = await q.query(
+      'imageOnlyRollouts',
+      sql,
+      { ...s.params, rolloutMinutes: p.rolloutMinutes },
+      rolloutRow,
+    )
     return rows.map((r) => ({
       cluster: r.cluster,
       namespace: r.namespace,

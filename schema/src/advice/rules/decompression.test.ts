@@ -3,7 +3,8 @@ import type { ImageProfileSummaryRow } from '../../queries/advice-inventory.ts'
 import { decompression } from './decompression.ts'
 import { nodePull, pullSummary, signals } from './fixtures.ts'
 
-const t = decompression.thresholds.parse({})
+// The fixtures price sub-second savings per pull; the saving floor has its own test.
+const t = decompression.thresholds.parse({ minSavingSecondsPerPull: 0 })
 const IMAGE = 'reg.example/shop/app:1'
 const splitRow = (over = {}) =>
   pullSummary({
@@ -35,6 +36,15 @@ const profile: ImageProfileSummaryRow = {
 }
 
 describe('decompression', () => {
+  it('stays silent when the best remedy saves under minSavingSecondsPerPull per pull', () => {
+    const s = signals({ imagePullSummary: [splitRow()], imageProfiles: [profile] })
+    // unpigz saves 7.5 s over 10 pulls: 0.75 s per pull.
+    expect(decompression.evaluate(s, decompression.thresholds.parse({}))).toEqual([])
+    expect(
+      decompression.evaluate(s, decompression.thresholds.parse({ minSavingSecondsPerPull: 0.7 })),
+    ).toHaveLength(1)
+  })
+
   it('with a profile: splits unpack into inflate/extract by measured rates and prices unpigz', () => {
     const [f, ...rest] = decompression.evaluate(
       signals({ imagePullSummary: [splitRow()], imageProfiles: [profile] }),

@@ -15,6 +15,8 @@ const thresholds = z
     minColdPullsPerWeek: z.number().min(0).default(5),
     /** Mean decompress per pull, seconds (heuristic). */
     minDecompressSecondsPerPull: z.number().min(0).default(2),
+    /** Mean seconds per pull the best remedy must save; below it a rebuild or node change is not worth it (heuristic). */
+    minSavingSecondsPerPull: z.number().min(0).default(1),
     /** Share of profile/measured splits needed to trust the split (else confidence low). */
     minTrustedShare: z.number().min(0).max(1).default(0.5),
     /** A node unpacking an image this many times slower than the fastest peer is blamed (heuristic). */
@@ -173,6 +175,7 @@ export const decompression: Rule<typeof thresholds> = {
           'most splits come from the size model (assumed rates, not measured): confidence low; profile the image (podstart profile-image) before blaming nodes',
         )
       const saved = best?.savedMs ?? 0
+      if (saved / splits / 1000 < t.minSavingSecondsPerPull) continue
       out.push({
         ruleId: 'decompression',
         scope: imageScope(signals.cluster, row),

@@ -23,7 +23,17 @@ export function signals(over: Partial<AdviceSignals> = {}): AdviceSignals {
 }
 
 export function pullSummary(over: Partial<ImagePullSummaryRow> = {}): ImagePullSummaryRow {
-  return {
+  const base: Omit<
+    ImagePullSummaryRow,
+    | 'firstTryColdPulls'
+    | 'firstTryColdMs'
+    | 'firstTryColdP90Ms'
+    | 'retriedPulls'
+    | 'retryWaitMs'
+    | 'retryWaitP90Ms'
+    | 'failureReasons'
+  > &
+    Partial<ImagePullSummaryRow> = {
     cluster: 'prod',
     image: 'reg.example/shop/app:1',
     digest: null,
@@ -50,6 +60,17 @@ export function pullSummary(over: Partial<ImagePullSummaryRow> = {}): ImagePullS
     namespaces: ['shop'],
     workloads: [{ namespace: 'shop', kind: 'Deployment', name: 'app' }],
     ...over,
+  }
+  // Unless a test says otherwise, every cold pull succeeded at its first attempt.
+  return {
+    firstTryColdPulls: base.coldPulls,
+    firstTryColdMs: base.coldPullMs + base.coldWaitMs,
+    firstTryColdP90Ms: base.coldP90Ms,
+    retriedPulls: 0,
+    retryWaitMs: 0,
+    retryWaitP90Ms: null,
+    failureReasons: [],
+    ...base,
   }
 }
 

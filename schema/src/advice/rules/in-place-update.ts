@@ -12,6 +12,8 @@ const thresholds = z
     minPodsPerWeek: z.number().min(0).default(10),
     /** p90 of scheduling + sandbox of those pods, seconds (heuristic). */
     minSchedulingSandboxP90Seconds: z.number().min(0).default(1),
+    /** Pods a new ReplicaSet creates this long after it are the rollout's (heuristic; later ones are churn). */
+    rolloutMinutes: z.number().int().min(1).max(10_080).default(30),
   })
   .strict()
 
@@ -60,6 +62,7 @@ export const inPlaceUpdate: Rule<typeof thresholds> = {
           podSecondsPerWeek: perWeekSeconds(savedMs, signals.window),
           assumptions: [
             'an in-place update keeps the pod, its node and its sandbox: scheduling + sandbox are saved, the new image is still pulled',
+            `only pods created within ${t.rolloutMinutes} min of their ReplicaSet count: later ones (scale-ups, evictions) are created under in-place updates too`,
             'p90 is the largest per-rollout p90 of scheduling + sandbox',
             windowAssumption(signals.window),
           ],

@@ -6,6 +6,7 @@ import { initContainers } from './init-containers.ts'
 import { lazyFormat } from './lazy-format.ts'
 import { p2p } from './p2p.ts'
 import { preWarm } from './pre-warm.ts'
+import { pullFailures } from './pull-failures.ts'
 import { pullPolicy } from './pull-policy.ts'
 import { readiness } from './readiness.ts'
 import { sandbox } from './sandbox.ts'
@@ -18,6 +19,7 @@ export const RULES: readonly Rule[] = [
   p2p,
   inPlaceUpdate,
   pullPolicy,
+  pullFailures,
   scheduling,
   sandbox,
   initContainers,
@@ -37,6 +39,7 @@ export {
   lazyFormat,
   p2p,
   preWarm,
+  pullFailures,
   pullPolicy,
   readiness,
   sandbox,

@@ -49,3 +49,16 @@ describe('p2p', () => {
     expect(p2p.evaluate(signals({ pullBursts: [burst()] }), t)).toEqual([])
   })
 })
+
+describe('p2p baseline for a tag only ever pulled in its rollout burst', () => {
+  it('uses the quiet buckets of the same repository, then of the whole cluster', () => {
+    const newTag = burst({ image: 'reg.example/big:2' })
+    const [f] = p2p.evaluate(signals({ pullBursts: [...quiet, newTag] }), t)
+    expect(f?.scope.image).toBe('reg.example/big:2')
+    expect(f?.saving.podSecondsPerWeek).toBe(336)
+    expect(f?.evidence.find((e) => e.label.startsWith('baseline'))?.label).toContain('repository')
+    const otherRepo = quiet.map((q) => ({ ...q, image: 'reg.example/other:1' }))
+    const [g] = p2p.evaluate(signals({ pullBursts: [...otherRepo, newTag] }), t)
+    expect(g?.evidence.find((e) => e.label.startsWith('baseline'))?.label).toContain('cluster')
+  })
+})

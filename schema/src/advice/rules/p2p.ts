@@ -17,9 +17,55 @@ const thresholds = z
   })
   .strict()
 
+export type P2pThresholds = z.output<typeof thresholds>
+
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b)
   return s.length ? (s[Math.floor(s.length / 2)] as number) : 0
+}
+
+/** The repository of a reference: tag and digest removed (a new tag of it moves through the same registry). */
+function repository(image: string): string {
+  const bare = image.replace(/@sha256:[0-9a-f]+$/i, '')
+  const slash = bare.lastIndexOf('/')
+  const colon = bare.lastIndexOf(':')
+  return colon > slash ? bare.slice(0, colon) : bare
+}
+
+export interface CollapsedBursts {
+  image: string
+  baseline: number
+  baselineFrom: 'image' | 'repository' | 'cluster'
+  bursts: PullBurstRow[]
+}
+
+/**
+ * Per image, the buckets where many nodes pulled it at a fraction of its quiet throughput. A new tag is
+ * usually pulled in one burst at its rollout and never quietly, so the baseline falls back to the quiet
+ * buckets of the same repository, then of every image in the cluster.
+ */
+export function collapsedBursts(rows: readonly PullBurstRow[], t: P2pThresholds): CollapsedBursts[] {
+  const quiet = rows.filter((r) => r.nodes < t.burstNodes)
+  const clusterBaseline = median(quiet.map((r) => r.medianBytesPerSec))
+  const out: CollapsedBursts[] = []
+  const images = [...new Set(rows.filter((r) => r.nodes >= t.burstNodes).map((r) => r.image))].sort()
+  for (const image of images) {
+    const own = quiet.filter((r) => r.image === image)
+    const repo = quiet.filter((r) => repository(r.image) === repository(image))
+    const [baseline, baselineFrom] =
+      own.length > 0
+        ? [median(own.map((r) => r.medianBytesPerSec)), 'image' as const]
+        : repo.length > 0
+          ? [median(repo.map((r) => r.medianBytesPerSec)), 'repository' as const]
+          : [clusterBaseline, 'cluster' as const]
+    if (baseline <= 0) continue
+    const bursts = rows.filter(
+      (r) =>
+        r.image === image && r.nodes >= t.burstNodes && r.medianBytesPerSec <= t.collapseRatio * baseline,
+    )
+    if (bursts.length > 0) out.push({ image, baseline, baselineFrom, bursts })
+  }
+  return out
 }
 
 export const p2p: Rule<typeof thresholds> = {
@@ -28,18 +74,8 @@ export const p2p: Rule<typeof thresholds> = {
   signals: ['pullBursts'],
   thresholds,
   evaluate(signals, t) {
-    const byImage = new Map<string, PullBurstRow[]>()
-    for (const r of signals.pullBursts) byImage.set(r.image, [...(byImage.get(r.image) ?? []), r])
     const out: Finding[] = []
-    for (const [image, rows] of [...byImage].sort(([a], [b]) => a.localeCompare(b))) {
-      const quiet = rows.filter((r) => r.nodes < t.burstNodes)
-      if (quiet.length === 0) continue
-      const baseline = median(quiet.map((r) => r.medianBytesPerSec))
-      if (baseline <= 0) continue
-      const bursts = rows.filter(
-        (r) => r.nodes >= t.burstNodes && r.medianBytesPerSec <= t.collapseRatio * baseline,
-      )
-      if (bursts.length === 0) continue
+    for (const { image, baseline, baselineFrom, bursts } of collapsedBursts(signals.pullBursts, t)) {
       const savedMs = bursts.reduce((s, r) => s + Math.max(0, r.pullMs - (r.bytes / baseline) * 1000), 0)
       const p90 = Math.max(...bursts.map((r) => r.p90PullMs - (r.bytes / r.pulls / baseline) * 1000))
       const worst = bursts.reduce((a, b) => (b.medianBytesPerSec < a.medianBytesPerSec ? b : a))
@@ -61,7 +97,7 @@ export const p2p: Rule<typeof thresholds> = {
             query: 'pullBursts',
           },
           {
-            label: 'baseline throughput (quiet buckets, median)',
+            label: `baseline throughput (quiet buckets of the ${baselineFrom === 'image' ? 'image' : baselineFrom === 'repository' ? 'repository’s other tags' : 'cluster’s images'}, median)`,
             value: bytes(baseline),
             unit: '/s',
             query: 'pullBursts',
@@ -83,7 +119,9 @@ export const p2p: Rule<typeof thresholds> = {
           p90SecondsPerStartup: round1(Math.max(0, p90) / 1000),
           podSecondsPerWeek: perWeekSeconds(savedMs, signals.window),
           assumptions: [
-            'with peer-to-peer distribution every burst pull runs at the image’s quiet-time median throughput',
+            baselineFrom === 'image'
+              ? 'with peer-to-peer distribution every burst pull runs at the image’s quiet-time median throughput'
+              : `the image was never pulled quietly: with peer-to-peer distribution every burst pull runs at the quiet-time median throughput of ${baselineFrom === 'repository' ? 'the repository’s other tags' : 'the cluster’s other images'}`,
             'p90 saving: the worst burst’s p90 pull minus a mean-sized pull at the baseline rate',
             'pull waits in the kubelet queue are not counted',
             windowAssumption(signals.window),

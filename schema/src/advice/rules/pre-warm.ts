@@ -12,6 +12,7 @@ import {
   windowAssumption,
 } from '../finding.ts'
 import type { Artifact, Finding, FindingScope, Rule } from '../types.ts'
+import { collapsedBursts, type P2pThresholds, p2p } from './p2p.ts'
 
 const thresholds = z
   .object({
@@ -137,21 +138,45 @@ export function preWarmArtifact(row: ImagePullSummaryRow, kind: Thresholds['arti
 export const preWarm: Rule<typeof thresholds> = {
   id: 'pre-warm',
   title: 'Pre-warm images pulled cold often',
-  signals: ['imagePullSummary'],
+  signals: ['imagePullSummary', 'pullBursts'],
   thresholds,
-  evaluate(signals, t) {
+  evaluate(signals, t, peers) {
     const out: Finding[] = []
+    // Pulls in a saturated burst are the p2p finding's: pre-pulling at rollout time would saturate the same way.
+    const p2pThresholds = (peers?.('p2p') as P2pThresholds | undefined) ?? p2p.thresholds.parse({})
+    const burstsOf = new Map(
+      collapsedBursts(signals.pullBursts, p2pThresholds).map((c) => [c.image, c.bursts] as const),
+    )
     for (const row of signals.imagePullSummary) {
-      if (row.coldP90Ms === null) continue
-      const coldPerWeek = perWeek(row.coldPulls, signals.window)
-      if (coldPerWeek < t.minColdPullsPerWeek || row.coldP90Ms / 1000 < t.minColdP90Seconds) continue
-      const removedMs = row.coldPullMs + row.coldWaitMs
+      // Pulls that failed first wait out back-off, which a pre-pull would meet as well: first tries only.
+      if (row.firstTryColdP90Ms === null) continue
+      const bursts = burstsOf.get(row.image) ?? []
+      const burstPulls = bursts.reduce((n, b) => n + b.pulls, 0)
+      const burstMs = bursts.reduce((n, b) => n + b.pullMs + b.waitMs, 0)
+      const coldPulls = Math.max(0, row.firstTryColdPulls - burstPulls)
+      const removedMs = Math.max(0, row.firstTryColdMs - burstMs)
+      const coldPerWeek = perWeek(coldPulls, signals.window)
+      const p90Ms = row.firstTryColdP90Ms
+      if (coldPulls === 0 || coldPerWeek < t.minColdPullsPerWeek || p90Ms / 1000 < t.minColdP90Seconds)
+        continue
       out.push({
         ruleId: 'pre-warm',
         scope: imageScope(signals.cluster, row),
-        title: `Pre-warm ${row.image}: ${row.coldPulls} cold pulls, p90 ${seconds(row.coldP90Ms)} each`,
+        title: `Pre-warm ${row.image}: ${coldPulls} cold pulls, p90 ${seconds(p90Ms)} each`,
         evidence: [
-          { label: 'cold pulls', value: row.coldPulls, unit: 'pulls', query: 'imagePullSummary' },
+          { label: 'cold pulls', value: coldPulls, unit: 'pulls', query: 'imagePullSummary' },
+          {
+            label: 'cold pulls left to p2p (saturated bursts)',
+            value: burstPulls,
+            unit: 'pulls',
+            query: 'pullBursts',
+          },
+          {
+            label: 'cold pulls after failed attempts (not counted)',
+            value: row.retriedPulls,
+            unit: 'pulls',
+            query: 'imagePullSummary',
+          },
           {
             label: 'cold pulls per week',
             value: round1(coldPerWeek),
@@ -166,7 +191,7 @@ export const preWarm: Rule<typeof thresholds> = {
           },
           {
             label: 'p90 pull + wait of cold pulls',
-            value: round1(row.coldP90Ms / 1000),
+            value: round1(p90Ms / 1000),
             unit: 's',
             query: 'imagePullSummary',
           },
@@ -184,10 +209,11 @@ export const preWarm: Rule<typeof thresholds> = {
           },
         ],
         saving: {
-          p90SecondsPerStartup: round1(row.coldP90Ms / 1000),
+          p90SecondsPerStartup: round1(p90Ms / 1000),
           podSecondsPerWeek: perWeekSeconds(removedMs, signals.window),
           assumptions: [
-            'pre-warming removes pull + pullWait of the cold pulls of this image; warm starts are unchanged',
+            'pre-warming removes pull + pullWait of the cold pulls of this image that succeeded at once; warm starts are unchanged',
+            'pulls after failed attempts (see pull-failures) and pulls in saturated bursts (see p2p) are left out; the p90 is over all first-try cold pulls',
             'an init container pull saves the same seconds from the init phase',
             'pre-pulled images stay cached until pods start (kubelet image GC may evict them under disk pressure)',
             windowAssumption(signals.window),
