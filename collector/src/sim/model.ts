@@ -168,6 +168,11 @@ export class ClusterModel {
         const w = this.s.namespaces.find((n) => n.name === ns)?.workloads.find((x) => x.name === name)
         for (const c of w?.initContainers ?? []) if (!c.sidecar) c.runMs = p.runMs
       }
+      if (p.kind === 'slow-readiness' && p.workload && p.warmupMs !== undefined) {
+        const [ns, name] = p.workload.split('/')
+        const w = this.s.namespaces.find((n) => n.name === ns)?.workloads.find((x) => x.name === name)
+        if (w?.readiness) w.readiness.warmupMs = p.warmupMs
+      }
     }
   }
 
@@ -229,6 +234,7 @@ export class ClusterModel {
         'large-gzip-no-pigz',
         'slow-cni',
         'slow-init',
+        'slow-readiness',
         'pull-failures',
         'dropped-events',
       ].includes(spec.kind)

@@ -84,6 +84,7 @@ const problem = z
       'slow-init',
       'unschedulable-wait',
       'pull-failures',
+      'slow-readiness',
       'dropped-events',
       'regression',
     ]),
@@ -101,6 +102,8 @@ const problem = z
     newTag: z.string().optional(),
     sizeFactor: z.number().positive().optional(),
     warmupFactor: z.number().positive().optional(),
+    /** slow-readiness: the app's warm-up before its readiness probe passes. */
+    warmupMs: distribution.optional(),
     sandboxMs: distribution.optional(),
     runMs: distribution.optional(),
   })
