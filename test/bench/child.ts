@@ -11,7 +11,10 @@ export const repoRoot = path.resolve(benchDir, '../..')
 export interface BenchChild {
   child: ChildProcess
   /** Resolves with the first message for which `match` returns true. */
-  next<T = Record<string, unknown>>(match: (m: Record<string, unknown>) => boolean, timeoutMs: number): Promise<T>
+  next<T = Record<string, unknown>>(
+    match: (m: Record<string, unknown>) => boolean,
+    timeoutMs: number,
+  ): Promise<T>
   send(message: object): void
   stderr(): string
   stop(): Promise<void>
@@ -47,7 +50,9 @@ export function startChild(
       if (i >= 0) return Promise.resolve(seen.splice(i, 1)[0] as T)
       return new Promise<T>((resolve, reject) => {
         const timer = setTimeout(() => {
-          reject(new Error(`${file}: no expected message within ${timeoutMs} ms; stderr: ${err.slice(-2000)}`))
+          reject(
+            new Error(`${file}: no expected message within ${timeoutMs} ms; stderr: ${err.slice(-2000)}`),
+          )
         }, timeoutMs)
         const entry = {
           match,
@@ -62,7 +67,9 @@ export function startChild(
           if (at < 0) return
           waiting.splice(at, 1)
           clearTimeout(timer)
-          reject(new Error(`${file} exited with ${code} before the expected message; stderr: ${err.slice(-2000)}`))
+          reject(
+            new Error(`${file} exited with ${code} before the expected message; stderr: ${err.slice(-2000)}`),
+          )
         })
       })
     },

@@ -9,7 +9,12 @@ import { countStartups } from '@podstart/schema/queries'
 import { createQuerier, migrate, openStore } from '@podstart/schema/store'
 import { childArgs, onStop, report } from '../child.ts'
 
-const args = childArgs<{ kubeconfig: string; graceMs?: number; stuckTimeoutMs?: number; rollupRefreshMs?: number }>()
+const args = childArgs<{
+  kubeconfig: string
+  graceMs?: number
+  stuckTimeoutMs?: number
+  rollupRefreshMs?: number
+}>()
 const dir = mkdtempSync(path.join(os.tmpdir(), 'podstart-bench-collector-'))
 const store = await openStore({ dataDir: path.join(dir, 'store'), database: 'podstart' })
 await migrate(store, { log: () => undefined })

@@ -3,7 +3,14 @@
 import { startSimulatedCluster } from '@podstart/collector/sim'
 import { childArgs, onStop, report } from '../child.ts'
 
-const args = childArgs<{ scenario: string; pods: number; rate: number; speed: number; seed: number; delayMs: number }>()
+const args = childArgs<{
+  scenario: string
+  pods: number
+  rate: number
+  speed: number
+  seed: number
+  delayMs: number
+}>()
 const sim = await startSimulatedCluster({
   scenario: args.scenario,
   pods: args.pods,

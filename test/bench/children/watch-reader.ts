@@ -27,7 +27,10 @@ async function follow(w: (typeof WATCHED)[number]): Promise<void> {
   const selector = 'fieldSelector' in w ? { fieldSelector: w.fieldSelector } : {}
   const listRes = await access.request(w.path, { ...selector, limit: 500, resourceVersion: '0' }, stop.signal)
   const listText = await listRes.text()
-  const list = JSON.parse(listText) as { metadata?: { resourceVersion?: string; continue?: string }; items?: unknown[] }
+  const list = JSON.parse(listText) as {
+    metadata?: { resourceVersion?: string; continue?: string }
+    items?: unknown[]
+  }
   if (list.metadata?.continue) throw new Error(`${w.path}: paged lists are not recorded`)
   seen(w.name, list.items?.length ?? 0)
   let out: WriteStream | null = null
@@ -37,7 +40,13 @@ async function follow(w: (typeof WATCHED)[number]): Promise<void> {
   }
   const res = await access.request(
     w.path,
-    { ...selector, watch: 'true', resourceVersion: list.metadata?.resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds: 3600 },
+    {
+      ...selector,
+      watch: 'true',
+      resourceVersion: list.metadata?.resourceVersion,
+      allowWatchBookmarks: 'true',
+      timeoutSeconds: 3600,
+    },
     stop.signal,
   )
   if (!res.body) return
@@ -48,7 +57,11 @@ async function follow(w: (typeof WATCHED)[number]): Promise<void> {
   }
 }
 
-async function readLines(resource: string, body: AsyncIterable<unknown>, out: WriteStream | null): Promise<void> {
+async function readLines(
+  resource: string,
+  body: AsyncIterable<unknown>,
+  out: WriteStream | null,
+): Promise<void> {
   const decoder = new TextDecoder()
   let buffer = ''
   for await (const chunk of body) {

@@ -27,7 +27,12 @@ type Msg = Record<string, unknown>
 
 const isType = (t: string) => (m: Msg) => m.type === t
 
-async function latest<T>(c: BenchChild, type: string, until: (s: T) => boolean, timeoutMs: number): Promise<T> {
+async function latest<T>(
+  c: BenchChild,
+  type: string,
+  until: (s: T) => boolean,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const s = await c.next<T>(isType(type), Math.max(1000, deadline - Date.now()))
@@ -46,12 +51,21 @@ async function withChildren<T>(children: BenchChild[], body: () => Promise<T>): 
 
 export async function runBurst(small: boolean): Promise<ScenarioResult> {
   const started = Date.now()
-  const pods = small ? 1000 : 10_000
+  const pods = small ? 500 : 10_000
   // "As fast as it can": creation far above what a scheduler does, durations shrunk 20x.
-  const simArgs = { scenario: 'burst', pods, rate: small ? 2000 : 5000, speed: 20, seed: 11, delayMs: 3000 }
+  const simArgs = {
+    scenario: 'burst',
+    pods,
+    rate: small ? 2000 : 5000,
+    speed: 20,
+    seed: 11,
+    delayMs: small ? 5000 : 15_000,
+  }
   // The collector's own grace for late events (default 10 s) is what a startup waits before it is final.
   const graceMs = 10_000
   const notes: string[] = []
+  const progress = (what: string) =>
+    process.stderr.write(`burst: ${what} (+${round((Date.now() - started) / 1000, 0)} s)\n`)
   const dir = mkdtempSync(path.join(os.tmpdir(), 'podstart-bench-burst-'))
   try {
     // 1. Record the streams once (the recording reader is also the live ceiling).
@@ -59,13 +73,22 @@ export async function runBurst(small: boolean): Promise<ScenarioResult> {
     const { kubeconfig: kc1 } = await sim1.next<{ kubeconfig: string }>(isType('ready'), 30_000)
     const recorder = startChild('children/watch-reader.ts', { kubeconfig: kc1, recordDir: dir })
     const recorded = await withChildren([sim1, recorder], async () => {
-      const done = await sim1.next<{ truth: number; lastChangeAt: number; eventsEmitted: number }>(isType('done'), 600_000)
-      const s = await latest<ReaderStats>(recorder, 'stats', (r) => r.lastAt >= done.lastChangeAt - 50 && Date.now() - r.lastAt > 1000, 60_000)
+      const done = await sim1.next<{ truth: number; lastChangeAt: number; eventsEmitted: number }>(
+        isType('done'),
+        600_000,
+      )
+      const s = await latest<ReaderStats>(
+        recorder,
+        'stats',
+        (r) => r.lastAt >= done.lastChangeAt - 50 && Date.now() - r.lastAt > 1000,
+        60_000,
+      )
       return { done, reader: s }
     })
     const liveSeconds = (recorded.reader.lastAt - recorded.reader.firstAt) / 1000
     const totalObjects = recorded.reader.objects
 
+    progress(`recorded ${totalObjects} objects`)
     // 2. Live: the same simulated burst into the real collector.
     const sim2 = startChild('children/sim.ts', simArgs)
     const { kubeconfig: kc2 } = await sim2.next<{ kubeconfig: string }>(isType('ready'), 30_000)
@@ -84,6 +107,7 @@ export async function runBurst(small: boolean): Promise<ScenarioResult> {
       return { done, stats: s, stored: count.stored ?? null }
     })
 
+    progress(`live run stored ${live.stored} of ${live.done.truth}`)
     // 3. Replays of the recording at full speed: the JSON-parse ceiling, then the collector.
     const replayRun = async (role: 'reader' | 'collector') => {
       const replay = startChild('children/replay.ts', { dir })
@@ -98,14 +122,21 @@ export async function runBurst(small: boolean): Promise<ScenarioResult> {
           return { objects: s.objects, seconds: (s.lastAt - s.firstAt) / 1000 }
         }
         const s = await latest<CollectorStats>(consumer, 'stats', (c) => c.events >= totalObjects, 300_000)
-        return { objects: s.events, seconds: (s.lastEventAt - s.firstEventAt) / 1000, cpuMs: s.cpuMs, peakRss: s.peakRss }
+        return {
+          objects: s.events,
+          seconds: (s.lastEventAt - s.firstEventAt) / 1000,
+          cpuMs: s.cpuMs,
+          peakRss: s.peakRss,
+        }
       })
     }
     const ceiling = await replayRun('reader')
+    progress('ceiling measured')
     const replayed = await replayRun('collector')
     const ceilingRate = ceiling.objects / Math.max(ceiling.seconds, 0.001)
     const collectorRate = replayed.objects / Math.max(replayed.seconds, 0.001)
-    const liveRate = live.stats.events / Math.max((live.stats.lastEventAt - live.stats.firstEventAt) / 1000, 0.001)
+    const liveRate =
+      live.stats.events / Math.max((live.stats.lastEventAt - live.stats.firstEventAt) / 1000, 0.001)
     const lagMs = live.stats.lastWrittenAt - Math.max(live.done.lastChangeAt, live.stats.lastEventAt)
     const lost = live.stored === null ? null : Math.max(0, live.done.truth - live.stored)
     notes.push(
@@ -122,13 +153,16 @@ export async function runBurst(small: boolean): Promise<ScenarioResult> {
       durationMs: Date.now() - started,
       figures: [
         figure('collector throughput (replay)', round(collectorRate, 0), 'objects/s'),
-        figure('ratio to JSON-parse ceiling', round((100 * collectorRate) / ceilingRate, 1), '%', { op: '>=', value: 50 }),
+        figure('ratio to JSON-parse ceiling', round((100 * collectorRate) / ceilingRate, 1), '%', {
+          op: '>=',
+          value: 50,
+        }),
         figure('live absorbed rate', round(liveRate, 0), 'objects/s'),
         figure('last event -> last startup stored', round(lagMs / 1000, 2), 's', { op: '<=', value: 10 }),
         figure('lag beyond the grace period', round((lagMs - graceMs) / 1000, 2), 's'),
         figure('startups stored', live.stored, 'startups'),
         figure('startups lost', lost, 'startups', { op: '==', value: 0 }),
-        figure('collector peak RSS (replay)', round(replayed.peakRss / 2 ** 20, 0), 'MiB'),
+        figure('collector peak RSS (replay)', round((replayed.peakRss ?? 0) / 2 ** 20, 0), 'MiB'),
       ],
       baseline: {
         what: 'reader that only reads and JSON-parses the same recorded streams over the same HTTP client, replayed at full speed',
