@@ -34,6 +34,8 @@ export interface ImagePullSummaryRow {
   firstTryColdP90Ms: number | null
   /** Successful pulls after failed attempts, and the failed attempts plus back-off they waited (their wait_ms). */
   retriedPulls: number
+  /** Pulls that never succeeded with a failure the kubelet reported (a lost Pulled event is no failure). */
+  reportedFailedPulls: number
   retryWaitMs: number
   retryWaitP90Ms: number | null
   /** Failure reasons of failed and retried pulls, most frequent first. */
@@ -76,6 +78,7 @@ const summaryRow = z.object({
   first_try_cold_ms: chNumber,
   first_try_cold_p90_ms: chNumber,
   retried_pulls: chNumber,
+  reported_failed_pulls: chNumber,
   retry_wait_ms: chNumber,
   retry_wait_p90_ms: chNumber,
   failure_reasons: z.array(z.string()),
@@ -130,6 +133,7 @@ export const imagePullSummary =
         sumIf(${PULL_WAIT}, ${FIRST_TRY}) AS first_try_cold_ms,
         quantileExactIf(0.9)(${PULL_WAIT}, ${FIRST_TRY}) AS first_try_cold_p90_ms,
         countIf(${RETRIED}) AS retried_pulls,
+        countIf(p.outcome != 'ok' AND p.failure_reason IS NOT NULL) AS reported_failed_pulls,
         sumIf(ifNull(p.wait_ms, 0), ${RETRIED}) AS retry_wait_ms,
         quantileExactIf(0.9)(ifNull(p.wait_ms, 0), ${RETRIED}) AS retry_wait_p90_ms,
         arrayMap(x -> x.1, arraySort(x -> -x.2, arrayZip(
@@ -170,6 +174,7 @@ export const imagePullSummary =
       firstTryColdMs: r.first_try_cold_ms,
       firstTryColdP90Ms: r.first_try_cold_pulls > 0 ? r.first_try_cold_p90_ms : null,
       retriedPulls: r.retried_pulls,
+      reportedFailedPulls: r.reported_failed_pulls,
       retryWaitMs: r.retry_wait_ms,
       retryWaitP90Ms: r.retried_pulls > 0 ? r.retry_wait_p90_ms : null,
       failureReasons: r.failure_reasons,

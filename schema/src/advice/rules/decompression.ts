@@ -43,6 +43,8 @@ export function remedies(
   decompressMs: number,
   downloadMs: number,
   m: ImageModel,
+  /** Size-model splits leave download as whatever the modelled unpack did not take: too weak to price extra bytes. */
+  trustedDownload = true,
 ): { inflateMs: number; extractMs: number; options: Option[] } {
   const share = m.compression === 'none' ? 0 : inflateShare(m)
   const inflateMs = decompressMs * share
@@ -52,7 +54,7 @@ export function remedies(
     options.push({ id: 'unpigz', label: 'unpigz on the nodes', savedMs: inflateMs * (1 - m.gzip / m.pigz) })
   if (gzipLike && m.zstd && m.zstd > m.gzip)
     options.push({ id: 'zstd', label: 'zstd layers', savedMs: inflateMs * (1 - m.gzip / m.zstd) })
-  if (gzipLike && m.compressedBytes && m.uncompressedBytes && downloadMs > 0) {
+  if (trustedDownload && gzipLike && m.compressedBytes && m.uncompressedBytes && downloadMs > 0) {
     // Observed download rate, applied to the bytes compression no longer saves.
     const extraDownload = ((m.uncompressedBytes - m.compressedBytes) / m.compressedBytes) * downloadMs
     const saved = inflateMs - extraDownload
@@ -160,9 +162,9 @@ export const decompression: Rule<typeof thresholds> = {
         continue
       }
       const model = imageModel(row, signals.imageProfiles, t)
-      const { inflateMs, extractMs, options } = remedies(row.decompressMs, row.downloadMs, model)
-      const best = options[0]
       const trusted = row.trustedSplits / splits >= t.minTrustedShare
+      const { inflateMs, extractMs, options } = remedies(row.decompressMs, row.downloadMs, model, trusted)
+      const best = options[0]
       const extractBound = extractMs > inflateMs
       const perPull = (ms: number) => round1(ms / splits / 1000)
       const assumptions = [

@@ -29,6 +29,7 @@ export function pullSummary(over: Partial<ImagePullSummaryRow> = {}): ImagePullS
     | 'firstTryColdMs'
     | 'firstTryColdP90Ms'
     | 'retriedPulls'
+    | 'reportedFailedPulls'
     | 'retryWaitMs'
     | 'retryWaitP90Ms'
     | 'failureReasons'
@@ -67,6 +68,7 @@ export function pullSummary(over: Partial<ImagePullSummaryRow> = {}): ImagePullS
     firstTryColdMs: base.coldPullMs + base.coldWaitMs,
     firstTryColdP90Ms: base.coldP90Ms,
     retriedPulls: 0,
+    reportedFailedPulls: base.failedPulls,
     retryWaitMs: 0,
     retryWaitP90Ms: null,
     failureReasons: [],

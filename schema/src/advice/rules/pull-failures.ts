@@ -28,7 +28,7 @@ export const pullFailures: Rule<typeof thresholds> = {
   evaluate(signals, t) {
     const out: Finding[] = []
     for (const row of signals.imagePullSummary) {
-      const failures = row.failedPulls + row.retriedPulls
+      const failures = row.reportedFailedPulls + row.retriedPulls
       if (failures === 0 || perWeek(failures, signals.window) < t.minFailuresPerWeek) continue
       const reasons = row.failureReasons.length > 0 ? row.failureReasons.join(', ') : 'not recorded'
       out.push({
@@ -38,7 +38,7 @@ export const pullFailures: Rule<typeof thresholds> = {
         evidence: [
           {
             label: 'pulls that never succeeded',
-            value: row.failedPulls,
+            value: row.reportedFailedPulls,
             unit: 'pulls',
             query: 'imagePullSummary',
           },
