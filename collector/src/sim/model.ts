@@ -246,7 +246,12 @@ export class ClusterModel {
       const scope: InjectedProblem['scope'] = { cluster: this.opts.cluster }
       if (namespace) scope.namespace = namespace
       if (workload) scope.workload = workload
-      if (w) scope.image = (w.revisions[w.revisions.length - 1] as WorkloadRevision).containers[0]?.image
+      // A problem that rolled out a tag is about that tag's image, not whatever the workload runs at the end.
+      const rolled = spec.newTag
+        ? w?.revisions.find((r) => r.containers[0]?.image.endsWith(`:${spec.newTag}`))
+        : undefined
+      const shown = rolled ?? (w?.revisions[w.revisions.length - 1] as WorkloadRevision | undefined)
+      if (shown) scope.image = shown.containers[0]?.image
       const detail: Record<string, unknown> = { ...spec }
       delete detail.kind
       delete detail.workload
