@@ -18,7 +18,7 @@ const help = `podstart advise: ranked fixes with estimated savings
 Usage: podstart advise [--window 7d] [--cluster NAME] [--namespace NS] [--top N] [--config FILE] [--json] [--data DIR]
 
 Reads the stored startups of the window (created in the last --window), runs every advice rule
-(pre-warm, decompression, lazy-format, p2p, in-place-update, pull-policy, scheduling, sandbox,
+(pre-warm, decompression, lazy-format, p2p, in-place-update, pull-policy, pull-failures, scheduling, sandbox,
 init-containers, readiness) with each cluster's thresholds, and prints the findings ranked by
 pod-seconds saved per week, each with its evidence, assumptions and a ready-to-apply artifact.
 
