@@ -1,7 +1,7 @@
 // The throughput ceiling: reads the collector's list/watch streams over the same HTTP client and JSON-parses
-// every line, doing nothing else. With `recordDir` it also writes each stream out for replays.
+// every line, doing nothing else (relisting on 410 Expired as the collector does). With `recordDir` it also
+// writes everything it read, listed objects as ADDED lines, as one watch stream per resource for replays.
 import { createWriteStream, type WriteStream } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { KubeAccess } from '@podstart/collector/kube'
 import { childArgs, onStop, report } from '../child.ts'
@@ -13,6 +13,7 @@ const stop = new AbortController()
 let objects = 0
 let firstAt = 0
 let lastAt = 0
+let relists = 0
 const counts: Record<string, number> = {}
 
 function seen(resource: string, n: number): void {
@@ -23,35 +24,39 @@ function seen(resource: string, n: number): void {
   counts[resource] = (counts[resource] ?? 0) + n
 }
 
+type ListBody = { metadata?: { resourceVersion?: string; continue?: string }; items?: unknown[] }
+
 async function follow(w: (typeof WATCHED)[number]): Promise<void> {
   const selector = 'fieldSelector' in w ? { fieldSelector: w.fieldSelector } : {}
-  const listRes = await access.request(w.path, { ...selector, limit: 500, resourceVersion: '0' }, stop.signal)
-  const listText = await listRes.text()
-  const list = JSON.parse(listText) as {
-    metadata?: { resourceVersion?: string; continue?: string }
-    items?: unknown[]
-  }
-  if (list.metadata?.continue) throw new Error(`${w.path}: paged lists are not recorded`)
-  seen(w.name, list.items?.length ?? 0)
-  let out: WriteStream | null = null
-  if (args.recordDir) {
-    await writeFile(path.join(args.recordDir, `${w.name}.list.json`), listText)
-    out = createWriteStream(path.join(args.recordDir, `${w.name}.watch.ndjson`))
-  }
-  const res = await access.request(
-    w.path,
-    {
-      ...selector,
-      watch: 'true',
-      resourceVersion: list.metadata?.resourceVersion,
-      allowWatchBookmarks: 'true',
-      timeoutSeconds: 3600,
-    },
-    stop.signal,
-  )
-  if (!res.body) return
+  const out = args.recordDir ? createWriteStream(path.join(args.recordDir, `${w.name}.watch.ndjson`)) : null
   try {
-    await readLines(w.name, res.body, out)
+    while (!stop.signal.aborted) {
+      let cont: string | undefined
+      let rv: string | undefined
+      do {
+        const query = { ...selector, limit: 500, continue: cont, resourceVersion: cont ? undefined : '0' }
+        const list = (await (await access.request(w.path, query, stop.signal)).json()) as ListBody
+        for (const item of list.items ?? [])
+          out?.write(`${JSON.stringify({ type: 'ADDED', object: item })}\n`)
+        seen(w.name, list.items?.length ?? 0)
+        rv = list.metadata?.resourceVersion ?? rv
+        cont = list.metadata?.continue || undefined
+      } while (cont)
+      const res = await access.request(
+        w.path,
+        {
+          ...selector,
+          watch: 'true',
+          resourceVersion: rv,
+          allowWatchBookmarks: 'true',
+          timeoutSeconds: 3600,
+        },
+        stop.signal,
+      )
+      if (!res.body) return
+      if ((await readLines(w.name, res.body, out)) !== 'expired') return
+      relists++
+    }
   } finally {
     if (out) await new Promise((r) => out.end(r))
   }
@@ -61,7 +66,7 @@ async function readLines(
   resource: string,
   body: AsyncIterable<unknown>,
   out: WriteStream | null,
-): Promise<void> {
+): Promise<string> {
   const decoder = new TextDecoder()
   let buffer = ''
   for await (const chunk of body) {
@@ -71,7 +76,8 @@ async function readLines(
     while (nl >= 0) {
       const line = buffer.slice(0, nl)
       buffer = buffer.slice(nl + 1)
-      const event = JSON.parse(line) as { type?: string }
+      const event = JSON.parse(line) as { type?: string; object?: { code?: number } }
+      if (event.type === 'ERROR') return 'expired'
       if (event.type !== 'BOOKMARK') {
         n++
         out?.write(`${line}\n`)
@@ -80,6 +86,7 @@ async function readLines(
     }
     if (n > 0) seen(resource, n)
   }
+  return 'closed'
 }
 
 const running = WATCHED.map((w) =>
@@ -87,7 +94,7 @@ const running = WATCHED.map((w) =>
     if (!stop.signal.aborted) report({ type: 'error', message: `${w.path}: ${err.message}` })
   }),
 )
-const ticker = setInterval(() => report({ type: 'stats', objects, firstAt, lastAt, counts }), 200)
+const ticker = setInterval(() => report({ type: 'stats', objects, firstAt, lastAt, counts, relists }), 200)
 onStop(async () => {
   clearInterval(ticker)
   stop.abort()
