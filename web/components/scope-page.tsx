@@ -31,9 +31,12 @@ export async function ScopePage(props: ScopePageProps) {
   let body: ReactNode
   let fields: FilterBarProps['fields'] = []
   try {
-    const view = await loadScopeView(query.window, filters)
-    const groupRows = await Promise.all(props.groups.map((g) => loadGroups(query.window, filters, g)))
-    fields = await filterFields(props)
+    const [view, groupRows, offered] = await Promise.all([
+      loadScopeView(query.window, filters),
+      Promise.all(props.groups.map((g) => loadGroups(query.window, filters, g))),
+      filterFields(props),
+    ])
+    fields = offered
     const findings = await loadFindings(query.window, props.advice, 5)
     body = (
       <>
@@ -104,7 +107,7 @@ async function filterFields(props: ScopePageProps): Promise<FilterBarProps['fiel
     const narrowing: StartupFilters = {}
     if (name !== 'cluster' && query.cluster) narrowing.cluster = query.cluster
     if (name === 'workload' && query.namespace) narrowing.namespace = query.namespace
-    const rows = await loadGroups(query.window, narrowing, name, 200)
+    const rows = await loadGroups(query.window, narrowing, name, 200, 'counts')
     const options = rows
       .map((r) =>
         name === 'cluster' ? r.group.cluster : name === 'namespace' ? r.group.namespace : r.group.workload,

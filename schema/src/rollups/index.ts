@@ -13,6 +13,7 @@ export {
   pruneSupersededRollups,
   type RollupRefreshResult,
   rebuildRollupBucket,
+  rebuildRollupBuckets,
   refreshRollups,
   staleRollupBuckets,
   startupBuckets,

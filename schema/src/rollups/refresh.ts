@@ -73,42 +73,59 @@ export async function staleRollupBuckets(q: Querier, limit = 500): Promise<strin
   return rows.map((r) => r.bucket)
 }
 
-const startRow = z.object({
-  started_at: z.string(),
-  rebuild: z.union([z.string(), z.number()]).transform(Number),
-})
+const startRow = z.object({ started_at: z.string(), rebuild: z.union([z.string(), z.number()]).transform(Number) })
+const HOUR_TEXT = /^\d{4}-\d{2}-\d{2} \d{2}:00:00$/
 
 /**
- * Rebuilds one hour bucket from the deduplicated rows under a new rebuild id, then records the rebuild.
- * Rows of older rebuilds stay until pruned; readers never mix them in (they read one rebuild per bucket).
+ * Rebuilds hour buckets from the deduplicated rows under one new rebuild id, then records each rebuild.
+ * One INSERT ... SELECT for the batch: pod_startups is not ordered by time, so a query per bucket would scan
+ * the same parts again for every hour. Rows of older rebuilds stay until pruned; readers never mix them in.
  */
-export async function rebuildRollupBucket(q: Querier, bucket: string): Promise<number> {
-  if (!/^\d{4}-\d{2}-\d{2} \d{2}:00:00$/.test(bucket))
-    throw new Error(`rollup bucket must be an hour 'YYYY-MM-DD hh:00:00', got "${bucket}"`)
+export async function rebuildRollupBuckets(q: Querier, buckets: string[]): Promise<number | null> {
+  if (buckets.length === 0) return null
+  for (const b of buckets)
+    if (!HOUR_TEXT.test(b)) throw new Error(`rollup bucket must be an hour 'YYYY-MM-DD hh:00:00', got "${b}"`)
+  const sorted = [...buckets].sort()
   const [start] = await q.query(
-    'rebuildRollupBucket.start',
+    'rebuildRollupBuckets.start',
     `SELECT toString(now64(3, 'UTC')) AS started_at, toUnixTimestamp64Milli(now64(3, 'UTC')) AS rebuild`,
     {},
     startRow,
   )
   if (!start) throw new Error('the store did not answer its clock')
   const dims = ROLLUP_DIMENSIONS.map(([n]) => n)
+  const params = {
+    rebuild: start.rebuild,
+    buckets: sorted,
+    first: sorted[0],
+    last: sorted[sorted.length - 1],
+    started: start.started_at,
+  }
   await q.command(
     `INSERT INTO startup_rollup_hourly (rebuild, ${ROLLUP_COLUMNS.join(', ')})
      SELECT {rebuild:UInt64} AS rebuild, ${rollupSelectFromRaw()}
      FROM pod_startups FINAL
-     WHERE created_at >= {bucket:DateTime('UTC')} AND created_at < {bucket:DateTime('UTC')} + INTERVAL 1 HOUR
+     WHERE created_at >= {first:DateTime('UTC')} AND created_at < {last:DateTime('UTC')} + INTERVAL 1 HOUR
+       AND toStartOfHour(created_at) IN {buckets:Array(DateTime('UTC'))}
      GROUP BY ${dims.join(', ')}`,
-    { rebuild: start.rebuild, bucket },
+    params,
   )
+  // A bucket left without startups (expired by TTL) still gets a build row: built, and empty.
   await q.command(
     `INSERT INTO startup_rollup_builds (bucket, rebuild, started_at, finished_at, startups)
-     SELECT {bucket:DateTime('UTC')}, {rebuild:UInt64}, {started:DateTime64(3, 'UTC')}, now64(3, 'UTC'),
-       (SELECT sum(startups) FROM startup_rollup_hourly
-        WHERE bucket = {bucket:DateTime('UTC')} AND rebuild = {rebuild:UInt64})`,
-    { bucket, rebuild: start.rebuild, started: start.started_at },
+     SELECT b, {rebuild:UInt64}, {started:DateTime64(3, 'UTC')}, now64(3, 'UTC'), ifNull(n.startups, 0)
+     FROM (SELECT arrayJoin({buckets:Array(DateTime('UTC'))}) AS b) AS l
+     LEFT JOIN (SELECT bucket, sum(startups) AS startups FROM startup_rollup_hourly
+                WHERE rebuild = {rebuild:UInt64} GROUP BY bucket) AS n ON n.bucket = l.b
+     SETTINGS join_use_nulls = 1`,
+    params,
   )
   return start.rebuild
+}
+
+/** Rebuilds one hour bucket (see rebuildRollupBuckets). */
+export async function rebuildRollupBucket(q: Querier, bucket: string): Promise<number> {
+  return (await rebuildRollupBuckets(q, [bucket])) as number
 }
 
 /**
@@ -139,6 +156,7 @@ export async function refreshRollups(
   const limit = opts.limit ?? 200
   const stale = await staleRollupBuckets(q, limit + 1)
   const todo = stale.slice(0, limit)
-  for (const bucket of todo) await rebuildRollupBucket(q, bucket)
+  // Batches of a day of buckets: one scan each, bounded memory for the GROUP BY.
+  for (let i = 0; i < todo.length; i += 24) await rebuildRollupBuckets(q, todo.slice(i, i + 24))
   return { rebuilt: todo, more: stale.length > limit }
 }

@@ -61,7 +61,7 @@ function ready(
 }
 const window = { from: at(0), to: at(3 * HOUR) }
 const agg = (source: 'auto' | 'raw', groupBy: ('time' | 'node' | 'outcome')[] = []) =>
-  startupAggregates(q)({ ...window, groupBy, source })
+  startupAggregates(q)({ ...window, groupBy, source, detail: 'full' })
 
 describe('startup rollups', () => {
   it('names the hour buckets of the records written', () => {

@@ -32,18 +32,17 @@ export interface ScopeView {
 export async function loadScopeView(window: TimeWindow, filters: StartupFilters): Promise<ScopeView> {
   const q = await dashboardQuerier()
   const base = { from: window.from, to: window.to, filters }
-  // One query at a time: the embedded engine runs them serially anyway, and a failure names its query.
-  const series = await startupAggregates(q)({ ...base, groupBy: ['time'], stepSeconds: window.stepSeconds })
-  const [summary] = await startupAggregates(q)(base)
-  const startKinds = await startupAggregates(q)({ ...base, groupBy: ['startKind'] })
-  const startKindSeries = await startupAggregates(q)({
-    ...base,
-    groupBy: ['time', 'startKind'],
-    stepSeconds: window.stepSeconds,
-  })
-  const sloDays = await startupAggregates(q)({ ...base, groupBy: ['cluster', 'day'] })
-  const failures = await pullFailures(q)({ ...base, stepSeconds: window.stepSeconds })
-  const slowest = await slowestStartups(q)({ ...base, limit: 10 })
+  const step = window.stepSeconds
+  // Independent questions: a server answers them in parallel (the embedded engine takes them in turn).
+  const [series, [summary], startKinds, startKindSeries, sloDays, failures, slowest] = await Promise.all([
+    startupAggregates(q)({ ...base, groupBy: ['time'], stepSeconds: step }),
+    startupAggregates(q)({ ...base, detail: 'full' }),
+    startupAggregates(q)({ ...base, groupBy: ['startKind'] }),
+    startupAggregates(q)({ ...base, groupBy: ['time', 'startKind'], stepSeconds: step, detail: 'counts' }),
+    startupAggregates(q)({ ...base, groupBy: ['cluster', 'day'] }),
+    pullFailures(q)({ ...base, stepSeconds: step }),
+    slowestStartups(q)({ ...base, limit: 10 }),
+  ])
   return {
     series,
     summary: summary ?? null,
@@ -63,11 +62,19 @@ export async function loadGroups(
   filters: StartupFilters,
   dimension: GroupDimension,
   limit = 15,
+  detail: 'summary' | 'counts' = 'summary',
 ): Promise<StartupAggregate[]> {
   const q = await dashboardQuerier()
   // A workload is only named within its namespace.
   const groupBy = dimension === 'workload' ? (['namespace', 'workload'] as const) : ([dimension] as const)
-  return startupAggregates(q)({ from: window.from, to: window.to, filters, groupBy: [...groupBy], limit })
+  return startupAggregates(q)({
+    from: window.from,
+    to: window.to,
+    filters,
+    groupBy: [...groupBy],
+    limit,
+    detail,
+  })
 }
 
 export type FindingsResult = { available: true; findings: Finding[] } | { available: false; reason: string }

@@ -21,10 +21,14 @@ export function startupSource(
   window: { from: string; to: string },
   filters: StartupFilters,
   mode: StartupSourceMode = 'auto',
+  /** Measure columns the question needs (quantile states are the costly part: read only those asked for). */
+  measureNames: readonly string[] = ROLLUP_MEASURES.map(([n]) => n),
 ): { withClause: string; from: string; params: Record<string, unknown> } {
   const { where, params } = startupWhere(window, filters)
   const dims = ROLLUP_DIMENSIONS.map(([n]) => n)
-  const rawSelect = [...ROLLUP_DIMENSIONS, ...ROLLUP_MEASURES].map(([n, e]) => `${e} AS ${n}`).join(', ')
+  const wanted = new Set(measureNames)
+  const measures = ROLLUP_MEASURES.filter(([n]) => wanted.has(n))
+  const rawSelect = [...ROLLUP_DIMENSIONS, ...measures].map(([n, e]) => `${e} AS ${n}`).join(', ')
   const useRollup = mode === 'auto' && filters.image === undefined
   if (!useRollup) {
     return {
@@ -47,7 +51,7 @@ export function startupSource(
                GROUP BY d_bucket) AS d ON d.d_bucket = b.b_bucket
     WHERE d.d_marked < b.b_started
   )`
-  const columns = [...dims, ...ROLLUP_MEASURES.map(([n]) => n)].join(', ')
+  const columns = [...dims, ...measures.map(([n]) => n)].join(', ')
   const from = `(
     SELECT ${columns} FROM startup_rollup_hourly
     WHERE (bucket, rebuild) IN (SELECT bucket, rebuild FROM served)${rollupConds.map((c) => ` AND ${c}`).join('')}

@@ -47,6 +47,11 @@ export const startupAggregatesParams = timeWindow.extend({
   filters: startupFilters.default({}),
   /** 'raw' bypasses the rollup (same numbers, slower): for checks. */
   source: z.enum(['auto', 'raw']).default('auto'),
+  /**
+   * 'full': every phase's percentiles too. 'summary': counts, total and SLO percentiles, and the phase means
+   * (what charts and group tables show); much cheaper over many rows. 'counts': no percentiles at all.
+   */
+  detail: z.enum(['full', 'summary', 'counts']).default('summary'),
   /** Largest groups first, at most this many (ignored when grouping by time or day, which sort by time). */
   limit: z.number().int().min(1).max(10_000).default(1_000),
 })
@@ -68,6 +73,7 @@ export interface StartupAggregate {
   total: Percentiles
   /** Kubernetes' SLO cut (created -> all started, excluding pulls and init), with how many exceeded 5 s. */
   slo: Percentiles & { over5s: number }
+  /** Percentiles of each phase (null percentiles unless `detail: 'full'`; counts always). */
   phases: Record<PhaseName, Percentiles>
   /** Startups whose total and additive phases are all known: their phase means add up to their mean total. */
   complete: {
@@ -102,8 +108,14 @@ export const startupAggregates =
     const keys = [...new Set(p.groupBy)]
     const groupCols = keys.flatMap((k) => KEY_SQL[k])
     const aliases = groupCols.map(([, a]) => a)
-    const src = startupSource(p, p.filters, p.source)
-    const measures = ROLLUP_MEASURES.map(([n]) => `${mergeMeasure(n)} AS m_${n}`)
+    const names = ROLLUP_MEASURES.map(([n]) => n).filter(
+      (n) =>
+        !n.endsWith('_q') ||
+        p.detail === 'full' ||
+        (p.detail === 'summary' && (n === 'total_q' || n === 'slo_q')),
+    )
+    const src = startupSource(p, p.filters, p.source, names)
+    const measures = names.map((n) => `${mergeMeasure(n)} AS m_${n}`)
     const byTime = keys.includes('time') || keys.includes('day')
     const order = byTime ? aliases.join(', ') : ['m_startups DESC', ...aliases].join(', ')
     const sql = [
