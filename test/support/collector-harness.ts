@@ -5,7 +5,12 @@ import os from 'node:os'
 import path from 'node:path'
 import { Collector } from '@podstart/collector/collect'
 import { KubeAccess } from '@podstart/collector/kube'
-import { type SimOptions, type SimulatedCluster, startSimulatedCluster } from '@podstart/collector/sim'
+import {
+  kubeconfigYaml,
+  type SimOptions,
+  type SimulatedCluster,
+  startSimulatedCluster,
+} from '@podstart/collector/sim'
 import { countStartups, startupByUid } from '@podstart/schema/queries'
 import { ADDITIVE_PHASES, type PhaseName, type StartupRecord } from '@podstart/schema/record'
 import { createQuerier, migrate, openStore, type Querier, type Store } from '@podstart/schema/store'
@@ -19,20 +24,31 @@ export interface Harness {
   close(): Promise<void>
 }
 
+export interface HarnessOptions {
+  /** Wraps the real store's querier (e.g. to make writes fail for a while). */
+  wrapQuerier?: (real: Querier) => Querier
+  /** Puts something between the collector and the simulated API server; returns the URL to use instead. */
+  proxy?: (simUrl: string) => Promise<{ url: string; close(): Promise<void> }>
+}
+
 export async function startHarness(
   simOptions: SimOptions,
   collectorOptions: Partial<ConstructorParameters<typeof Collector>[0]> = {},
+  harnessOptions: HarnessOptions = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'podstart-harness-'))
   const store = await openStore({ dataDir: path.join(dir, 'store'), database: 'podstart' })
   await migrate(store, { log: () => undefined })
   const querier = createQuerier(store)
+  const collectorQuerier = harnessOptions.wrapQuerier ? harnessOptions.wrapQuerier(querier) : querier
   // Pods start being created only once the collector watches, so every startup is observed from creation.
   const sim = await startSimulatedCluster({ port: 0, startAtMs: Date.now() + 3_000, ...simOptions })
+  const proxy = harnessOptions.proxy ? await harnessOptions.proxy(sim.url) : null
+  const cluster = simOptions.cluster ?? 'sim'
   const collector = new Collector({
-    cluster: simOptions.cluster ?? 'sim',
-    access: KubeAccess.fromString(sim.kubeconfig()),
-    querier,
+    cluster,
+    access: KubeAccess.fromString(proxy ? kubeconfigYaml(proxy.url, cluster) : sim.kubeconfig()),
+    querier: collectorQuerier,
     graceMs: 2_000,
     stuckTimeoutMs: 8_000,
     flushIntervalMs: 200,
@@ -48,6 +64,7 @@ export async function startHarness(
     dir,
     async close() {
       await collector.stop(5_000).catch(() => undefined)
+      await proxy?.close()
       await sim.stop()
       await store.close()
       rmSync(dir, { recursive: true, force: true })

@@ -80,6 +80,8 @@ export class PodState {
   readonly initialized = new ConditionState()
   readonly containersReady = new ConditionState()
   readonly ready = new ConditionState()
+  /** lastTransitionTime of the Ready condition while False: later than the containers' start means it was Ready once. */
+  readyFalseMs = Number.NaN
   unschedulable = false
   deletedMs = Number.NaN
   containers: ContainerState[] = []
@@ -184,6 +186,7 @@ export function applyPod(
     if (SANDBOX_CONDITIONS.has(type)) state.sandboxConditionSeen = true
     if (type === 'PodScheduled' && o?.status === 'False' && o.reason === 'Unschedulable')
       state.unschedulable = true
+    if (type === 'Ready' && o?.status === 'False') state.readyFalseMs = parseTime(o.lastTransitionTime)
     const cs = conditionOf(state, type)
     if (!cs || o?.status !== 'True' || !Number.isNaN(cs.condMs)) continue
     cs.condMs = parseTime(o.lastTransitionTime)

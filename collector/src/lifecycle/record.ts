@@ -341,7 +341,12 @@ export function buildRecord(state: PodState, ctx: RecordContext, mode: RecordMod
   let outcome: Outcome
   let outcomeReason: string | null = null
   if (readyP) outcome = 'ready'
-  else if (state.phase === 'Succeeded') outcome = 'completed'
+  else if (state.phase === 'Succeeded' && readyBeforeCompletion(state, containersStarted)) {
+    // Ready turned False after the containers' start second: the pod was Ready once, while we were not watching
+    // (a relist after a gap). When is unknown, so readyAt and totalMs stay null.
+    outcome = 'ready'
+    outcomeReason = 'ReadyTimeUnknown'
+  } else if (state.phase === 'Succeeded') outcome = 'completed'
   else if (state.phase === 'Failed') {
     outcome = 'failed'
     outcomeReason =
@@ -426,4 +431,13 @@ export function buildRecord(state: PodState, ctx: RecordContext, mode: RecordMod
     clockSkewClamps: clamps,
   }
   return { record, clamps, currentFailure }
+}
+
+/**
+ * The kubelet keeps a condition's lastTransitionTime while its status does not change: a Ready=False whose
+ * transition is later than the second all containers started in can only be a True -> False transition.
+ */
+function readyBeforeCompletion(state: PodState, containersStarted: Point | null): boolean {
+  if (Number.isNaN(state.readyFalseMs) || !containersStarted) return false
+  return state.readyFalseMs >= Math.floor(containersStarted.ms / 1000) * 1000 + 1000
 }
