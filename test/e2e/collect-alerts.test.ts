@@ -41,7 +41,7 @@ describe('podstart collect with alerts', () => {
       seed: 5,
       pods: 20,
       rate: 10,
-      startAtMs: Date.now() + 4_000,
+      startDelayMs: 4_000,
     })
     cleanup.push(() => sim.stop())
     const kubeconfig = path.join(dir, 'kubeconfig')

@@ -131,7 +131,7 @@ describe('collector under faults', () => {
       pods: 100,
       rate: 20,
       cluster: 'killed',
-      startAtMs: Date.now() + 6_000,
+      startDelayMs: 6_000,
     })
     cleanups.push(() => sim.stop())
     const kubeconfig = path.join(dir, 'kubeconfig')

@@ -42,7 +42,7 @@ export async function startHarness(
   const querier = createQuerier(store)
   const collectorQuerier = harnessOptions.wrapQuerier ? harnessOptions.wrapQuerier(querier) : querier
   // Pods start being created only once the collector watches, so every startup is observed from creation.
-  const sim = await startSimulatedCluster({ port: 0, startAtMs: Date.now() + 3_000, ...simOptions })
+  const sim = await startSimulatedCluster({ port: 0, startDelayMs: 3_000, ...simOptions })
   const proxy = harnessOptions.proxy ? await harnessOptions.proxy(sim.url) : null
   const cluster = simOptions.cluster ?? 'sim'
   const collector = new Collector({

@@ -22,6 +22,8 @@ export interface SimOptions {
   faults?: string | FaultSpec
   cluster?: string
   startAtMs?: number
+  /** Serve at once but create the first pod only after this many ms of real time (lets watchers connect first). */
+  startDelayMs?: number
 }
 
 export interface SimulatedCluster {
@@ -70,8 +72,10 @@ export async function startSimulatedCluster(opts: SimOptions = {}): Promise<Simu
   if (!(rate > 0)) throw new Error(`rate must be above 0 pods per second, got ${rate}`)
   const cluster = opts.cluster ?? 'sim'
   const realStart = Date.now()
-  const startAtMs = opts.startAtMs ?? realStart
-  const clock = () => Date.now() - realStart + startAtMs
+  const delay = Math.max(0, opts.startDelayMs ?? 0)
+  // With a delay the model runs on the wall clock and its plan begins `delay` ms from now.
+  const startAtMs = opts.startAtMs ?? realStart + delay
+  const clock = () => Date.now() - realStart + startAtMs - delay
   const store = new ObjectStore()
   const model = new ClusterModel(
     {

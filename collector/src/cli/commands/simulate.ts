@@ -27,6 +27,7 @@ Options:
   --truth FILE           write the true startup records (NDJSON) on exit, and FILE.manifest.json
   --kubeconfig-out FILE  write a kubeconfig for the simulator
   --exit-when-done       exit once every planned pod reached a final state
+  --start-delay DUR      serve at once, create the first pod after DUR (lets collectors connect first)
   --history DURATION     instead of serving: generate this much past history (e.g. 14d)
   --history-out FILE     NDJSON watch events of the history (required with --history)
   --pods-per-hour N      history creation rate (default 60)
@@ -68,6 +69,7 @@ export const command: Command = {
       truth: { type: 'string' },
       'kubeconfig-out': { type: 'string' },
       'exit-when-done': { type: 'boolean' },
+      'start-delay': { type: 'string' },
       history: { type: 'string' },
       'history-out': { type: 'string' },
       'pods-per-hour': { type: 'string' },
@@ -120,6 +122,7 @@ export const command: Command = {
       speed: numberFlag('speed', values.speed),
       faults: values.faults,
       cluster: values.cluster,
+      startDelayMs: durationFlag('start-delay', values['start-delay'], 0),
     })
     console.log(`simulated cluster (scenario ${scenario}, seed ${seed}) serving at ${cluster.url}`)
     if (values['kubeconfig-out']) {
