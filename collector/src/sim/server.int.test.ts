@@ -16,13 +16,12 @@ import {
   Watch,
 } from '@kubernetes/client-node'
 import { Lease } from 'kubernetes-models/coordination.k8s.io/v1/Lease'
-// @ts-expect-error the package ships no type declarations
-import parsePrometheusTextFormatUntyped from 'parse-prometheus-text-format'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { KUBELET_HISTOGRAMS } from '../kube/kubelet-metrics.ts'
+import { histogramSeries, parseExposition } from '../kube/prometheus-text.ts'
 import { type SimulatedCluster, startSimulatedCluster } from './index.ts'
 
 const run = promisify(execFile)
-const parsePrometheusTextFormat = parsePrometheusTextFormatUntyped as (text: string) => unknown
 // biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API server under test
 type Json = any
 const json = async (res: Response): Promise<Json> => (await res.json()) as Json
@@ -229,35 +228,32 @@ describe('simulated API server with real clients', () => {
     for (const node of modern) {
       const name = node.metadata?.name as string
       const text = await (await fetch(`${sim.url}/api/v1/nodes/${name}/proxy/metrics`)).text()
-      // The parser folds a histogram's series into one (buckets by `le`, labelled _count/_sum dropped): the fast
-      // scenario's images all fall in one size class, so the +Inf bucket is that node's pull count.
-      const families = parsePrometheusTextFormat(text) as Array<{
-        name: string
-        type: string
-        metrics: Array<{ buckets?: Record<string, string> }>
-      }>
-      const pulls = families.find((f) => f.name === 'kubelet_image_pull_duration_seconds')
-      const sizeClasses = new Set([...text.matchAll(/image_size_in_bytes="([^"]+)"/g)].map((m) => m[1]))
-      expect(families.find((f) => f.name === 'kubelet_pod_start_sli_duration_seconds')?.type).toBe(
-        'HISTOGRAM',
-      )
-      expect(families.find((f) => f.name === 'kubelet_runtime_operations_duration_seconds')?.type).toBe(
-        'HISTOGRAM',
-      )
+      // The same exposition parser the collector's kubelet scrape uses (tested against prom-client's output).
+      const { types } = parseExposition(text)
+      expect(types.get('kubelet_pod_start_sli_duration_seconds')).toBe('histogram')
+      expect(types.get('kubelet_pod_start_total_duration_seconds')).toBe('histogram')
+      expect(types.get('kubelet_runtime_operations_duration_seconds')).toBe('histogram')
+      const series = histogramSeries(text, KUBELET_HISTOGRAMS)
+      const imagePulls = series
+        .filter((h) => h.name === 'kubelet_image_pull_duration_seconds')
+        .reduce((n, h) => n + h.count, 0)
+      for (const h of series) {
+        expect(h.buckets.at(-1)?.count, `${h.name} +Inf bucket equals _count`).toBe(h.count)
+      }
+      const runtimePulls = series
+        .filter(
+          (h) =>
+            h.name === 'kubelet_runtime_operations_duration_seconds' &&
+            h.labels.operation_type === 'pull_image',
+        )
+        .reduce((n, h) => n + h.count, 0)
       const simulated = truth
         .filter((r) => r.node === name)
         .flatMap((r) => r.pulls)
         .filter((p) => !p.cached && p.outcome === 'ok').length
-      const runtimePulls =
-        /kubelet_runtime_operations_duration_seconds_count\{operation_type="pull_image"\} (\d+)/.exec(text)
-      if (simulated === 0) {
-        expect(pulls).toBeUndefined()
-        continue
-      }
-      expect(sizeClasses.size).toBe(1)
-      expect(pulls?.type).toBe('HISTOGRAM')
-      expect(Number(pulls?.metrics[0]?.buckets?.['+Inf']), name).toBe(simulated)
-      expect(Number(runtimePulls?.[1]), name).toBe(simulated)
+      expect(imagePulls, name).toBe(simulated)
+      expect(runtimePulls, name).toBe(simulated)
+      if (simulated === 0) continue
       checked += simulated
     }
     expect(checked).toBeGreaterThan(0)
