@@ -215,6 +215,10 @@ function startPod(i: number): void {
 }
 let creator: NodeJS.Timeout | null = null
 process.on('message', (m) => {
+  if ((m as { type?: string }).type === 'pause' && creator) {
+    clearInterval(creator)
+    return
+  }
   if ((m as { type?: string }).type !== 'go' || creator) return
   const every = 60_000 / args.perMinute
   const t0 = Date.now()

@@ -52,7 +52,7 @@ async function withChildren<T>(children: BenchChild[], body: () => Promise<T>): 
 
 export async function runBurst(small: boolean): Promise<ScenarioResult> {
   const started = Date.now()
-  const pods = small ? 500 : 10_000
+  const pods = small ? 1000 : 10_000
   // "As fast as it can": creation far above what a scheduler does, durations shrunk 20x.
   const simArgs = {
     scenario: 'burst',
