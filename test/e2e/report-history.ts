@@ -181,9 +181,14 @@ export function samplesOf(records: readonly StartupRecord[], from: number, to: n
       pullMs: r.phases.pull,
       startMs: r.phases.start,
       readyMs: r.phases.ready,
-      cold: r.cold,
-      images: [...new Set([...r.pulls.map((p) => p.image), ...r.containers.map((c) => c.image)])],
-      initContainers: r.containers.filter((c) => c.init).length,
+      cold: r.cold ?? null,
+      images: [
+        ...new Set([
+          ...r.pulls.map((p) => p.image),
+          ...(r.containers ?? []).flatMap((c) => (c.image ? [c.image] : [])),
+        ]),
+      ],
+      initContainers: (r.containers ?? []).filter((c) => c.init).length,
     })
     for (const p of r.pulls) {
       pulls.push({
@@ -196,7 +201,7 @@ export function samplesOf(records: readonly StartupRecord[], from: number, to: n
         init: p.init,
         cached: p.cached,
         outcome: p.outcome,
-        failureReason: p.failureReason,
+        failureReason: p.failureReason ?? null,
         attempts: p.attempts,
         pullMs: p.pullMs,
         waitMs: p.waitMs,

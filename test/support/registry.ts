@@ -256,7 +256,7 @@ export async function pushBlob(
       'content-type': 'application/octet-stream',
       'content-length': String(blob.length),
     },
-    body: blob,
+    body: new Uint8Array(blob),
   })
   const text = await put.text()
   if (put.status !== 201) throw new Error(`blob PUT for ${repo}: HTTP ${put.status} ${text}`)

@@ -11,7 +11,9 @@ export const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)),
 export class DashboardNotBuiltError extends Error {
   exitCode = 1
   constructor(dir: string) {
-    super(`the dashboard is not built (${path.join(dir, '.next')} is missing): run "npm run build" first, or use "npm start"`)
+    super(
+      `the dashboard is not built (${path.join(dir, '.next')} is missing): run "npm run build" first, or use "npm start"`,
+    )
   }
 }
 

@@ -30,7 +30,9 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
       }
       if (path === '/readyz') {
         const reason = opts.notReadyReason()
-        res.writeHead(reason ? 503 : 200, { 'content-type': 'text/plain' }).end(reason ? `${reason}\n` : 'ready\n')
+        res
+          .writeHead(reason ? 503 : 200, { 'content-type': 'text/plain' })
+          .end(reason ? `${reason}\n` : 'ready\n')
         return
       }
       if (path === '/metrics') {

@@ -47,7 +47,15 @@ export const PHASE_NAMES = [
 export type PhaseName = (typeof PHASE_NAMES)[number]
 
 /** The phases that add up to totalMs (download + decompress are a split of pull). */
-export const ADDITIVE_PHASES = ['scheduling', 'sandbox', 'init', 'pullWait', 'pull', 'start', 'ready'] as const
+export const ADDITIVE_PHASES = [
+  'scheduling',
+  'sandbox',
+  'init',
+  'pullWait',
+  'pull',
+  'start',
+  'ready',
+] as const
 
 export const BOUNDARY_NAMES = [
   'created',
