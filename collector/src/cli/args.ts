@@ -1,5 +1,5 @@
 // Shared argument parsing for podstart subcommands: node's parseArgs plus consistent errors and --help.
-import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { type ParseArgsConfig, parseArgs } from 'node:util'
 
 /** Exit codes: 0 ok, 1 the work failed, 2 bad usage, 3 a dependency (store, cluster, registry) unreachable. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, unavailable: 3 } as const
@@ -29,7 +29,8 @@ export function parseCommandArgs<O extends Options>(argv: string[], options: O):
 export function intFlag(name: string, value: string | undefined, fallback: number, min = 0): number {
   if (value === undefined) return fallback
   const n = Number(value)
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${value}"`)
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`--${name} must be an integer >= ${min}, got "${value}"`)
   return n
 }
 
