@@ -26,6 +26,8 @@ export interface CollectorOptions {
   labelSelector?: string
   stuckTimeoutMs?: number
   graceMs?: number
+  /** Write final startups this soon (default 1 s) and rewrite them after graceMs only if late events changed them. */
+  settleMs?: number
   batchSize?: number
   flushIntervalMs?: number
   maxBuffered?: number
@@ -174,6 +176,8 @@ export class Collector {
     this.engine = new LifecycleEngine({
       cluster: opts.cluster,
       graceMs: opts.graceMs,
+      // Write a final startup ~1 s after it is final, and again only if late events change it.
+      settleMs: opts.settleMs ?? 1_000,
       stuckTimeoutMs: opts.stuckTimeoutMs,
       splitRates: opts.splitRates ?? this.splitSources.splitRates,
       imageProfile: this.splitSources.imageProfile,

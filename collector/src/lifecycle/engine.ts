@@ -33,6 +33,12 @@ export interface LifecycleOptions {
   onRecord?: (record: StartupRecord, final: boolean) => void
   /** After a pod is final, wait this long (observedAt clock) for late events before emitting. */
   graceMs?: number
+  /**
+   * Emit a final record this soon after the pod is final (most events trail the status by well under a second),
+   * keep the pod until the grace ends, and emit again only if late evidence changed the record. Off by default:
+   * then each pod is emitted once, after the grace.
+   */
+  settleMs?: number
   /** Emit a pending (or failed) record after this long, keep tracking, re-emit when final. */
   stuckTimeoutMs?: number
   splitRates?: (node: string | null, runtime: string | null) => SplitRates | undefined
@@ -95,6 +101,8 @@ export class LifecycleEngine {
   private readonly pool = new StringPool()
   private finalQueue: PodState[] = []
   private finalHead = 0
+  /** Position in finalQueue of the next pod to emit early (settleMs); always >= finalHead. */
+  private settleHead = 0
   private stuckQueue: PodState[] = []
   private stuckHead = 0
   private readonly rejects: Record<string, number> = {}
@@ -284,14 +292,34 @@ export class LifecycleEngine {
 
   /** Emits records whose grace elapsed and pending records of pods stuck past the timeout. */
   tick(nowMs: number): void {
+    const settleMs = this.opts.settleMs
+    if (settleMs !== undefined) {
+      this.settleHead = Math.max(this.settleHead, this.finalHead)
+      while (this.settleHead < this.finalQueue.length) {
+        const s = this.finalQueue[this.settleHead] as PodState
+        if (s.finalAtMs + settleMs > nowMs) break
+        this.settleHead++
+        if (this.pods.get(s.uid) !== s || s.settledHash !== 0) continue
+        const built = buildRecord(s, this.ctx, 'final')
+        s.settledHash = recordHash(built.record)
+        this.emitted++
+        this.opts.onRecord?.(built.record, true)
+      }
+    }
     while (this.finalHead < this.finalQueue.length) {
       const s = this.finalQueue[this.finalHead] as PodState
       if (s.finalAtMs + this.graceMs > nowMs) break
       this.finalHead++
-      if (this.pods.get(s.uid) === s) this.opts.onRecord?.(this.emit(s, 'final'), true)
+      if (this.pods.get(s.uid) !== s) continue
+      const settled = s.settledHash
+      const record = this.emit(s, 'final')
+      // Emitted early already: write again only when late evidence changed the record.
+      if (settled === 0 || recordHash(record) !== settled) this.opts.onRecord?.(record, true)
+      else this.emitted--
     }
     if (this.finalHead > 1024 && this.finalHead * 2 > this.finalQueue.length) {
       this.finalQueue = this.finalQueue.slice(this.finalHead)
+      this.settleHead -= this.finalHead
       this.finalHead = 0
     }
     while (this.stuckHead < this.stuckQueue.length) {
@@ -340,6 +368,7 @@ export class LifecycleEngine {
     this.pending.clear()
     this.finalQueue = []
     this.finalHead = 0
+    this.settleHead = 0
     this.stuckQueue = []
     this.stuckHead = 0
     return out
@@ -373,4 +402,15 @@ export function analyzeBatch(
     if (observedAtMs !== undefined && observedAtMs > last) last = observedAtMs
   }
   return [...records, ...engine.drain(last)]
+}
+
+/** FNV-1a over the record's JSON: tells whether a re-emitted record differs from the one emitted early. */
+function recordHash(record: StartupRecord): number {
+  const text = JSON.stringify(record)
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  return h >>> 0 || 1
 }
