@@ -1,5 +1,8 @@
 // Where `podstart up` collects from: the current kubeconfig context when a cluster answers, else (or with
 // --demo) the built-in simulated cluster, seeded once with simulated history so the dashboard has weeks to show.
+import { existsSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 
 import { countStartups } from '@podstart/schema/queries'
 import type { Querier } from '@podstart/schema/store'
@@ -26,6 +29,12 @@ export interface ClusterSourceOptions {
   log: (line: string) => void
 }
 
+function kubeconfigAvailable(): boolean {
+  const paths = (process.env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean)
+  paths.push(path.join(os.homedir(), '.kube', 'config'))
+  return paths.some((p) => existsSync(p)) || Boolean(process.env.KUBERNETES_SERVICE_HOST)
+}
+
 async function reachable(access: KubeAccess): Promise<string | null> {
   try {
     const res = await access.request('/version', {}, AbortSignal.timeout(3_000))
@@ -40,6 +49,8 @@ export async function startClusterSource(opts: ClusterSourceOptions): Promise<Cl
   if (!opts.demo) {
     let reason: string | null
     try {
+      if (!opts.kubeconfig && !kubeconfigAvailable())
+        throw new Error('no kubeconfig ($KUBECONFIG, ~/.kube/config) and not in a pod')
       const access = KubeAccess.load({ kubeconfig: opts.kubeconfig, context: opts.context })
       reason = await reachable(access)
       if (reason === null) {
