@@ -1,114 +1,107 @@
-// Builds the weekly regression report from two windows of samples: per group, compare the windows; test every
-// comparison with enough samples (Mann-Whitney U, or a two-proportion z-test for failure rates); adjust all
-// p-values together with Benjamini-Hochberg; keep changes that are both significant and large; explain them.
+// Builds the weekly regression report from per-group figures of two windows: per group, compare the windows; test
+// every comparison with enough samples (Mann-Whitney U on each group's sample, or a two-proportion z-test on exact
+// failure counts); adjust all p-values together with Benjamini-Hochberg; keep changes that are both significant
+// and large (exact p90s); explain them from cause facts and fold the duplicates.
 import type { PullSample, StartupSample } from '../queries/report-samples.ts'
-import { findCauses } from './causes.ts'
-import {
-  coldPullDurations,
-  coldTotals,
-  type GroupSamples,
-  groupSamples,
-  imageRepository,
-  isFailedPull,
-  keyId,
-  keyLabel,
-  summariseSide,
-  totals,
-} from './groups.ts'
-import {
-  benjaminiHochberg,
-  bootstrapQuantileDiff,
-  mannWhitney,
-  normalSf,
-  quantile,
-  sortNumbers,
-} from './stats.ts'
+import { type CauseSide, findCauses } from './causes.ts'
+import { groupSamples, imageRepository, keyId, keyLabel } from './groups.ts'
+import { causeFactsOf, imageSizes, statsFromSamples } from './samples.ts'
+import { benjaminiHochberg, bootstrapQuantileDiff, mannWhitney, normalSf } from './stats.ts'
 import {
   type AdviceLink,
+  type CauseFacts,
   type Change,
   DEFAULT_REPORT_CONFIG,
   DIMENSIONS,
   type Dimension,
   type GroupComparison,
   type GroupKey,
+  type GroupSide,
+  type GroupStats,
+  type ImageSize,
   type Metric,
+  type MetricSamples,
+  type Percentiles,
   REPORT_SCHEMA_VERSION,
   type Report,
   type ReportConfig,
   type ReportInput,
+  type ReportStats,
 } from './types.ts'
 
-interface Candidate {
+/** A tested comparison of one group and metric. */
+export interface TestedChange {
   dimension: Dimension
   key: GroupKey
   metric: Metric
-  prev: GroupSamples
-  cur: GroupSamples
+  group: GroupStats
+  /** Exact p90 (durations) or failure rate of each window. */
   previous: number
   current: number
+  /** Exact counts the figures rest on. */
   samples: { previous: number; current: number }
+  /** True when either side's test ran on a sample smaller than its count. */
+  sampled: boolean
   test: Change['test']
-  /** Raw samples for the bootstrap (durations only). */
+  /** The tested values, for the bootstrap (durations only). */
   values?: { prev: number[]; cur: number[] }
 }
 
-const EMPTY: GroupSamples = { key: { cluster: '' }, startups: [], pulls: [] }
-
-const DURATION_METRICS: Record<Exclude<Metric, 'pullFailureRate'>, (g: GroupSamples) => number[]> = {
-  total: (g) => totals(g.startups),
-  coldTotal: (g) => coldTotals(g.startups),
-  pull: (g) => coldPullDurations(g.pulls),
+export interface ReportTests {
+  /** Every comparison tested, q-values filled in. */
+  tested: TestedChange[]
+  /** Significant, large, and the rank test agrees with the p90 on the direction. */
+  kept: TestedChange[]
 }
 
-function durationCandidate(
-  dimension: Dimension,
-  metric: Exclude<Metric, 'pullFailureRate'>,
-  prev: GroupSamples,
-  cur: GroupSamples,
-  cfg: ReportConfig,
-): Candidate | null {
-  const a = DURATION_METRICS[metric](prev)
-  const b = DURATION_METRICS[metric](cur)
-  if (a.length < cfg.minSamples || b.length < cfg.minSamples) return null
+type DurationMetric = Exclude<Metric, 'pullFailureRate'>
+const PERCENTILES: Record<DurationMetric, (s: GroupSide) => Percentiles> = {
+  total: (s) => s.total,
+  coldTotal: (s) => s.coldTotal,
+  pull: (s) => s.pulls.coldPull,
+}
+
+function durationTest(g: GroupStats, metric: DurationMetric, cfg: ReportConfig): TestedChange | null {
+  const pa = PERCENTILES[metric](g.previous)
+  const pb = PERCENTILES[metric](g.current)
+  if (pa.n < cfg.minSamples || pb.n < cfg.minSamples || pa.p90 === null || pb.p90 === null) return null
+  const a = g.samples.previous[metric as keyof MetricSamples]
+  const b = g.samples.current[metric as keyof MetricSamples]
+  if (a.length === 0 || b.length === 0) return null
   const mw = mannWhitney(b, a)
   return {
-    dimension,
-    key: cur.key,
+    dimension: g.dimension,
+    key: g.key,
     metric,
-    prev,
-    cur,
-    previous: quantile(sortNumbers(a), 0.9) as number,
-    current: quantile(sortNumbers(b), 0.9) as number,
-    samples: { previous: a.length, current: b.length },
+    group: g,
+    previous: pa.p90,
+    current: pb.p90,
+    samples: { previous: pa.n, current: pb.n },
+    sampled: a.length < pa.n || b.length < pb.n,
     test: { name: 'mann-whitney-u', statistic: mw.u, z: mw.z, pValue: mw.pTwoSided, qValue: 1 },
     values: { prev: a, cur: b },
   }
 }
 
-function failureCandidate(
-  dimension: Dimension,
-  prev: GroupSamples,
-  cur: GroupSamples,
-  cfg: ReportConfig,
-): Candidate | null {
-  const n1 = prev.pulls.length
-  const n2 = cur.pulls.length
+function failureTest(g: GroupStats, cfg: ReportConfig): TestedChange | null {
+  const n1 = g.previous.pulls.count
+  const n2 = g.current.pulls.count
   if (n1 < cfg.minSamples || n2 < cfg.minSamples) return null
-  const f1 = prev.pulls.filter(isFailedPull).length
-  const f2 = cur.pulls.filter(isFailedPull).length
+  const f1 = g.previous.pulls.failed
+  const f2 = g.current.pulls.failed
   if (Math.max(f1, f2) < cfg.minFailures) return null
   const pooled = (f1 + f2) / (n1 + n2)
   const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
   const z = se > 0 ? (f2 / n2 - f1 / n1) / se : 0
   return {
-    dimension,
-    key: cur.key,
+    dimension: g.dimension,
+    key: g.key,
     metric: 'pullFailureRate',
-    prev,
-    cur,
+    group: g,
     previous: f1 / n1,
     current: f2 / n2,
     samples: { previous: n1, current: n2 },
+    sampled: false,
     test: {
       name: 'two-proportion-z',
       statistic: z,
@@ -119,7 +112,7 @@ function failureCandidate(
   }
 }
 
-function isLarge(c: Candidate, cfg: ReportConfig): boolean {
+function isLarge(c: TestedChange, cfg: ReportConfig): boolean {
   const d = c.current - c.previous
   if (c.metric === 'pullFailureRate') {
     return Math.abs(d) >= cfg.minFailureRateChange && (c.previous === 0 || Math.abs(d) / c.previous >= 0.5)
@@ -129,7 +122,7 @@ function isLarge(c: Candidate, cfg: ReportConfig): boolean {
 }
 
 /** Advice findings about the changed group or an image its causes name. */
-function linkAdvice(c: Candidate, causesImages: string[], advice: readonly AdviceLink[]): AdviceLink[] {
+function linkAdvice(c: TestedChange, causesImages: string[], advice: readonly AdviceLink[]): AdviceLink[] {
   const k = c.key
   return advice.filter((f) => {
     const s = f.scope
@@ -143,20 +136,30 @@ function linkAdvice(c: Candidate, causesImages: string[], advice: readonly Advic
   })
 }
 
-const changeId = (c: Candidate) => `${c.metric}:${c.dimension}:${keyId(c.dimension, c.key)}`
+const changeId = (c: TestedChange) => `${c.metric}:${c.dimension}:${keyId(c.dimension, c.key)}`
 
-function changeOf(c: Candidate, input: ReportInput): Change {
+/** What causes are read from: the facts of a group in both windows, and the previous window's image sizes. */
+export interface CauseEvidence {
+  /** Facts per group (keyed `dimension:keyId`) in each window; only groups with kept regressions are needed. */
+  facts: (dimension: Dimension, key: GroupKey) => { previous: CauseFacts; current: CauseFacts } | undefined
+  previousWindowImages: ImageSize[]
+}
+
+export const factsId = (dimension: Dimension, key: GroupKey) => `${dimension}:${keyId(dimension, key)}`
+
+function changeOf(c: TestedChange, evidence: CauseEvidence, advice: readonly AdviceLink[]): Change {
   const d = c.current - c.previous
   const direction = d > 0 ? 'regression' : 'improvement'
-  const causes =
-    direction === 'regression'
-      ? findCauses(
-          c.metric,
-          { startups: c.prev.startups, pulls: c.prev.pulls },
-          { startups: c.cur.startups, pulls: c.cur.pulls },
-          input.previous.pulls,
-        )
-      : []
+  const facts = direction === 'regression' ? evidence.facts(c.dimension, c.key) : undefined
+  const side = (s: GroupSide, f: CauseFacts): CauseSide => ({ side: s, facts: f })
+  const causes = facts
+    ? findCauses(
+        c.metric,
+        side(c.group.previous, facts.previous),
+        side(c.group.current, facts.current),
+        evidence.previousWindowImages,
+      )
+    : []
   const causeImages = causes.flatMap((x) => (x.image ? [x.image] : []))
   return {
     id: changeId(c),
@@ -173,7 +176,7 @@ function changeOf(c: Candidate, input: ReportInput): Change {
     test: c.test,
     interval: null,
     causes,
-    advice: linkAdvice(c, causeImages, input.advice ?? []),
+    advice: linkAdvice(c, causeImages, advice),
     seenAlsoIn: [],
   }
 }
@@ -227,46 +230,71 @@ export function foldChanges(changes: Change[]): Change[] {
 const byImpact = (a: Change, b: Change) =>
   Math.abs(b.absoluteChange) - Math.abs(a.absoluteChange) || a.id.localeCompare(b.id)
 
-export function buildReport(input: ReportInput): Report {
-  const cfg: ReportConfig = { ...DEFAULT_REPORT_CONFIG, ...input.config }
-  const candidates: Candidate[] = []
-  const groups = {} as Record<Dimension, GroupComparison[]>
-  for (const dimension of DIMENSIONS) {
-    const prev = groupSamples(dimension, input.previous.startups, input.previous.pulls)
-    const cur = groupSamples(dimension, input.current.startups, input.current.pulls)
-    const rows: GroupComparison[] = []
-    for (const [id, g] of cur) {
-      const p = prev.get(id) ?? { ...EMPTY, key: g.key }
-      rows.push({
-        dimension,
-        key: g.key,
-        label: keyLabel(dimension, g.key),
-        previous: summariseSide(p.startups, p.pulls),
-        current: summariseSide(g.startups, g.pulls),
-      })
-      for (const metric of ['total', 'coldTotal', 'pull'] as const) {
-        const c = durationCandidate(dimension, metric, p, g, cfg)
-        if (c) candidates.push(c)
-      }
-      const f = failureCandidate(dimension, p, g, cfg)
-      if (f) candidates.push(f)
+/** Tests every group and metric with enough samples on both sides; BH over all of them; keeps the large ones. */
+export function testGroups(stats: ReportStats, cfg: ReportConfig): ReportTests {
+  const tested: TestedChange[] = []
+  for (const g of stats.groups) {
+    for (const metric of ['total', 'coldTotal', 'pull'] as const) {
+      const c = durationTest(g, metric, cfg)
+      if (c) tested.push(c)
     }
-    rows.sort((a, b) => b.current.startups - a.current.startups || a.label.localeCompare(b.label))
-    groups[dimension] = rows.slice(0, cfg.maxGroupsPerDimension)
+    const f = failureTest(g, cfg)
+    if (f) tested.push(f)
   }
-  const q = benjaminiHochberg(candidates.map((c) => c.test.pValue))
-  candidates.forEach((c, i) => {
+  const q = benjaminiHochberg(tested.map((c) => c.test.pValue))
+  tested.forEach((c, i) => {
     c.test.qValue = q[i] as number
   })
   // The rank test and the p90 must agree on the direction; a significant shift of the bulk with a p90 that
   // moved the other way is not reported either way.
-  const kept = candidates.filter(
+  const kept = tested.filter(
     (c) =>
       c.test.qValue <= cfg.fdr &&
       isLarge(c, cfg) &&
       Math.sign(c.test.z) === Math.sign(c.current - c.previous),
   )
-  const changes = foldChanges(kept.map((c) => changeOf(c, input)))
+  return { tested, kept }
+}
+
+/** Groups whose causes the report needs: those with a kept regression. */
+export function groupsToExplain(kept: readonly TestedChange[]): Array<{ dimension: Dimension; key: GroupKey }> {
+  const out = new Map<string, { dimension: Dimension; key: GroupKey }>()
+  for (const c of kept)
+    if (c.current > c.previous) out.set(factsId(c.dimension, c.key), { dimension: c.dimension, key: c.key })
+  return [...out.values()]
+}
+
+export interface ReportAssembly {
+  cluster?: string
+  namespace?: string
+  windows: Report['windows']
+  generatedAt: string
+  dashboardUrl?: string
+  advice?: AdviceLink[]
+  config: ReportConfig
+  stats: ReportStats
+  tests: ReportTests
+  evidence: CauseEvidence
+}
+
+export function assembleReport(a: ReportAssembly): Report {
+  const cfg = a.config
+  const groups = {} as Record<Dimension, GroupComparison[]>
+  for (const dimension of DIMENSIONS) {
+    const rows: GroupComparison[] = a.stats.groups
+      .filter((g) => g.dimension === dimension)
+      .map((g) => ({
+        dimension,
+        key: g.key,
+        label: keyLabel(dimension, g.key),
+        previous: g.previous,
+        current: g.current,
+      }))
+    rows.sort((x, y) => y.current.startups - x.current.startups || x.label.localeCompare(y.label))
+    groups[dimension] = rows.slice(0, cfg.maxGroupsPerDimension)
+  }
+  const { tested, kept } = a.tests
+  const changes = foldChanges(kept.map((c) => changeOf(c, a.evidence, a.advice ?? [])))
   // Intervals only for the changes listed: the bootstrap is the report's most expensive step.
   const values = new Map(kept.map((c) => [changeId(c), c.values]))
   changes.forEach((c, i) => {
@@ -279,29 +307,68 @@ export function buildReport(input: ReportInput): Report {
         seed: cfg.seed + i,
       })
   })
+  const sampled = tested.filter((c) => c.sampled).length
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
-    generatedAt: input.generatedAt,
-    scope: { cluster: input.cluster ?? null, namespace: input.namespace ?? null },
-    windows: {
-      current: { from: input.current.from, to: input.current.to },
-      previous: { from: input.previous.from, to: input.previous.to },
-    },
-    dashboardUrl: input.dashboardUrl ?? null,
+    generatedAt: a.generatedAt,
+    scope: { cluster: a.cluster ?? null, namespace: a.namespace ?? null },
+    windows: a.windows,
+    dashboardUrl: a.dashboardUrl ?? null,
     method: {
-      test: 'Two-sided Mann-Whitney U (normal approximation, tie and continuity corrected) on the samples of each group and metric; two-proportion z-test for pull failure rates; effect reported as the p90 change with a seeded percentile-bootstrap 95% interval.',
-      multipleTesting: `Benjamini-Hochberg over all ${candidates.length} tests of this report, false discovery rate ${cfg.fdr}.`,
+      test: 'Two-sided Mann-Whitney U (normal approximation, tie and continuity corrected) on the values of each group and metric; two-proportion z-test on the exact counts for pull failure rates; effect reported as the exact p90 change with a seeded percentile-bootstrap 95% interval.',
+      sampling: sampled
+        ? `Rank tests and intervals run on a uniform random sample (by a hash of the pod UID) of at most ${cfg.sampleSize} values per group, window and metric; ${sampled} of ${tested.length} tests ran on such a sample, the rest on all values. Counts, p50/p90/p99 and failure rates are exact.`
+        : `Rank tests and intervals run on all values (no group had more than ${cfg.sampleSize} per window and metric, the sample size). Counts, p50/p90/p99 and failure rates are exact.`,
+      multipleTesting: `Benjamini-Hochberg over all ${tested.length} tests of this report, false discovery rate ${cfg.fdr}.`,
       config: cfg,
-      testsRun: candidates.length,
+      testsRun: tested.length,
     },
-    totals: {
-      previous: summariseSide(input.previous.startups, input.previous.pulls),
-      current: summariseSide(input.current.startups, input.current.pulls),
-    },
+    totals: a.stats.totals,
     regressions: changes.filter((c) => c.direction === 'regression').sort(byImpact),
     improvements: changes.filter((c) => c.direction === 'improvement').sort(byImpact),
     groups,
   }
+}
+
+/** The report from rows in memory: the same model as the store's path, with figures computed here. */
+export function buildReport(input: ReportInput): Report {
+  const cfg: ReportConfig = { ...DEFAULT_REPORT_CONFIG, ...input.config }
+  const stats = statsFromSamples(input.previous, input.current, cfg)
+  const tests = testGroups(stats, cfg)
+  const facts = new Map<string, { previous: CauseFacts; current: CauseFacts }>()
+  for (const dimension of DIMENSIONS) {
+    const wanted = groupsToExplain(tests.kept).filter((g) => g.dimension === dimension)
+    if (!wanted.length) continue
+    const prev = groupSamples(dimension, input.previous.startups, input.previous.pulls)
+    const cur = groupSamples(dimension, input.current.startups, input.current.pulls)
+    for (const { key } of wanted) {
+      const id = keyId(dimension, key)
+      const p = prev.get(id)
+      const c = cur.get(id)
+      facts.set(factsId(dimension, key), {
+        previous: causeFactsOf(p?.startups ?? [], p?.pulls ?? []),
+        current: causeFactsOf(c?.startups ?? [], c?.pulls ?? []),
+      })
+    }
+  }
+  return assembleReport({
+    ...(input.cluster ? { cluster: input.cluster } : {}),
+    ...(input.namespace ? { namespace: input.namespace } : {}),
+    windows: {
+      current: { from: input.current.from, to: input.current.to },
+      previous: { from: input.previous.from, to: input.previous.to },
+    },
+    generatedAt: input.generatedAt,
+    ...(input.dashboardUrl ? { dashboardUrl: input.dashboardUrl } : {}),
+    ...(input.advice ? { advice: input.advice } : {}),
+    config: cfg,
+    stats,
+    tests,
+    evidence: {
+      facts: (dimension, key) => facts.get(factsId(dimension, key)),
+      previousWindowImages: imageSizes(input.previous.pulls),
+    },
+  })
 }
 
 export type { PullSample, StartupSample }

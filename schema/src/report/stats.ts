@@ -31,19 +31,30 @@ export function mannWhitney(a: readonly number[], b: readonly number[]): MannWhi
   const n1 = a.length
   const n2 = b.length
   if (n1 === 0 || n2 === 0) throw new Error('mannWhitney needs two non-empty samples')
-  const all = [...a.map((v) => ({ v, first: true })), ...b.map((v) => ({ v, first: false }))]
-  all.sort((x, y) => x.v - y.v)
-  const n = all.length
+  // Merge the two sorted samples, one run of equal values at a time: typed arrays, no object per value.
+  const x = Float64Array.from(a).sort()
+  const y = Float64Array.from(b).sort()
+  const n = n1 + n2
   let rankSumA = 0
   let tieTerm = 0
-  for (let i = 0; i < n; ) {
-    let j = i
-    while (j + 1 < n && (all[j + 1] as { v: number }).v === (all[i] as { v: number }).v) j++
-    const rank = (i + j + 2) / 2
-    const t = j - i + 1
+  let i = 0
+  let j = 0
+  while (i < n1 || j < n2) {
+    const v = j >= n2 || (i < n1 && (x[i] as number) <= (y[j] as number)) ? (x[i] as number) : (y[j] as number)
+    let inA = 0
+    while (i < n1 && x[i] === v) {
+      i++
+      inA++
+    }
+    let inB = 0
+    while (j < n2 && y[j] === v) {
+      j++
+      inB++
+    }
+    const t = inA + inB
+    const before = i + j - t
+    rankSumA += inA * ((2 * before + t + 1) / 2)
     tieTerm += t * t * t - t
-    for (let k = i; k <= j; k++) if ((all[k] as { first: boolean }).first) rankSumA += rank
-    i = j + 1
   }
   const u = rankSumA - (n1 * (n1 + 1)) / 2
   const mean = (n1 * n2) / 2

@@ -28,6 +28,11 @@ export interface ReportConfig {
   seed: number
   /** Rows per dimension in the overview tables. */
   maxGroupsPerDimension: number
+  /**
+   * Values per group, window and metric the rank test and the bootstrap run on: a uniform random sample (by a
+   * hash of the pod UID) of at most this many; groups with fewer keep all of theirs. p90s and counts are exact.
+   */
+  sampleSize: number
 }
 
 export const DEFAULT_REPORT_CONFIG: ReportConfig = {
@@ -40,6 +45,7 @@ export const DEFAULT_REPORT_CONFIG: ReportConfig = {
   bootstrapResamples: 1000,
   seed: 1,
   maxGroupsPerDimension: 25,
+  sampleSize: 1000,
 }
 
 export interface WindowSamples {
@@ -146,6 +152,49 @@ export interface Cause {
   unit: 'bytes' | 'B/s' | 'ms' | 'share' | 'count'
 }
 
+/** Tested values of one group in one window, each sorted ascending (see ReportConfig.sampleSize). */
+export interface MetricSamples {
+  total: number[]
+  coldTotal: number[]
+  pull: number[]
+}
+
+/** One group of one dimension in both windows: exact figures and the samples its tests run on. */
+export interface GroupStats {
+  dimension: Dimension
+  key: GroupKey
+  previous: GroupSide
+  current: GroupSide
+  samples: { previous: MetricSamples; current: MetricSamples }
+}
+
+/** What the report's tests read: every group with startups or pulls in the current window, and the totals. */
+export interface ReportStats {
+  totals: { previous: GroupSide; current: GroupSide }
+  groups: GroupStats[]
+}
+
+/** Cold pulls of one image repository that reported a size. */
+export interface ImageSize {
+  image: string
+  medianBytes: number
+  /** Tags seen, sorted. */
+  tags: string[]
+}
+
+/** What the causes of a group's regression are read from, in one window (beyond its GroupSide). */
+export interface CauseFacts {
+  images: ImageSize[]
+  /** Per node pool, median over cold pulls of bytes per second (decompression when most have a split). */
+  pools: Array<{ pool: string; bytesPerSecond: number; pulls: number; basis: 'decompression' | 'pull' }>
+  /** Median init containers per startup, over all startups and over cold ones. */
+  initContainers: { all: number | null; cold: number | null }
+  /** p90 of each phase over cold startups (all startups' are in the GroupSide). */
+  coldPhaseP90: Record<ReportPhase, number | null>
+  /** Reasons of failed or backed-off pulls, sorted, at most three. */
+  failureReasons: string[]
+}
+
 export interface Change {
   id: string
   direction: 'regression' | 'improvement'
@@ -183,6 +232,8 @@ export interface Report {
   dashboardUrl: string | null
   method: {
     test: string
+    /** How the tested values were drawn: all of them, or a per-group random sample of at most sampleSize. */
+    sampling: string
     multipleTesting: string
     config: ReportConfig
     testsRun: number
