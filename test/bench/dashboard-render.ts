@@ -1,21 +1,31 @@
 // Median server render time of each dashboard page over a store of N synthetic startups (default 1M), served the
 // way users run it (`podstart up`). Usage: tsx bench/dashboard-render.ts [--startups N] [--runs R]
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { startupAggregates } from '@podstart/schema/queries'
 import { refreshRollups } from '@podstart/schema/rollups'
 import { createQuerier, migrate, openStore } from '@podstart/schema/store'
+import { z } from 'zod'
 import { freePort, repoRoot, startPodstart, waitFor } from '../support/process.ts'
 
-const { values } = parseArgs({ options: { startups: { type: 'string' }, runs: { type: 'string' } } })
+const { values } = parseArgs({
+  options: { startups: { type: 'string' }, runs: { type: 'string' }, keep: { type: 'string' } },
+})
 const N = Number(values.startups ?? 1_000_000)
 const RUNS = Number(values.runs ?? 7)
 const DAYS = 30
-const dir = mkdtempSync(path.join(os.tmpdir(), 'podstart-bench-'))
+// --keep DIR: fill DIR once and leave it (to look at the pages by hand); reused when it already holds a store.
+const dir = values.keep ?? mkdtempSync(path.join(os.tmpdir(), 'podstart-bench-'))
 const dataDir = path.join(dir, 'store')
 const ch = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
+
+interface Sample {
+  uid: string
+  image: string
+  cluster: string
+}
 
 /** Deterministic pseudo-random numbers (mulberry32), so runs are comparable. */
 function random(seed: number) {
@@ -28,7 +38,7 @@ function random(seed: number) {
   }
 }
 
-async function fill(): Promise<{ uid: string; image: string }> {
+async function fill(): Promise<Sample> {
   const store = await openStore({ dataDir, database: 'podstart' })
   const q = createQuerier(store)
   await migrate(store)
@@ -37,7 +47,7 @@ async function fill(): Promise<{ uid: string; image: string }> {
   const start = end - DAYS * 86_400_000
   const t0 = Date.now()
   const BATCH = 50_000
-  let sample = { uid: '', image: '' }
+  let sample = { uid: '', image: '', cluster: '' }
   for (let i = 0; i < N; i += BATCH) {
     const startups: object[] = []
     const pulls: object[] = []
@@ -70,7 +80,7 @@ async function fill(): Promise<{ uid: string; image: string }> {
         ph.ready_ms
       const uid = `00000000-0000-4000-8000-${j.toString(16).padStart(12, '0')}`
       const image = `registry.local/${ns}/${w}:1.${Math.floor(rnd() * 5)}`
-      if (j === Math.floor(N / 2)) sample = { uid, image }
+      if (j === Math.floor(N / 2)) sample = { uid, image, cluster }
       startups.push({
         cluster,
         namespace: ns,
@@ -179,7 +189,20 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] as number
 }
 
-const sample = await fill()
+const sample = values.keep && existsSync(path.join(dataDir, 'metadata')) ? await sampleOf() : await fill()
+
+/** A stored startup and image of a kept store (the page URLs need one). */
+async function sampleOf(): Promise<Sample> {
+  const store = await openStore({ dataDir, database: 'podstart' })
+  const rows = await createQuerier(store).query(
+    'bench.sample',
+    'SELECT uid, images[1] AS image, cluster FROM pod_startups ORDER BY uid LIMIT 1',
+    {},
+    z.object({ uid: z.string(), image: z.string(), cluster: z.string() }),
+  )
+  await store.close()
+  return rows[0] as Sample
+}
 const port = await freePort()
 const up = startPodstart(['up', '--port', String(port), '--data', dataDir, '--no-collector'])
 const base = `http://127.0.0.1:${port}`
@@ -194,7 +217,7 @@ try {
     ['node', '/nodes/node-17'],
     ['images', '/images'],
     ['image', `/images/${encodeURIComponent(sample.image)}`],
-    ['pod', `/pods/c${Math.floor(N / 2) % 3}/${sample.uid}`],
+    ['pod', `/pods/${sample.cluster}/${sample.uid}`],
     ['advice', '/advice'],
   ]
   const results: { page: string; status: number; medianFirstByteMs: number; medianFullMs: number }[] = []
@@ -222,6 +245,7 @@ try {
     })
   }
   console.table(results)
+  if (results.some((r) => r.status !== 200)) console.log(up.output().slice(-3000))
   const out = path.join(repoRoot, 'test/test-results')
   mkdirSync(out, { recursive: true })
   writeFileSync(
@@ -230,5 +254,5 @@ try {
   )
 } finally {
   await up.stop()
-  rmSync(dir, { recursive: true, force: true })
+  if (!values.keep) rmSync(dir, { recursive: true, force: true })
 }

@@ -101,6 +101,16 @@ describe('startup rollups', () => {
     expect(whole?.complete.meanMs.ready).toBe(3600)
     expect(whole?.complete.meanMs.pull).toBe(1000)
     expect(await agg('auto')).toEqual(await agg('raw'))
+    // The cheaper detail levels read fewer states and must agree as well.
+    for (const detail of ['summary', 'counts'] as const) {
+      const cheap = (source: 'auto' | 'raw') =>
+        startupAggregates(q)({ ...window, groupBy: ['time'], source, detail })
+      expect(await cheap('auto')).toEqual(await cheap('raw'))
+    }
+    const [summary] = await startupAggregates(q)({ ...window })
+    expect(summary?.total.p50).toBe(3500)
+    expect(summary?.phases.ready.p50).toBeNull()
+    expect(summary?.phases.ready.count).toBe(4)
 
     // Rewrites: pending -> final on a node (its '' node group must vanish), a retry of the same write,
     // a re-import of the first batch at an older version (ReplacingMergeTree keeps the higher one).

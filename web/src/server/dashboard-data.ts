@@ -79,6 +79,35 @@ export async function loadGroups(
 
 export type FindingsResult = { available: true; findings: Finding[] } | { available: false; reason: string }
 
+/**
+ * Advice reads far more than a chart (seconds on a large store), and every scoped page shows it: findings of
+ * a scope and window are kept for a few minutes and concurrent loads share one evaluation. Findings are
+ * advice, not counts, so minutes-old ones are fine; the charts stay exact.
+ */
+const FINDINGS_TTL_MS = 5 * 60_000
+const findingsCache = new Map<string, { at: number; value: Promise<Finding[]> }>()
+
+async function cachedAdvice(opts: EvaluateAdviceOptions): Promise<Finding[]> {
+  // Windows ending within the same few minutes share findings (a named range moves every minute).
+  const to = Date.parse(opts.to)
+  const span = to - Date.parse(opts.from)
+  const key = JSON.stringify([
+    Math.floor(to / FINDINGS_TTL_MS),
+    span,
+    opts.cluster ?? '',
+    opts.namespace ?? '',
+  ])
+  const now = Date.now()
+  const hit = findingsCache.get(key)
+  if (hit && now - hit.at < FINDINGS_TTL_MS) return hit.value
+  for (const [k, v] of findingsCache) if (now - v.at >= FINDINGS_TTL_MS) findingsCache.delete(k)
+  const value = dashboardQuerier().then((q) => evaluateAdvice(q, opts))
+  findingsCache.set(key, { at: now, value })
+  // A failure is not kept: the next load tries again.
+  value.catch(() => findingsCache.delete(key))
+  return value
+}
+
 /** Advice findings for a scope; the advice engine's failure degrades to a message, not a broken page. */
 export async function loadFindings(
   window: TimeWindow,
@@ -86,8 +115,7 @@ export async function loadFindings(
   limit: number,
 ): Promise<FindingsResult> {
   try {
-    const q = await dashboardQuerier()
-    const findings = await evaluateAdvice(q, { from: window.from, to: window.to, ...scope })
+    const findings = await cachedAdvice({ from: window.from, to: window.to, ...scope })
     return { available: true, findings: findings.slice(0, limit) }
   } catch (err) {
     return { available: false, reason: (err as Error).message }

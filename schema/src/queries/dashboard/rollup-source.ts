@@ -5,6 +5,13 @@ import { type StartupFilters, startupWhere } from '../filters.ts'
 
 export type StartupSourceMode = 'auto' | 'raw'
 
+/**
+ * The time window as PREWHERE, which ClickHouse applies before FINAL merges versions. Correct here because
+ * created_at never changes between versions of a startup (all versions of a uid pass or fail together), and it
+ * spares FINAL from reading every column of the month's parts for a window of a few hours.
+ */
+const WINDOW = "created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}"
+
 /** Filters the rollup can answer (image is not a rollup dimension: with it, everything comes from raw rows). */
 const ROLLUP_FILTER_SQL: Partial<Record<keyof StartupFilters, string>> = {
   cluster: 'cluster = {cluster:String}',
@@ -33,7 +40,7 @@ export function startupSource(
   if (!useRollup) {
     return {
       withClause: '',
-      from: `(SELECT ${rawSelect} FROM pod_startups FINAL WHERE ${where} GROUP BY ${dims.join(', ')})`,
+      from: `(SELECT ${rawSelect} FROM pod_startups FINAL PREWHERE ${WINDOW} WHERE ${where} GROUP BY ${dims.join(', ')})`,
       params,
     }
   }
@@ -57,7 +64,8 @@ export function startupSource(
     WHERE (bucket, rebuild) IN (SELECT bucket, rebuild FROM served)${rollupConds.map((c) => ` AND ${c}`).join('')}
     UNION ALL
     SELECT ${rawSelect} FROM pod_startups FINAL
-    WHERE ${where} AND toStartOfHour(created_at) NOT IN (SELECT bucket FROM served)
+    PREWHERE ${WINDOW} AND toStartOfHour(created_at) NOT IN (SELECT bucket FROM served)
+    WHERE ${where}
     GROUP BY ${dims.join(', ')}
   )`
   return { withClause, from, params }
