@@ -1,5 +1,5 @@
 // Splits a pull into download and decompress from image sizes and node rates (DESIGN.md section 5).
-import { estimateDecompressMs } from '@podstart/schema/splits'
+import { splitWithRates } from '@podstart/schema/splits'
 
 export interface SplitRates {
   downloadBytesPerSec: number
@@ -23,34 +23,22 @@ export interface PullSplit {
   method: 'profile' | 'size-model'
 }
 
-const positive = (n: number | undefined): n is number => typeof n === 'number' && Number.isFinite(n) && n > 0
-
 /**
  * decompress = uncompressed bytes / unpack rate, where unpacking inflates then extracts each byte
  * (1/rate = 1/inflate + 1/extract); capped at the pull (0 when far longer: nothing was unpacked), download is
- * the rest. Null without sizes or rates.
+ * the rest. Null without sizes or rates. The arithmetic is the store's (schema splits), so a recomputed split
+ * equals the live one.
  */
 export function splitPull(input: PullSplitInput): PullSplit | null {
-  const { pullMs, sizeBytes, sizeKind, rates, profile } = input
-  if (!Number.isFinite(pullMs) || pullMs < 0) return null
-  if (!rates || !positive(rates.inflateBytesPerSec) || !positive(rates.extractBytesPerSec)) return null
-  let uncompressed: number | null = null
-  if (profile && positive(profile.uncompressedBytes)) uncompressed = profile.uncompressedBytes
-  else if (sizeBytes !== null && sizeBytes >= 0 && sizeKind === 'uncompressed') uncompressed = sizeBytes
-  else if (
-    sizeBytes !== null &&
-    sizeBytes >= 0 &&
-    sizeKind === 'compressed' &&
-    positive(rates.compressionRatio)
-  )
-    uncompressed = sizeBytes * rates.compressionRatio
-  if (uncompressed === null) return null
-  const total = Math.round(pullMs)
-  const decompressMs = estimateDecompressMs(
-    total,
-    uncompressed,
-    rates.inflateBytesPerSec,
-    rates.extractBytesPerSec,
-  )
-  return { downloadMs: total - decompressMs, decompressMs, method: profile ? 'profile' : 'size-model' }
+  if (!input.rates) return null
+  const split = splitWithRates({
+    pullMs: input.pullMs,
+    sizeBytes: input.sizeBytes,
+    sizeKind: input.sizeKind,
+    rates: input.rates,
+    profile: input.profile ?? null,
+  })
+  return split
+    ? { downloadMs: split.downloadMs, decompressMs: split.decompressMs, method: split.method }
+    : null
 }

@@ -39,6 +39,7 @@ export {
   type StartupPull,
   type StoredSplitMethod,
   splitPull,
+  splitWithRates,
   startupSplit,
 } from './model.ts'
 export {

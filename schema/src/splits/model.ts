@@ -56,6 +56,23 @@ export function splitPull(facts: PullFacts, lookups: SplitLookups): PullSplit | 
   const profile = lookups.imageProfile(facts.image, facts.digest)
   if (!nodeRates && !profile?.rates) return null
   const rates = { ...nodeRates, ...profile?.rates } as Partial<SplitRates>
+  return splitWithRates({ pullMs, sizeBytes, sizeKind, rates, profile: profile ?? null })
+}
+
+/**
+ * The split arithmetic both the live lifecycle engine and the stored recomputation use: uncompressed bytes from
+ * the profile, or the event's size by the runtime's semantics (compressed x ratio); decompress from the unpack
+ * rates (estimateDecompressMs), download the rest. Null without sizes or rates.
+ */
+export function splitWithRates(input: {
+  pullMs: number
+  sizeBytes: number | null
+  sizeKind: 'compressed' | 'uncompressed' | null
+  rates: Partial<SplitRates>
+  profile: { uncompressedBytes: number } | null
+}): (PullSplit & { method: 'profile' | 'size-model' }) | null {
+  const { pullMs, sizeBytes, sizeKind, rates, profile } = input
+  if (!Number.isFinite(pullMs) || pullMs < 0) return null
   if (!positive(rates.inflateBytesPerSec) || !positive(rates.extractBytesPerSec)) return null
   let uncompressed: number | null = null
   if (profile && positive(profile.uncompressedBytes)) uncompressed = profile.uncompressedBytes
