@@ -1,14 +1,8 @@
-// The weekly report from the store: read both windows, link advice, build the model; and its scheduled delivery
+// The weekly report from the store: figures and samples of both windows in SQL, advice linked, the model built; and its scheduled delivery
 // (a cron expression in UTC, default Monday 08:00) as a short summary with a link to the dashboard's report page.
 import { evaluateAdvice } from '@podstart/schema/advice'
-import { reportPullSamples, reportStartupSamples } from '@podstart/schema/queries'
-import {
-  type AdviceLink,
-  buildReport,
-  type Report,
-  type ReportConfig,
-  renderSummary,
-} from '@podstart/schema/report'
+import { reportFromStore } from '@podstart/schema/queries'
+import { type AdviceLink, type Report, type ReportConfig, renderSummary } from '@podstart/schema/report'
 import type { Querier } from '@podstart/schema/store'
 import { CronExpressionParser } from 'cron-parser'
 
@@ -50,14 +44,10 @@ export async function produceReport(q: Querier, r: ReportRequest): Promise<Repor
     ...(r.cluster ? { cluster: r.cluster } : {}),
     ...(r.namespace ? { namespace: r.namespace } : {}),
   }
-  const window = async (from: number, to: number) => {
-    const p = { from: iso(from), to: iso(to), ...scope }
-    const [startups, pulls] = [await reportStartupSamples(q)(p), await reportPullSamples(q)(p)]
-    return { from: p.from, to: p.to, startups, pulls }
-  }
-  const current = await window(curFrom, r.toMs)
-  const previous = await window(prevFrom, prevTo)
-  return buildReport({
+  const current = { from: iso(curFrom), to: iso(r.toMs) }
+  const previous = { from: iso(prevFrom), to: iso(prevTo) }
+  // Counts and percentiles in SQL, rank tests on bounded per-group samples (docs/reports.md).
+  return reportFromStore(q, {
     ...scope,
     current,
     previous,

@@ -2,12 +2,22 @@
 // total and each phase, cold share, pulls and failures per cluster, namespace, workload, image repository and
 // node; and, for the rank tests, a uniform random sample of at most `sampleSize` values per group and metric.
 import { z } from 'zod'
-import type { Dimension, GroupKey, GroupSide, MetricSamples, Percentiles, ReportPhase } from '../report/types.ts'
+import type {
+  Dimension,
+  GroupKey,
+  GroupSide,
+  MetricSamples,
+  Percentiles,
+  ReportPhase,
+} from '../report/types.ts'
 import { REPORT_PHASES } from '../report/types.ts'
+import { isoToCh } from '../rows/codec.ts'
 import type { Querier } from '../store/querier.ts'
 import { startupWhere, timeWindow } from './filters.ts'
 
-export const reportGroupParams = timeWindow.extend({
+export const reportGroupParams = z.object({
+  previous: timeWindow,
+  current: timeWindow,
   cluster: z.string().min(1).optional(),
   namespace: z.string().min(1).optional(),
   /** Values per group, window and metric fetched for the rank test; groups with fewer keep all of theirs. */
@@ -40,87 +50,128 @@ const PHASE_COLUMN: Record<ReportPhase, string> = {
   ready: 'ready_ms',
 }
 
-const NODE_POOLS = '(SELECT cluster, node, pool FROM nodes FINAL) AS n'
-
 const num = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/)]).transform(Number)
-const quantiles = z.array(num)
+const quantiles = z.array(num.nullable())
 const sample = z.array(num)
 
-export function reportScope(p: { from: string; to: string; cluster?: string; namespace?: string }) {
-  return startupWhere(p, {
+export function reportScope(p: { cluster?: string; namespace?: string }) {
+  return startupWhere(undefined, {
     ...(p.cluster ? { cluster: p.cluster } : {}),
     ...(p.namespace ? { namespace: p.namespace } : {}),
   })
 }
 
-/** Each row once per group it belongs to: (dimension, cluster, first key part, second key part). */
-const GROUPS_OF_STARTUP = `arrayConcat(
-    [('all', '', '', ''), ('cluster', cluster, '', ''), ('namespace', cluster, namespace, ''),
-     ('workload', cluster, namespace, workload_name)],
-    if(node != '', [('node', cluster, node, '')], []),
-    arrayMap(r -> ('image', cluster, r, ''), arrayDistinct(arrayMap(i -> ${REPOSITORY_SQL('i')}, images))))`
-const GROUPS_OF_PULL = `[('all', '', '', ''), ('cluster', cluster, '', ''), ('namespace', cluster, namespace, ''),
-    ('workload', cluster, namespace, workload_name), ('image', cluster, ${REPOSITORY_SQL('image')}, ''),
-    ('node', cluster, node, '')]`
+/** Both windows in one scan: `w` is 0 for the previous, 1 for the current (the windows must not overlap). */
+function windowSql(column: string, count: number) {
+  const inWindow = (i: number) =>
+    `(${column} >= {w${i}from:DateTime64(3, 'UTC')} AND ${column} < {w${i}to:DateTime64(3, 'UTC')})`
+  return count === 1
+    ? { where: inWindow(0), w: '{w:UInt8}' }
+    : { where: `(${inWindow(0)} OR ${inWindow(1)})`, w: `if(${inWindow(0)}, 0, 1)` }
+}
 
 const percentileColumns = (name: string, expr: string, cond?: string) =>
   cond
     ? `countIf(${expr} IS NOT NULL AND ${cond}) AS ${name}_n, quantilesExactIf(0.5, 0.9, 0.99)(${expr}, ${cond}) AS ${name}_q`
     : `count(${expr}) AS ${name}_n, quantilesExact(0.5, 0.9, 0.99)(${expr}) AS ${name}_q`
 
-/** At most {sampleSize} values, the ones whose row hash is smallest: a uniform random, reproducible sample. */
+/**
+ * At most {sampleSize} values, those whose row hash is smallest: a uniform random, reproducible sample. The value
+ * (UInt32 ms) rides in the low half of the hash, so the sort is on plain integers (ordering tuples is far slower).
+ */
 const sampleColumn = (name: string, expr: string, hash: string, cond: string) =>
-  `arrayMap(x -> x.2, groupArraySortedIf({sampleSize:UInt32})((${hash}, assumeNotNull(${expr})), ${cond})) AS ${name}_sample`
+  `arrayMap(x -> bitAnd(x, 0xFFFFFFFF), arrayFilter(x -> x != ${NOT_SAMPLED}, groupArraySorted({sampleSize:UInt32})(
+      if(${cond}, bitOr(bitAnd(${hash}, 0xFFFFFFFF00000000), toUInt64(assumeNotNull(${expr}))), ${NOT_SAMPLED})))) AS ${name}_sample`
+// Rows outside the metric sort last and are dropped (the -If combinator on this function is several times slower).
+const NOT_SAMPLED = '18446744073709551615'
 
-const startupSql = (where: string) => `SELECT tupleElement(g, 1) AS dimension, tupleElement(g, 2) AS cluster, tupleElement(g, 3) AS k1,
-    tupleElement(g, 4) AS k2,
-    any(workload_kind) AS workload_kind, any(pool) AS pool,
+// Phase percentiles are display figures for seven phases in five overlapping groupings: exact states for all of
+// them hold every value of the window several times over (2.6 GB at 10M startups). Above PHASE_SAMPLE_ROWS
+// startups a window's phase percentiles come from a 1-in-k sample by UID hash; below it they are exact.
+export const PHASE_SAMPLE_ROWS = 200_000
+const STARTUP_AGGREGATES = `any(workload_kind) AS workload_kind,
     count() AS startups, countIf(outcome = 'ready') AS ready, countIf(outcome = 'failed') AS failed,
     countIf(cold IS NOT NULL) AS cold_known, countIf(cold = true) AS cold_count,
     ${percentileColumns('total', 'total_ms')},
     ${percentileColumns('cold_total', 'total_ms', 'cold = true')},
     [${REPORT_PHASES.map((ph) => `count(${PHASE_COLUMN[ph]})`).join(', ')}] AS phase_n,
-    [${REPORT_PHASES.map((ph) => `quantilesExact(0.5, 0.9, 0.99)(${PHASE_COLUMN[ph]})`).join(', ')}] AS phase_q,
+    [${REPORT_PHASES.map((ph) => `quantilesExactIf(0.5, 0.9, 0.99)(${PHASE_COLUMN[ph]}, in_phase_sample)`).join(', ')}] AS phase_q,
     ${sampleColumn('total', 'total_ms', 'cityHash64(uid)', 'total_ms IS NOT NULL')},
-    ${sampleColumn('cold_total', 'total_ms', 'cityHash64(uid)', 'total_ms IS NOT NULL AND cold = true')}
-  FROM (
-    SELECT s.*, ifNull(n.pool, '') AS pool, arrayJoin(${GROUPS_OF_STARTUP}) AS g FROM (
-      SELECT cluster, namespace, uid, workload_kind, workload_name, ifNull(node, '') AS node, outcome, total_ms,
-        ${REPORT_PHASES.map((ph) => PHASE_COLUMN[ph]).join(', ')}, cold, images
-      FROM pod_startups FINAL WHERE ${where}) AS s
-    LEFT JOIN ${NODE_POOLS} ON n.cluster = s.cluster AND n.node = s.node)
-  GROUP BY g`
+    ${sampleColumn('cold_total', 'total_ms', 'cityHash64(uid)', 'total_ms IS NOT NULL AND cold = true')}`
+
+const startupRows = (scope: string, windows: number, extra: string) => {
+  const win = windowSql('created_at', windows)
+  return `SELECT cluster, namespace, uid, workload_kind, workload_name, ifNull(node, '') AS node, outcome, total_ms,
+        ${REPORT_PHASES.map((ph) => PHASE_COLUMN[ph]).join(', ')}, cold, ${win.w} AS w,
+        cityHash64(uid) % 1000000 < {phaseRate:UInt32} AS in_phase_sample${extra}
+      FROM pod_startups FINAL WHERE ${scope} AND ${win.where}`
+}
+
+// grouping() has a bit per argument, set when the argument is not part of the row's grouping set.
+const startupSql = (scope: string, windows: number) => `SELECT w,
+    multiIf(grouping(cluster, namespace, workload_name, node) = 15, 'all',
+      grouping(cluster, namespace, workload_name, node) = 7, 'cluster',
+      grouping(cluster, namespace, workload_name, node) = 3, 'namespace',
+      grouping(cluster, namespace, workload_name, node) = 1, 'workload', 'node') AS dimension,
+    cluster, namespace, workload_name, node, '' AS image,
+    ${STARTUP_AGGREGATES}
+  FROM (${startupRows(scope, windows, '')})
+  GROUP BY GROUPING SETS ((w), (w, cluster), (w, cluster, namespace), (w, cluster, namespace, workload_name),
+    (w, cluster, node))`
+
+// A startup belongs to the group of each image repository it ran (once per repository).
+const startupImageSql = (scope: string, windows: number) => `SELECT w, 'image' AS dimension, cluster,
+    '' AS namespace, '' AS workload_name, '' AS node, repo AS image,
+    ${STARTUP_AGGREGATES}
+  FROM (${startupRows(
+    scope,
+    windows,
+    `,
+        arrayJoin(arrayDistinct(arrayMap(i -> ${REPOSITORY_SQL('i')}, images))) AS repo`,
+  )})
+  GROUP BY w, cluster, repo`
 
 const COLD_PULL = "(NOT cached AND outcome = 'ok' AND pull_ms IS NOT NULL)"
 
-// Pulls of the window's startups, of each startup's latest version only (a pull dropped by a later write of the
-// same record stays out); the version is matched on a 64-bit hash of the uid, so the set stays small at scale.
-const pullSql = (where: string) => `SELECT tupleElement(g, 1) AS dimension, tupleElement(g, 2) AS cluster, tupleElement(g, 3) AS k1,
-    tupleElement(g, 4) AS k2,
-    any(pool) AS pool, count() AS pulls, countIf(${COLD_PULL}) AS cold_pulls, countIf(outcome != 'ok') AS failed_pulls,
+// Pulls of the window's startups by the startup's creation time, deduplicated (FINAL) like the dashboard's
+// image queries.
+const pullSql = (scope: string, windows: number) => {
+  const win = windowSql('pod_created_at', windows)
+  return `SELECT w,
+    multiIf(grouping(cluster, namespace, workload_name, repo, node) = 31, 'all',
+      grouping(cluster, namespace, workload_name, repo, node) = 15, 'cluster',
+      grouping(cluster, namespace, workload_name, repo, node) = 7, 'namespace',
+      grouping(cluster, namespace, workload_name, repo, node) = 3, 'workload',
+      grouping(cluster, namespace, workload_name, repo, node) = 13, 'image', 'node') AS dimension,
+    cluster, namespace, workload_name, node, repo AS image,
+    count() AS pulls, countIf(${COLD_PULL}) AS cold_pulls, countIf(outcome != 'ok') AS failed_pulls,
     ${percentileColumns('cold_pull', 'pull_ms', COLD_PULL)},
     quantileExactIf(0.5)(size_bytes, ${COLD_PULL} AND size_bytes > 0) AS median_size,
     countIf(${COLD_PULL} AND size_bytes > 0) AS sized_pulls,
-    arraySlice(arraySort(groupUniqArray(concat(splitByChar('/', ${REPOSITORY_SQL('image')})[-1], ':', ${TAG_SQL('image')}))), 1, 10) AS tags,
+    arraySlice(arraySort(groupUniqArray(tag)), 1, 10) AS tags,
     ${sampleColumn('cold_pull', 'pull_ms', 'cityHash64(uid, pull_index)', COLD_PULL)}
   FROM (
-    SELECT p.*, ifNull(n.pool, '') AS pool,
-      arrayJoin(arrayFilter(x -> x.1 != 'node' OR x.3 != '', ${GROUPS_OF_PULL})) AS g FROM (
-      SELECT cluster, namespace, uid, pull_index, workload_name, ifNull(node, '') AS node, image, cached, outcome,
-        pull_ms, size_bytes
-      FROM image_pulls FINAL
-      WHERE ${where.replace(/created_at/g, 'pod_created_at')}
-        AND (cityHash64(cluster, uid), version) IN (
-          SELECT cityHash64(cluster, uid), version FROM pod_startups FINAL WHERE ${where})) AS p
-    LEFT JOIN ${NODE_POOLS} ON n.cluster = p.cluster AND n.node = p.node)
-  GROUP BY g`
+    SELECT cluster, namespace, uid, pull_index, workload_name, ifNull(node, '') AS node, ${REPOSITORY_SQL('image')} AS repo,
+      concat(splitByChar('/', repo)[-1], ':', ${TAG_SQL('image')}) AS tag, cached, outcome, pull_ms, size_bytes,
+      ${win.w} AS w
+    FROM image_pulls AS p FINAL WHERE ${scope} AND ${win.where})
+  GROUP BY GROUPING SETS ((w), (w, cluster), (w, cluster, namespace), (w, cluster, namespace, workload_name),
+    (w, cluster, repo), (w, cluster, node))`
+}
 
-const keyCols = { dimension: z.string(), cluster: z.string(), k1: z.string(), k2: z.string() }
+const keyCols = {
+  w: num,
+  dimension: z.string(),
+  cluster: z.string(),
+  namespace: z.string(),
+  workload_name: z.string(),
+  node: z.string(),
+  image: z.string(),
+}
 
 const startupRow = z.object({
   ...keyCols,
   workload_kind: z.string(),
-  pool: z.string(),
   startups: num,
   ready: num,
   failed: num,
@@ -139,19 +190,20 @@ const startupRow = z.object({
 
 const pullRow = z.object({
   ...keyCols,
-  pool: z.string(),
   pulls: num,
   cold_pulls: num,
   failed_pulls: num,
   cold_pull_n: num,
   cold_pull_q: quantiles,
-  median_size: num,
+  median_size: num.nullable(),
   sized_pulls: num,
   tags: z.array(z.string()),
   cold_pull_sample: sample,
 })
 
-function percentilesOf(n: number, q: readonly number[]): Percentiles {
+const poolRow = z.object({ cluster: z.string(), node: z.string(), pool: z.string() })
+
+function percentilesOf(n: number, q: readonly (number | null)[]): Percentiles {
   return n > 0
     ? { n, p50: q[0] ?? null, p90: q[1] ?? null, p99: q[2] ?? null }
     : { n: 0, p50: null, p90: null, p99: null }
@@ -180,79 +232,123 @@ export function emptySide(): GroupSide {
   }
 }
 
-function keyOf(dimension: string, r: { cluster: string; k1: string; k2: string }): GroupKey {
-  switch (dimension) {
+type KeyRow = z.output<z.ZodObject<typeof keyCols>>
+
+function keyOf(r: KeyRow): GroupKey {
+  switch (r.dimension) {
     case 'cluster':
       return { cluster: r.cluster }
     case 'namespace':
-      return { cluster: r.cluster, namespace: r.k1 }
+      return { cluster: r.cluster, namespace: r.namespace }
     case 'workload':
-      return { cluster: r.cluster, namespace: r.k1, workload: r.k2 }
+      return { cluster: r.cluster, namespace: r.namespace, workload: r.workload_name }
     case 'image':
-      return { cluster: r.cluster, image: r.k1 }
+      return { cluster: r.cluster, image: r.image }
     case 'node':
-      return { cluster: r.cluster, node: r.k1 }
+      return { cluster: r.cluster, node: r.node }
     default:
-      return { cluster: r.cluster }
+      return { cluster: '' }
   }
+}
+
+/** Group identity within a dimension, as keyId in report/groups.ts. */
+function groupId(r: KeyRow): string {
+  return [r.dimension, r.cluster, r.namespace, r.workload_name, r.image, r.node].join('\u0000')
 }
 
 const sortedSample = (xs: readonly number[]) => Array.from(Float64Array.from(xs).sort())
 
-/** Every group of the window with its figures and samples (groups with startups or pulls). */
-export const reportWindowGroups =
+/**
+ * Every group with startups or pulls in each window, with its figures and samples. Windows that do not overlap
+ * are read in one scan of each table.
+ */
+export const reportGroups =
   (q: Querier) =>
-  async (input: ReportGroupParams): Promise<WindowGroup[]> => {
+  async (input: ReportGroupParams): Promise<{ previous: WindowGroup[]; current: WindowGroup[] }> => {
     const p = reportGroupParams.parse(input)
-    const { where, params } = reportScope(p)
-    const all = { ...params, sampleSize: p.sampleSize }
-    const startups = await q.query('reportStartupGroups', startupSql(where), all, startupRow)
-    const pulls = await q.query('reportPullGroups', pullSql(where), all, pullRow)
-    const out = new Map<string, WindowGroup>()
-    const slot = (r: { dimension: string; cluster: string; k1: string; k2: string }) => {
-      const id = `${r.dimension}\u0000${r.cluster}\u0000${r.k1}\u0000${r.k2}`
-      let g = out.get(id)
-      if (!g) {
-        g = {
-          dimension: r.dimension as WindowGroup['dimension'],
-          key: keyOf(r.dimension, r),
-          side: emptySide(),
-          samples: { total: [], coldTotal: [], pull: [] },
-        }
-        out.set(id, g)
-      }
-      return g
-    }
-    for (const r of startups) {
-      const g = slot(r)
-      if (r.dimension === 'workload') g.key.workloadKind = r.workload_kind
-      if (r.dimension === 'node') g.key.pool = r.pool
-      const s = g.side
-      s.startups = r.startups
-      s.ready = r.ready
-      s.failed = r.failed
-      s.coldShare = r.cold_known > 0 ? r.cold_count / r.cold_known : null
-      s.total = percentilesOf(r.total_n, r.total_q)
-      s.coldTotal = percentilesOf(r.cold_total_n, r.cold_total_q)
-      REPORT_PHASES.forEach((ph, i) => {
-        s.phases[ph] = percentilesOf(r.phase_n[i] ?? 0, r.phase_q[i] ?? [])
+    const scope = reportScope(p)
+    const pools = new Map(
+      (await q.query('reportNodePools', 'SELECT cluster, node, pool FROM nodes FINAL', {}, poolRow)).map(
+        (r) => [`${r.cluster}\u0000${r.node}`, r.pool],
+      ),
+    )
+    const out = [new Map<string, WindowGroup>(), new Map<string, WindowGroup>()] as const
+    const overlap = p.previous.to > p.current.from && p.current.to > p.previous.from
+    const passes = overlap
+      ? [
+          { windows: [p.previous], w: 0 },
+          { windows: [p.current], w: 1 },
+        ]
+      : [{ windows: [p.previous, p.current], w: null }]
+    for (const pass of passes) {
+      const params: Record<string, unknown> = { ...scope.params, sampleSize: p.sampleSize }
+      pass.windows.forEach((win, i) => {
+        params[`w${i}from`] = isoToCh(win.from)
+        params[`w${i}to`] = isoToCh(win.to)
       })
-      g.samples.total = sortedSample(r.total_sample)
-      g.samples.coldTotal = sortedSample(r.cold_total_sample)
-    }
-    for (const r of pulls) {
-      const g = slot(r)
-      if (r.dimension === 'node' && g.key.pool === undefined) g.key.pool = r.pool
-      g.side.pulls = {
-        count: r.pulls,
-        cold: r.cold_pulls,
-        failed: r.failed_pulls,
-        failureRate: r.pulls > 0 ? r.failed_pulls / r.pulls : null,
-        coldPull: percentilesOf(r.cold_pull_n, r.cold_pull_q),
-        medianSizeBytes: r.sized_pulls > 0 ? r.median_size : null,
-        tags: r.tags,
+      if (pass.w !== null) params.w = pass.w
+      const n = pass.windows.length
+      // Undeduplicated rows are enough to choose the phase sample's rate.
+      const [rows] = await q.query(
+        'reportWindowRows',
+        `SELECT count() AS n FROM pod_startups WHERE ${scope.where} AND ${windowSql('created_at', n).where}`,
+        params,
+        z.object({ n: num }),
+      )
+      const largest = rows?.n ?? 0
+      params.phaseRate = largest > PHASE_SAMPLE_ROWS ? Math.ceil((PHASE_SAMPLE_ROWS / largest) * 1e6) : 1e6
+      const startups = [
+        ...(await q.query('reportStartupGroups', startupSql(scope.where, n), params, startupRow)),
+        ...(await q.query('reportStartupImageGroups', startupImageSql(scope.where, n), params, startupRow)),
+      ]
+      const pulls = await q.query('reportPullGroups', pullSql(scope.where, n), params, pullRow)
+      const slot = (r: KeyRow) => {
+        const groups = out[r.w === 0 ? 0 : 1]
+        const id = groupId(r)
+        let g = groups.get(id)
+        if (!g) {
+          g = {
+            dimension: r.dimension as WindowGroup['dimension'],
+            key: keyOf(r),
+            side: emptySide(),
+            samples: { total: [], coldTotal: [], pull: [] },
+          }
+          if (r.dimension === 'node') g.key.pool = pools.get(`${r.cluster}\u0000${r.node}`) ?? ''
+          groups.set(id, g)
+        }
+        return g
       }
-      g.samples.pull = sortedSample(r.cold_pull_sample)
+      for (const r of startups) {
+        if (r.dimension === 'node' && r.node === '') continue
+        const g = slot(r)
+        if (r.dimension === 'workload') g.key.workloadKind = r.workload_kind
+        const s = g.side
+        s.startups = r.startups
+        s.ready = r.ready
+        s.failed = r.failed
+        s.coldShare = r.cold_known > 0 ? r.cold_count / r.cold_known : null
+        s.total = percentilesOf(r.total_n, r.total_q)
+        s.coldTotal = percentilesOf(r.cold_total_n, r.cold_total_q)
+        REPORT_PHASES.forEach((ph, i) => {
+          s.phases[ph] = percentilesOf(r.phase_n[i] ?? 0, r.phase_q[i] ?? [])
+        })
+        g.samples.total = sortedSample(r.total_sample)
+        g.samples.coldTotal = sortedSample(r.cold_total_sample)
+      }
+      for (const r of pulls) {
+        if (r.dimension === 'node' && r.node === '') continue
+        const g = slot(r)
+        g.side.pulls = {
+          count: r.pulls,
+          cold: r.cold_pulls,
+          failed: r.failed_pulls,
+          failureRate: r.pulls > 0 ? r.failed_pulls / r.pulls : null,
+          coldPull: percentilesOf(r.cold_pull_n, r.cold_pull_q),
+          medianSizeBytes: r.sized_pulls > 0 ? r.median_size : null,
+          tags: r.tags,
+        }
+        g.samples.pull = sortedSample(r.cold_pull_sample)
+      }
     }
-    return [...out.values()]
+    return { previous: [...out[0].values()], current: [...out[1].values()] }
   }

@@ -257,7 +257,9 @@ export function testGroups(stats: ReportStats, cfg: ReportConfig): ReportTests {
 }
 
 /** Groups whose causes the report needs: those with a kept regression. */
-export function groupsToExplain(kept: readonly TestedChange[]): Array<{ dimension: Dimension; key: GroupKey }> {
+export function groupsToExplain(
+  kept: readonly TestedChange[],
+): Array<{ dimension: Dimension; key: GroupKey }> {
   const out = new Map<string, { dimension: Dimension; key: GroupKey }>()
   for (const c of kept)
     if (c.current > c.previous) out.set(factsId(c.dimension, c.key), { dimension: c.dimension, key: c.key })

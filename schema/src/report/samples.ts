@@ -135,9 +135,7 @@ export function causeFactsOf(startups: readonly StartupSample[], pulls: readonly
       cold: median(cold.map((s) => s.initContainers)),
     },
     coldPhaseP90,
-    failureReasons: [
-      ...new Set(pulls.filter(isFailedPull).map((p) => p.failureReason ?? p.outcome)),
-    ]
+    failureReasons: [...new Set(pulls.filter(isFailedPull).map((p) => p.failureReason ?? p.outcome))]
       .sort()
       .slice(0, 3),
   }

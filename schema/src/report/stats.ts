@@ -40,7 +40,8 @@ export function mannWhitney(a: readonly number[], b: readonly number[]): MannWhi
   let i = 0
   let j = 0
   while (i < n1 || j < n2) {
-    const v = j >= n2 || (i < n1 && (x[i] as number) <= (y[j] as number)) ? (x[i] as number) : (y[j] as number)
+    const v =
+      j >= n2 || (i < n1 && (x[i] as number) <= (y[j] as number)) ? (x[i] as number) : (y[j] as number)
     let inA = 0
     while (i < n1 && x[i] === v) {
       i++
