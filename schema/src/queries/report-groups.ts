@@ -148,11 +148,13 @@ const pullSql = (scope: string, windows: number) => {
     ${percentileColumns('cold_pull', 'pull_ms', COLD_PULL)},
     quantileExactIf(0.5)(size_bytes, ${COLD_PULL} AND size_bytes > 0) AS median_size,
     countIf(${COLD_PULL} AND size_bytes > 0) AS sized_pulls,
-    arraySlice(arraySort(groupUniqArray(tag)), 1, 10) AS tags,
+    -- Up to ten images seen per group (a bounded set; tags by regex on those only, not on every row).
+    arraySlice(arraySort(arrayDistinct(arrayMap(i -> concat(splitByChar('/', ${REPOSITORY_SQL('i')})[-1], ':', ${TAG_SQL('i')}),
+      groupUniqArray(10)(ref)))), 1, 10) AS tags,
     ${sampleColumn('cold_pull', 'pull_ms', 'cityHash64(uid, pull_index)', COLD_PULL)}
   FROM (
     SELECT cluster, namespace, uid, pull_index, workload_name, ifNull(node, '') AS node, ${REPOSITORY_SQL('image')} AS repo,
-      concat(splitByChar('/', repo)[-1], ':', ${TAG_SQL('image')}) AS tag, cached, outcome, pull_ms, size_bytes,
+      image AS ref, cached, outcome, pull_ms, size_bytes,
       ${win.w} AS w
     FROM image_pulls AS p FINAL WHERE ${scope} AND ${win.where})
   GROUP BY GROUPING SETS ((w), (w, cluster), (w, cluster, namespace), (w, cluster, namespace, workload_name),

@@ -320,7 +320,7 @@ export function assembleReport(a: ReportAssembly): Report {
       test: 'Two-sided Mann-Whitney U (normal approximation, tie and continuity corrected) on the values of each group and metric; two-proportion z-test on the exact counts for pull failure rates; effect reported as the exact p90 change with a seeded percentile-bootstrap 95% interval.',
       sampling: sampled
         ? `Rank tests and intervals run on a uniform random sample (by a hash of the pod UID) of at most ${cfg.sampleSize} values per group, window and metric; ${sampled} of ${tested.length} tests ran on such a sample, the rest on all values. Counts, p50/p90/p99 and failure rates are exact.`
-        : `Rank tests and intervals run on all values (no group had more than ${cfg.sampleSize} per window and metric, the sample size). Counts, p50/p90/p99 and failure rates are exact.`,
+        : `Rank tests and intervals run on all values (none of the ${tested.length} tests had more than ${cfg.sampleSize} a side, the sample size). Counts, p50/p90/p99 and failure rates are exact.`,
       multipleTesting: `Benjamini-Hochberg over all ${tested.length} tests of this report, false discovery rate ${cfg.fdr}.`,
       config: cfg,
       testsRun: tested.length,
