@@ -13,7 +13,8 @@ export function testProfile(over: Partial<ImageProfile>): ImageProfile {
     digest: `sha256:${'f'.repeat(64)}`,
     indexDigest: null,
     platform: 'linux/amd64',
-    measuredAt: '2025-01-10T10:00:00.000Z',
+    // Recent: image_profiles keeps a year (TTL), and an older row can vanish in a background merge mid-test.
+    measuredAt: new Date(Date.now() - 86_400_000).toISOString(),
     host: { name: 'workstation', cpus: 2, cpuModel: 'test', os: 'linux' },
     podstartVersion: '0.1.0',
     zstdDecoder: 'none',
