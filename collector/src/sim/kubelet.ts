@@ -61,26 +61,10 @@ export class Kubelet {
 
   /** A kubelet event; identical ones (same object, reason, message) aggregate into one with a growing count. */
   event(pod: SimPod, reason: string, message: string, type: 'Normal' | 'Warning', fieldPath?: string): void {
-    const key = `${pod.uid}|${reason}|${message}|${fieldPath ?? ''}`
-    let s = this.series.get(key)
     const now = this.m.now
-    if (!s) {
-      s = {
-        name: this.eventName(pod, now),
-        uid: this.m.eventRng.uuid(),
-        firstAt: now,
-        count: 0,
-        createdAt: null,
-      }
-      this.series.set(key, s)
-    }
-    s.count++
-    this.m.eventsEmitted++
-    const lag = this.eventLag()
-    if (this.m.eventRng.chance(this.m.opts.dropEventShare)) return
-    const deliverAt = now + lag
-    const isNew = s.createdAt === null
-    if (isNew) s.createdAt = deliverAt
+    const occurrence = this.occur(`${pod.uid}|${reason}|${message}|${fieldPath ?? ''}`, pod, now)
+    if (!occurrence) return
+    const { s, deliverAt, isNew } = occurrence
     const obj = kubeletEventObject({
       pod,
       name: s.name,
@@ -97,29 +81,37 @@ export class Kubelet {
     this.m.emit('events', isNew ? 'ADDED' : 'MODIFIED', obj, deliverAt)
   }
 
-  schedulerEvent(pod: SimPod, reason: 'Scheduled' | 'FailedScheduling', message: string): void {
-    const key = `${pod.uid}|${reason}`
+  /**
+   * One occurrence of an event series (same object, reason, message): counts it, and unless the event is dropped
+   * returns when it reaches the API server and whether that creates the Event object or updates it.
+   */
+  private occur(
+    key: string,
+    pod: SimPod,
+    firstAt: number,
+  ): { s: EventSeries; deliverAt: number; isNew: boolean } | null {
     const now = this.m.now
     let s = this.series.get(key)
-    const micros = this.m.eventRng.int(0, 999)
-    const eventTime = now + this.m.eventRng.int(0, 2)
     if (!s) {
-      s = {
-        name: this.eventName(pod, now),
-        uid: this.m.eventRng.uuid(),
-        firstAt: eventTime,
-        count: 0,
-        createdAt: null,
-      }
+      s = { name: this.eventName(pod, now), uid: this.m.eventRng.uuid(), firstAt, count: 0, createdAt: null }
       this.series.set(key, s)
     }
     s.count++
     this.m.eventsEmitted++
     const lag = this.eventLag()
-    if (this.m.eventRng.chance(this.m.opts.dropEventShare)) return
+    if (this.m.eventRng.chance(this.m.opts.dropEventShare)) return null
     const deliverAt = now + lag
     const isNew = s.createdAt === null
     if (isNew) s.createdAt = deliverAt
+    return { s, deliverAt, isNew }
+  }
+
+  schedulerEvent(pod: SimPod, reason: 'Scheduled' | 'FailedScheduling', message: string): void {
+    const micros = this.m.eventRng.int(0, 999)
+    const eventTime = this.m.now + this.m.eventRng.int(0, 2)
+    const occurrence = this.occur(`${pod.uid}|${reason}`, pod, eventTime)
+    if (!occurrence) return
+    const { s, deliverAt, isNew } = occurrence
     const obj = schedulerEventObject({
       pod,
       name: s.name,
