@@ -63,3 +63,51 @@ export function rollupSelectFromRaw(): string {
 export function mergeMeasure(name: string): string {
   return name.endsWith('_q') ? `quantilesMerge(${LEVELS})(${name})` : `sum(${name})`
 }
+
+/** Dimensions a question can need from a rollup row (outcome and cold/warm are in every grain). */
+export type RollupDimension = 'cluster' | 'namespace' | 'workload' | 'node'
+
+/**
+ * Coarser grains of startup_rollup_grains, coarsest first: the dimensions each keeps (the others are empty)
+ * and its GROUPING SET over startup_rollup_hourly rows.
+ */
+export const ROLLUP_GRAINS = [
+  { grain: 'cluster', keeps: ['cluster'], set: ['cluster'] },
+  { grain: 'namespace', keeps: ['cluster', 'namespace'], set: ['cluster', 'namespace'] },
+  {
+    grain: 'workload',
+    keeps: ['cluster', 'namespace', 'workload'],
+    set: ['cluster', 'namespace', 'workload_kind', 'workload_name'],
+  },
+  { grain: 'node', keeps: ['cluster', 'node'], set: ['cluster', 'node'] },
+] as const satisfies readonly { grain: string; keeps: readonly RollupDimension[]; set: readonly string[] }[]
+export type RollupGrain = (typeof ROLLUP_GRAINS)[number]['grain']
+
+/** The coarsest grain keeping every dimension asked for; undefined when only the hourly table has them all. */
+export function grainFor(dimensions: Iterable<RollupDimension>): RollupGrain | undefined {
+  const need = [...new Set(dimensions)]
+  return ROLLUP_GRAINS.find((g) => need.every((d) => (g.keeps as readonly string[]).includes(d)))?.grain
+}
+
+/**
+ * INSERT ... SELECT of the grain rows of one rebuild, merged from its startup_rollup_hourly rows in one pass
+ * (GROUPING SETS; dimensions outside a set come out empty). Parameters: rebuild, buckets.
+ */
+export function grainsInsertFromHourly(): string {
+  const dims = ROLLUP_DIMENSIONS.map(([n]) => n).filter((n) => n !== 'bucket')
+  const sets = ROLLUP_GRAINS.map((g) => `(bucket, ${[...g.set, 'outcome', 'start_kind'].join(', ')})`)
+  const grain = `multiIf(${[...ROLLUP_GRAINS]
+    .reverse()
+    .slice(0, -1)
+    .map((g) => `grouping(${g.set[g.set.length - 1]}) = 0, '${g.grain}'`)
+    .join(', ')}, 'cluster')`
+  const measures = ROLLUP_MEASURES.map(
+    ([n]) => `${n.endsWith('_q') ? `quantilesMergeState(${LEVELS})(${n})` : `sum(${n})`} AS ${n}`,
+  )
+  return `INSERT INTO startup_rollup_grains (grain, bucket, rebuild, ${[...dims, ...ROLLUP_MEASURES.map(([n]) => n)].join(', ')})
+     SELECT ${grain} AS grain, bucket, {rebuild:UInt64}, ${dims.join(', ')},
+       ${measures.join(',\n       ')}
+     FROM startup_rollup_hourly
+     WHERE bucket IN {buckets:Array(DateTime('UTC'))} AND rebuild = {rebuild:UInt64}
+     GROUP BY GROUPING SETS (${sets.join(', ')})`
+}

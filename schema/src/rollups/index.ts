@@ -1,11 +1,16 @@
 // Startup rollups: hourly quantile states rebuilt from deduplicated rows, and the write protocol that keeps them exact.
 export {
+  grainFor,
+  grainsInsertFromHourly,
   mergeMeasure,
   PHASE_STEM,
   ROLLUP_COLUMNS,
   ROLLUP_DIMENSIONS,
+  ROLLUP_GRAINS,
   ROLLUP_LEVELS,
   ROLLUP_MEASURES,
+  type RollupDimension,
+  type RollupGrain,
   rollupSelectFromRaw,
 } from './aggregates.ts'
 export {

@@ -1,11 +1,16 @@
-// Keeps startup_rollup_hourly exact under rewrites: writers mark the hour buckets they touch dirty (before and
+// Keeps startup_rollup_hourly and startup_rollup_grains exact under rewrites: writers mark the hour buckets they touch dirty (before and
 // after writing), and a refresh rebuilds dirty or never-built CLOSED buckets from pod_startups FINAL.
 import { z } from 'zod'
 import { insertStartups } from '../queries/startups.ts'
 import type { StartupRecord } from '../record/types.ts'
 import { isoToCh } from '../rows/codec.ts'
 import type { Querier } from '../store/querier.ts'
-import { ROLLUP_COLUMNS, ROLLUP_DIMENSIONS, rollupSelectFromRaw } from './aggregates.ts'
+import {
+  grainsInsertFromHourly,
+  ROLLUP_COLUMNS,
+  ROLLUP_DIMENSIONS,
+  rollupSelectFromRaw,
+} from './aggregates.ts'
 
 const HOUR_MS = 3_600_000
 
@@ -114,6 +119,8 @@ export async function rebuildRollupBuckets(q: Querier, buckets: string[]): Promi
      GROUP BY ${dims.join(', ')}`,
     params,
   )
+  // The coarser grains from the hourly rows just written (far fewer rows than pod_startups to read again).
+  await q.command(grainsInsertFromHourly(), params)
   // A bucket left without startups (expired by TTL) still gets a build row: built, and empty.
   await q.command(
     `INSERT INTO startup_rollup_builds (bucket, rebuild, started_at, finished_at, startups)
@@ -139,6 +146,13 @@ export async function rebuildRollupBucket(q: Querier, bucket: string): Promise<n
 export async function pruneSupersededRollups(q: Querier, graceMs = 120_000): Promise<void> {
   await q.command(
     `DELETE FROM startup_rollup_hourly
+     WHERE (bucket, rebuild) NOT IN (SELECT bucket, max(rebuild) FROM startup_rollup_builds GROUP BY bucket)
+       AND bucket IN (SELECT bucket FROM startup_rollup_builds GROUP BY bucket
+                      HAVING max(finished_at) < now64(3, 'UTC') - toIntervalMillisecond({grace:UInt32}))`,
+    { grace: graceMs },
+  )
+  await q.command(
+    `DELETE FROM startup_rollup_grains
      WHERE (bucket, rebuild) NOT IN (SELECT bucket, max(rebuild) FROM startup_rollup_builds GROUP BY bucket)
        AND bucket IN (SELECT bucket FROM startup_rollup_builds GROUP BY bucket
                       HAVING max(finished_at) < now64(3, 'UTC') - toIntervalMillisecond({grace:UInt32}))`,

@@ -1,6 +1,12 @@
-// Where dashboard startup aggregates come from: the hourly rollup for closed, clean buckets fully inside the
-// window, and pod_startups FINAL for everything else (edges, the open hour, dirty or never-built buckets).
-import { ROLLUP_DIMENSIONS, ROLLUP_MEASURES } from '../../rollups/aggregates.ts'
+// Where dashboard startup aggregates come from: the rollups for closed, clean buckets fully inside the window
+// (the coarsest grain that keeps the dimensions asked for, else the hourly workload x node table), and
+// pod_startups FINAL for everything else (edges, the open hour, dirty or never-built buckets).
+import {
+  grainFor,
+  ROLLUP_DIMENSIONS,
+  ROLLUP_MEASURES,
+  type RollupDimension,
+} from '../../rollups/aggregates.ts'
 import { type StartupFilters, startupWhere } from '../filters.ts'
 
 export type StartupSourceMode = 'auto' | 'raw'
@@ -30,6 +36,8 @@ export function startupSource(
   mode: StartupSourceMode = 'auto',
   /** Measure columns the question needs (quantile states are the costly part: read only those asked for). */
   measureNames: readonly string[] = ROLLUP_MEASURES.map(([n]) => n),
+  /** Dimensions the question groups by (filters add their own); all of them when not given. */
+  groupDimensions: readonly RollupDimension[] = ['cluster', 'namespace', 'workload', 'node'],
 ): { withClause: string; from: string; params: Record<string, unknown> } {
   const { where, params } = startupWhere(window, filters)
   const dims = ROLLUP_DIMENSIONS.map(([n]) => n)
@@ -59,9 +67,16 @@ export function startupSource(
     WHERE d.d_marked < b.b_started
   )`
   const columns = [...dims, ...measures.map(([n]) => n)].join(', ')
+  const filterDimensions = (Object.keys(ROLLUP_FILTER_SQL) as RollupDimension[]).filter(
+    (k) => filters[k] !== undefined,
+  )
+  const grain = grainFor([...groupDimensions, ...filterDimensions])
+  const rollup = grain
+    ? `startup_rollup_grains WHERE grain = '${grain}' AND bucket >= toStartOfHour({from:DateTime64(3, 'UTC')}) AND bucket < {to:DateTime64(3, 'UTC')} AND`
+    : 'startup_rollup_hourly WHERE'
   const from = `(
-    SELECT ${columns} FROM startup_rollup_hourly
-    WHERE (bucket, rebuild) IN (SELECT bucket, rebuild FROM served)${rollupConds.map((c) => ` AND ${c}`).join('')}
+    SELECT ${columns} FROM ${rollup}
+    (bucket, rebuild) IN (SELECT bucket, rebuild FROM served)${rollupConds.map((c) => ` AND ${c}`).join('')}
     UNION ALL
     SELECT ${rawSelect} FROM pod_startups FINAL
     PREWHERE ${WINDOW} AND toStartOfHour(created_at) NOT IN (SELECT bucket FROM served)

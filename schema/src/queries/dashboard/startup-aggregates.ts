@@ -2,7 +2,7 @@
 // (the stacked breakdown), grouped by time step and/or dimensions; read from rollups plus the raw tail.
 import { z } from 'zod'
 import { PHASE_NAMES, type PhaseName } from '../../record/types.ts'
-import { mergeMeasure, PHASE_STEM, ROLLUP_MEASURES } from '../../rollups/aggregates.ts'
+import { mergeMeasure, PHASE_STEM, ROLLUP_MEASURES, type RollupDimension } from '../../rollups/aggregates.ts'
 import type { Querier } from '../../store/querier.ts'
 import { startupFilters, timeWindow } from '../filters.ts'
 import type { Percentiles } from '../phase-breakdown.ts'
@@ -33,6 +33,14 @@ const KEY_SQL: Record<AggregateKey, [expr: string, alias: string][]> = {
   node: [['node', 'g_node']],
   outcome: [['outcome', 'g_outcome']],
   startKind: [['start_kind', 'g_start_kind']],
+}
+
+/** Rollup dimensions each grouping key needs (time, day, outcome and cold/warm are in every grain). */
+const KEY_DIMENSION: Partial<Record<AggregateKey, RollupDimension>> = {
+  cluster: 'cluster',
+  namespace: 'namespace',
+  workload: 'workload',
+  node: 'node',
 }
 
 export const startupAggregatesParams = timeWindow.extend({
@@ -114,14 +122,22 @@ export const startupAggregates =
         p.detail === 'full' ||
         (p.detail === 'summary' && (n === 'total_q' || n === 'slo_q')),
     )
-    const src = startupSource(p, p.filters, p.source, names)
+    const dimensions = keys.flatMap((k) => KEY_DIMENSION[k] ?? [])
+    const src = startupSource(p, p.filters, p.source, names, dimensions)
     const measures = names.map((n) => `${mergeMeasure(n)} AS m_${n}`)
     const byTime = keys.includes('time') || keys.includes('day')
     const order = byTime ? aliases.join(', ') : ['m_startups DESC', ...aliases].join(', ')
+    // Largest groups with percentiles: choose them on counts first, then merge quantile states of those only
+    // (the costly part; a workloads table over a week would otherwise merge every workload's states).
+    const topOnly =
+      aliases.length > 0 && !byTime && p.detail !== 'counts'
+        ? `WHERE (${groupCols.map(([e]) => e).join(', ')}) IN (SELECT ${groupCols.map(([e]) => e).join(', ')} FROM ${src.from} GROUP BY ${groupCols.map(([e]) => e).join(', ')} ORDER BY sum(startups) DESC, ${groupCols.map(([e]) => e).join(', ')} LIMIT {limit:UInt32})`
+        : ''
     const sql = [
       src.withClause,
       `SELECT ${[...groupCols.map(([e, a]) => `${e} AS ${a}`), ...measures].join(', ')}`,
       `FROM ${src.from}`,
+      topOnly,
       aliases.length ? `GROUP BY ${aliases.join(', ')}` : '',
       aliases.length ? `ORDER BY ${order}` : '',
       aliases.length && !byTime ? 'LIMIT {limit:UInt32}' : '',

@@ -1,0 +1,64 @@
+-- 0006_startup_rollup_grains: coarser hourly rollups next to startup_rollup_hourly. The hourly table is keyed
+-- by workload x node, which on a large cluster is close to one row per startup; the dashboard's common questions
+-- (a cluster, a namespace, a workload, a node over days) need far fewer rows. A rebuild writes both tables under
+-- the same `rebuild` id from the same rows (the grains by merging the hourly states), and startup_rollup_builds
+-- records it once; readers pick the coarsest grain that has the dimensions a question needs.
+-- Buckets built before this migration have no grain rows: their build records are dropped so the refresher
+-- rebuilds them (readers take such buckets from the raw rows meanwhile; no number changes).
+
+CREATE TABLE IF NOT EXISTS startup_rollup_grains{on_cluster}
+(
+  grain LowCardinality(String) COMMENT 'Which dimensions the row keeps: cluster, namespace (+cluster), workload (+namespace), node (+cluster). The others are empty.',
+  bucket DateTime('UTC') COMMENT 'Hour of created_at (toStartOfHour).',
+  rebuild UInt64 COMMENT 'Id of the rebuild that wrote this row (the same id as its startup_rollup_hourly rows); only the latest recorded rebuild of a bucket is read.',
+  cluster LowCardinality(String) COMMENT 'Kubernetes cluster label.',
+  namespace LowCardinality(String) COMMENT 'Namespace (grains namespace and workload), else empty.',
+  workload_kind LowCardinality(String) COMMENT 'Owning workload kind (grain workload), else empty.',
+  workload_name String COMMENT 'Owning workload name (grain workload), else empty.',
+  node LowCardinality(String) COMMENT 'Node (grain node), else empty.',
+  outcome LowCardinality(String) COMMENT 'ready, completed, failed, pending or deleted.',
+  start_kind LowCardinality(String) COMMENT 'cold (an image was pulled), warm, or unknown.',
+  startups UInt64 COMMENT 'Startups in the group (each pod UID once).',
+  total_n UInt64 COMMENT 'Startups with a total (became Ready).',
+  total_q AggregateFunction(quantiles(0.5, 0.9, 0.99), Nullable(UInt32)) COMMENT 'quantiles(0.5, 0.9, 0.99) state of total_ms.',
+  slo_n UInt64 COMMENT 'Startups with an SLO duration (created -> all started, excluding pulls and init).',
+  slo_q AggregateFunction(quantiles(0.5, 0.9, 0.99), Nullable(UInt32)) COMMENT 'quantiles(0.5, 0.9, 0.99) state of slo_ms.',
+  slo_over_5s UInt64 COMMENT 'Startups whose slo_ms exceeds 5000 ms (the Kubernetes pod startup SLO threshold).',
+  complete_n UInt64 COMMENT 'Complete startups: total and every additive phase known (the stacked means use only these).',
+  complete_split_n UInt64 COMMENT 'Complete startups whose pull is split into download + decompress (or pulled nothing).',
+  complete_total_sum UInt64 COMMENT 'Sum of total_ms over complete startups.',
+  scheduling_n UInt64 COMMENT 'Startups with a scheduling phase (non-null).',
+  scheduling_q AggregateFunction(quantiles(0.5, 0.9, 0.99), Nullable(UInt32)) COMMENT 'quantiles(0.5, 0.9, 0.99) state of scheduling_ms.',
+  complete_scheduling_sum UInt64 COMMENT 'Sum of scheduling_ms over complete startups (all additive phases known; download/decompress as 0 when not split).',
+  sandbox_n UInt64 COMMENT 'Startups with a sandbox phase (non-null).',
+  sandbox_q AggregateFunction(quantiles(0.5, 0.9, 0.99), Nullable(UInt32)) COMMENT 'quantiles(0.5, 0.9, 0.99) state of sandbox_ms.',
+  complete_sandbox_sum UInt64 COMMENT 'Sum of sandbox_ms over complete startups (all additive phases known; download/decompress as 0 when not split).',
+  init_n UInt64 COMMENT 'Startups with a init phase (non-null).',
+  init_q AggregateFunction(quantiles(0.5, 0.9, 0.99), Nullable(UInt32)) COMMENT 'quantiles(0.5, 0.9, 0.99) state of init_ms.',
+  complete_init_sum UInt64 COMMENT 'Sum of init_ms over complete startups (all additive phases known; download/decompress as 0 when not split).',
+  pull_wait_n UInt64 COMMENT 'Startups with a pullWait phase (non-null).',
+  pull_wait_q AggregateFunction(quantiles(0.5, 0.9, 0.99), Nullable(UInt32)) COMMENT 'quantiles(0.5, 0.9, 0.99) state of pull_wait_ms.',
+  complete_pull_wait_sum UInt64 COMMENT 'Sum of pull_wait_ms over complete startups (all additive phases known; download/decompress as 0 when not split).',
+  pull_n UInt64 COMMENT 'Startups with a pull phase (non-null).',
+  pull_q AggregateFunction(quantiles(0.5, 0.9, 0.99), Nullable(UInt32)) COMMENT 'quantiles(0.5, 0.9, 0.99) state of pull_ms.',
+  complete_pull_sum UInt64 COMMENT 'Sum of pull_ms over complete startups (all additive phases known; download/decompress as 0 when not split).',
+  download_n UInt64 COMMENT 'Startups with a download phase (non-null).',
+  download_q AggregateFunction(quantiles(0.5, 0.9, 0.99), Nullable(UInt32)) COMMENT 'quantiles(0.5, 0.9, 0.99) state of download_ms.',
+  complete_download_sum UInt64 COMMENT 'Sum of download_ms over complete startups (all additive phases known; download/decompress as 0 when not split).',
+  decompress_n UInt64 COMMENT 'Startups with a decompress phase (non-null).',
+  decompress_q AggregateFunction(quantiles(0.5, 0.9, 0.99), Nullable(UInt32)) COMMENT 'quantiles(0.5, 0.9, 0.99) state of decompress_ms.',
+  complete_decompress_sum UInt64 COMMENT 'Sum of decompress_ms over complete startups (all additive phases known; download/decompress as 0 when not split).',
+  start_n UInt64 COMMENT 'Startups with a start phase (non-null).',
+  start_q AggregateFunction(quantiles(0.5, 0.9, 0.99), Nullable(UInt32)) COMMENT 'quantiles(0.5, 0.9, 0.99) state of start_ms.',
+  complete_start_sum UInt64 COMMENT 'Sum of start_ms over complete startups (all additive phases known; download/decompress as 0 when not split).',
+  ready_n UInt64 COMMENT 'Startups with a ready phase (non-null).',
+  ready_q AggregateFunction(quantiles(0.5, 0.9, 0.99), Nullable(UInt32)) COMMENT 'quantiles(0.5, 0.9, 0.99) state of ready_ms.',
+  complete_ready_sum UInt64 COMMENT 'Sum of ready_ms over complete startups (all additive phases known; download/decompress as 0 when not split).'
+)
+ENGINE = {engine:MergeTree()}
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (grain, toDate(bucket), cluster, namespace, workload_kind, workload_name, node, bucket, rebuild, outcome, start_kind)
+TTL bucket + INTERVAL 180 DAY
+COMMENT 'Hourly startup rollup per grain (cluster, namespace, workload or node), outcome and cold/warm: same measures as startup_rollup_hourly.';
+
+TRUNCATE TABLE IF EXISTS startup_rollup_builds{on_cluster};
