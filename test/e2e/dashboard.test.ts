@@ -221,6 +221,16 @@ describe('dashboard in a browser', () => {
     await visit(page, '/images')
     expect(await page.locator('table[data-table="image-pulls"] tbody tr').count()).toBeGreaterThan(0)
     expect(await page.locator('table[data-table="node-cache"] tbody tr').count()).toBeGreaterThan(0)
+    // The weekly report page computes the report in the store; the current week holds the demo's startups.
+    await visit(page, '/reports')
+    expect(await page.locator('[data-state="error"]').count()).toBe(0)
+    const inReport = Number(
+      await page.locator('[data-section="report"]').getAttribute('data-current-startups'),
+    )
+    expect(inReport).toBeGreaterThan(0)
+    await screenshot(page, 'reports')
+    await visit(page, '/alerts')
+    expect(await page.locator('[data-state="error"]').count()).toBe(0)
     expect(errors).toEqual([])
     await page.close()
   }, 180_000)

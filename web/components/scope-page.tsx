@@ -1,7 +1,7 @@
 // A whole scoped view (overview or a drill-down): filters, the breakdown, group tables, slowest startups, findings.
 import type { StartupFilters } from '@podstart/schema/queries'
 import Link from 'next/link'
-import type { ReactNode } from 'react'
+import { type ReactNode, Suspense } from 'react'
 import { type DashboardQuery, queryString, timeOnly } from '../src/lib/search-params.ts'
 import { RANGES } from '../src/lib/time-range.ts'
 import { loadFindings, loadGroups, loadScopeView } from '../src/server/dashboard-data.ts'
@@ -37,7 +37,6 @@ export async function ScopePage(props: ScopePageProps) {
       filterFields(props),
     ])
     fields = offered
-    const findings = await loadFindings(query.window, props.advice, 5)
     body = (
       <>
         <ScopeBreakdown view={view} />
@@ -62,7 +61,10 @@ export async function ScopePage(props: ScopePageProps) {
           <h2 id="h-findings">
             Top findings <Link href={`/advice${queryString(query)}`}>(all advice)</Link>
           </h2>
-          <Findings result={findings} withArtifacts={false} />
+          {/* Advice reads far more than the charts: the page streams without waiting for it. */}
+          <Suspense fallback={<p className="meta">Evaluating advice for this scope…</p>}>
+            <TopFindings window={query.window} scope={props.advice} />
+          </Suspense>
         </section>
       </>
     )
@@ -97,6 +99,10 @@ export async function ScopePage(props: ScopePageProps) {
       {body}
     </>
   )
+}
+
+async function TopFindings(props: { window: DashboardQuery['window']; scope: ScopePageProps['advice'] }) {
+  return <Findings result={await loadFindings(props.window, props.scope, 5)} withArtifacts={false} />
 }
 
 /** Options of each offered filter: the values present in the window, narrowed by the filters above them. */

@@ -99,13 +99,15 @@ export default async function ReportsPage({
     return (
       <section>
         <h1>Weekly report</h1>
-        <p className="muted">Store unavailable: {loaded.error}</p>
+        <p className="muted" data-state="error">
+          Store unavailable: {loaded.error}
+        </p>
       </section>
     )
   }
   const r = loaded.value
   return (
-    <section>
+    <section data-section="report" data-current-startups={r.totals.current.startups}>
       <h1>Weekly report</h1>
       <p className="subtitle">
         {r.windows.current.from.slice(0, 16)} → {r.windows.current.to.slice(0, 16)} UTC against the week
