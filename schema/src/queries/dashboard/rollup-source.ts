@@ -4,6 +4,7 @@
 import {
   grainFor,
   ROLLUP_DIMENSIONS,
+  ROLLUP_GRAINS,
   ROLLUP_MEASURES,
   type RollupDimension,
 } from '../../rollups/aggregates.ts'
@@ -43,12 +44,23 @@ export function startupSource(
   const dims = ROLLUP_DIMENSIONS.map(([n]) => n)
   const wanted = new Set(measureNames)
   const measures = ROLLUP_MEASURES.filter(([n]) => wanted.has(n))
-  const rawSelect = [...ROLLUP_DIMENSIONS, ...measures].map(([n, e]) => `${e} AS ${n}`).join(', ')
+  const filterDimensions = (Object.keys(ROLLUP_FILTER_SQL) as RollupDimension[]).filter(
+    (k) => filters[k] !== undefined,
+  )
+  const grain = ROLLUP_GRAINS.find((g) => g.grain === grainFor([...groupDimensions, ...filterDimensions]))
+  // Raw rows are grouped only by what the question can use (the grain's columns); the rest come out empty,
+  // as they do in the grain's rows. Fewer groups means fewer quantile states to build and merge.
+  const kept = new Set<string>(grain ? ['bucket', ...grain.set, 'outcome', 'start_kind'] : dims)
+  const rawSelect = [
+    ...ROLLUP_DIMENSIONS.map(([n, e]) => (kept.has(n) ? `${e} AS ${n}` : `'' AS ${n}`)),
+    ...measures.map(([n, e]) => `${e} AS ${n}`),
+  ].join(', ')
+  const rawGroup = dims.filter((d) => kept.has(d)).join(', ')
   const useRollup = mode === 'auto' && filters.image === undefined
   if (!useRollup) {
     return {
       withClause: '',
-      from: `(SELECT ${rawSelect} FROM pod_startups FINAL PREWHERE ${WINDOW} WHERE ${where} GROUP BY ${dims.join(', ')})`,
+      from: `(SELECT ${rawSelect} FROM pod_startups FINAL PREWHERE ${WINDOW} WHERE ${where} GROUP BY ${rawGroup})`,
       params,
     }
   }
@@ -67,12 +79,8 @@ export function startupSource(
     WHERE d.d_marked < b.b_started
   )`
   const columns = [...dims, ...measures.map(([n]) => n)].join(', ')
-  const filterDimensions = (Object.keys(ROLLUP_FILTER_SQL) as RollupDimension[]).filter(
-    (k) => filters[k] !== undefined,
-  )
-  const grain = grainFor([...groupDimensions, ...filterDimensions])
   const rollup = grain
-    ? `startup_rollup_grains WHERE grain = '${grain}' AND bucket >= toStartOfHour({from:DateTime64(3, 'UTC')}) AND bucket < {to:DateTime64(3, 'UTC')} AND`
+    ? `startup_rollup_grains WHERE grain = '${grain.grain}' AND bucket >= toStartOfHour({from:DateTime64(3, 'UTC')}) AND bucket < {to:DateTime64(3, 'UTC')} AND`
     : 'startup_rollup_hourly WHERE'
   const from = `(
     SELECT ${columns} FROM ${rollup}
@@ -81,7 +89,7 @@ export function startupSource(
     SELECT ${rawSelect} FROM pod_startups FINAL
     PREWHERE ${WINDOW} AND toStartOfHour(created_at) NOT IN (SELECT bucket FROM served)
     WHERE ${where}
-    GROUP BY ${dims.join(', ')}
+    GROUP BY ${rawGroup}
   )`
   return { withClause, from, params }
 }
