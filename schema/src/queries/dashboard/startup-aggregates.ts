@@ -123,7 +123,7 @@ export const startupAggregates =
         (p.detail === 'summary' && (n === 'total_q' || n === 'slo_q')),
     )
     const dimensions = keys.flatMap((k) => KEY_DIMENSION[k] ?? [])
-    const src = startupSource(p, p.filters, p.source, names, dimensions)
+    const src = await startupSource(q, p, p.filters, p.source, names, dimensions)
     const measures = names.map((n) => `${mergeMeasure(n)} AS m_${n}`)
     const byTime = keys.includes('time') || keys.includes('day')
     const order = byTime ? aliases.join(', ') : ['m_startups DESC', ...aliases].join(', ')
@@ -134,7 +134,6 @@ export const startupAggregates =
         ? `WHERE (${groupCols.map(([e]) => e).join(', ')}) IN (SELECT ${groupCols.map(([e]) => e).join(', ')} FROM ${src.from} GROUP BY ${groupCols.map(([e]) => e).join(', ')} ORDER BY sum(startups) DESC, ${groupCols.map(([e]) => e).join(', ')} LIMIT {limit:UInt32})`
         : ''
     const sql = [
-      src.withClause,
       `SELECT ${[...groupCols.map(([e, a]) => `${e} AS ${a}`), ...measures].join(', ')}`,
       `FROM ${src.from}`,
       topOnly,
