@@ -208,6 +208,53 @@ describe('slowestStartups', () => {
     const page2 = await slowestStartups(q)({ ...window, filters: { cluster: 'pb' }, limit: 3, offset: 3 })
     expect(page2.map((s) => s.uid)).toEqual(['api-6', 'api-5', 'api-4'])
   })
+
+  it('ranks current versions only, also when older versions of many startups were slower', async () => {
+    // 30 startups first written slow (50,000+ ms) then rewritten fast; 10 others written once at 2,000-2,900.
+    const rec = (i: number, totalMs: number, node = 'node-a') =>
+      coldRecord({
+        cluster: 'slow',
+        uid: `slow-${String(i).padStart(2, '0')}`,
+        pod: `p-${i}`,
+        node,
+        createdAt: at(i * 1000),
+        readyAt: at(i * 1000 + totalMs),
+        totalMs,
+      })
+    await insertStartups(
+      q,
+      Array.from({ length: 30 }, (_, i) => rec(i, 50_000 + i * 10)),
+      100,
+    )
+    await insertStartups(
+      q,
+      Array.from({ length: 30 }, (_, i) => rec(i, 10 + i)),
+      200,
+    )
+    await insertStartups(
+      q,
+      Array.from({ length: 10 }, (_, i) => rec(30 + i, 2000 + i * 100, 'node-b')),
+      100,
+    )
+    const expected = [
+      ...Array.from({ length: 30 }, (_, i) => [`slow-${String(i).padStart(2, '0')}`, 10 + i]),
+      ...Array.from({ length: 10 }, (_, i) => [`slow-${30 + i}`, 2000 + i * 100]),
+    ].sort((a, b) => (b[1] as number) - (a[1] as number) || String(a[0]).localeCompare(String(b[0])))
+    const page = (limit: number, offset = 0, node?: string) =>
+      slowestStartups(q)({
+        ...fixtureWindow,
+        filters: { cluster: 'slow', ...(node ? { node } : {}) },
+        limit,
+        offset,
+      })
+    // Few candidates (the stale slow versions crowd them out): answered by the FINAL fallback.
+    expect((await page(1)).map((s) => [s.uid, s.totalMs])).toEqual(expected.slice(0, 1))
+    // Enough candidates (56 rows reach down to the rewritten versions, floor 24 < the page's last, 38).
+    expect((await page(12)).map((s) => [s.uid, s.totalMs])).toEqual(expected.slice(0, 12))
+    expect((await page(5)).map((s) => [s.uid, s.totalMs])).toEqual(expected.slice(0, 5))
+    expect((await page(5, 12)).map((s) => [s.uid, s.totalMs])).toEqual(expected.slice(12, 17))
+    expect((await page(3, 0, 'node-a')).map((s) => s.totalMs)).toEqual([39, 38, 37])
+  })
 })
 
 describe('pod events', () => {
