@@ -3,6 +3,8 @@
 -- (a cluster, a namespace, a workload, a node over days) need far fewer rows. A rebuild writes both tables under
 -- the same `rebuild` id from the same rows (the grains by merging the hourly states), and startup_rollup_builds
 -- records it once; readers pick the coarsest grain that has the dimensions a question needs.
+-- pull_rollup_grains does the same for image_pulls (image pages, pull failures, cache hits), from the same
+-- rebuild: pull rows belong to their startup's hour and are written under the same dirty marks.
 -- Buckets built before this migration have no grain rows: their build records are dropped so the refresher
 -- rebuilds them (readers take such buckets from the raw rows meanwhile; no number changes).
 
@@ -62,3 +64,32 @@ TTL bucket + INTERVAL 180 DAY
 COMMENT 'Hourly startup rollup per grain (cluster, namespace, workload or node), outcome and cold/warm: same measures as startup_rollup_hourly.';
 
 TRUNCATE TABLE IF EXISTS startup_rollup_builds{on_cluster};
+
+CREATE TABLE IF NOT EXISTS pull_rollup_grains{on_cluster}
+(
+  grain LowCardinality(String) COMMENT 'Which dimensions the row keeps: cluster, image (+cluster, size class) or node (+cluster). The others are empty.',
+  bucket DateTime('UTC') COMMENT 'Hour of the startup''s created_at (pod_created_at), the bucket of startup_rollup_builds.',
+  rebuild UInt64 COMMENT 'Id of the rebuild that wrote this row (the same as its startup rollup rows).',
+  cluster LowCardinality(String) COMMENT 'Kubernetes cluster label.',
+  image String COMMENT 'Image reference (grain image), else empty.',
+  size_class LowCardinality(String) COMMENT 'Size class of the image (grain image): < 100 MB, 100 MB - 1 GB, >= 1 GB, unknown; else empty.',
+  node LowCardinality(String) COMMENT 'Node that pulled (grain node; empty when unknown), else empty.',
+  lookups UInt64 COMMENT 'Image lookups (pull rows, cached ones included).',
+  cached_n UInt64 COMMENT 'Lookups that found the image on the node.',
+  fetched UInt64 COMMENT 'Lookups that pulled (not cached).',
+  ok_pulls UInt64 COMMENT 'Pulls that fetched and succeeded.',
+  failed UInt64 COMMENT 'Lookups whose outcome is not ok (failed, backoff).',
+  reasons Map(String, UInt64) COMMENT 'Failed lookups by failure reason (or outcome when no reason).',
+  pull_q AggregateFunction(quantiles(0.5, 0.9), Nullable(UInt32)) COMMENT 'quantiles(0.5, 0.9) state of pull_ms over pulls that fetched and succeeded.',
+  size_n UInt64 COMMENT 'Lookups with a size.',
+  size_sum UInt64 COMMENT 'Sum of size_bytes over lookups with a size.',
+  split_n UInt64 COMMENT 'Pulls that fetched with both download_ms and decompress_ms.',
+  download_sum UInt64 COMMENT 'Sum of download_ms over split pulls.',
+  decompress_sum UInt64 COMMENT 'Sum of decompress_ms over split pulls.',
+  methods Map(String, UInt64) COMMENT 'Pulls that fetched with a split, by split_method.'
+)
+ENGINE = {engine:MergeTree()}
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (grain, toDate(bucket), cluster, image, size_class, node, bucket, rebuild)
+TTL bucket + INTERVAL 180 DAY
+COMMENT 'Hourly image pull rollup per grain (cluster, image and size class, or node), rebuilt with the startup rollups.';

@@ -14,6 +14,16 @@ export {
   rollupSelectFromRaw,
 } from './aggregates.ts'
 export {
+  PULL_DIMENSIONS,
+  PULL_GRAINS,
+  PULL_MEASURES,
+  type PullDimension,
+  pullGrainFor,
+  pullGrainsInsert,
+  SIZE_CLASS_SQL,
+  SIZE_CLASSES,
+} from './pull-aggregates.ts'
+export {
   markRollupBucketsDirty,
   pruneSupersededRollups,
   type RollupRefreshResult,

@@ -1,5 +1,6 @@
-// Keeps startup_rollup_hourly and startup_rollup_grains exact under rewrites: writers mark the hour buckets they touch dirty (before and
-// after writing), and a refresh rebuilds dirty or never-built CLOSED buckets from pod_startups FINAL.
+// Keeps the rollups (startup_rollup_hourly, startup_rollup_grains, pull_rollup_grains) exact under rewrites:
+// writers mark the hour buckets they touch dirty (before and after writing), and a refresh rebuilds dirty or
+// never-built CLOSED buckets from pod_startups FINAL and image_pulls FINAL.
 import { z } from 'zod'
 import { insertStartups } from '../queries/startups.ts'
 import type { StartupRecord } from '../record/types.ts'
@@ -11,6 +12,7 @@ import {
   ROLLUP_DIMENSIONS,
   rollupSelectFromRaw,
 } from './aggregates.ts'
+import { pullGrainsInsert } from './pull-aggregates.ts'
 
 const HOUR_MS = 3_600_000
 
@@ -121,6 +123,8 @@ export async function rebuildRollupBuckets(q: Querier, buckets: string[]): Promi
   )
   // The coarser grains from the hourly rows just written (far fewer rows than pod_startups to read again).
   await q.command(grainsInsertFromHourly(), params)
+  // Image pulls of the same hours (pull rows share their startup's hour and dirty marks).
+  await q.command(pullGrainsInsert(), params)
   // A bucket left without startups (expired by TTL) still gets a build row: built, and empty.
   await q.command(
     `INSERT INTO startup_rollup_builds (bucket, rebuild, started_at, finished_at, startups)
@@ -151,13 +155,14 @@ export async function pruneSupersededRollups(q: Querier, graceMs = 120_000): Pro
                       HAVING max(finished_at) < now64(3, 'UTC') - toIntervalMillisecond({grace:UInt32}))`,
     { grace: graceMs },
   )
-  await q.command(
-    `DELETE FROM startup_rollup_grains
-     WHERE (bucket, rebuild) NOT IN (SELECT bucket, max(rebuild) FROM startup_rollup_builds GROUP BY bucket)
-       AND bucket IN (SELECT bucket FROM startup_rollup_builds GROUP BY bucket
-                      HAVING max(finished_at) < now64(3, 'UTC') - toIntervalMillisecond({grace:UInt32}))`,
-    { grace: graceMs },
-  )
+  for (const table of ['startup_rollup_grains', 'pull_rollup_grains'] as const)
+    await q.command(
+      `DELETE FROM ${table}
+       WHERE (bucket, rebuild) NOT IN (SELECT bucket, max(rebuild) FROM startup_rollup_builds GROUP BY bucket)
+         AND bucket IN (SELECT bucket FROM startup_rollup_builds GROUP BY bucket
+                        HAVING max(finished_at) < now64(3, 'UTC') - toIntervalMillisecond({grace:UInt32}))`,
+      { grace: graceMs },
+    )
 }
 
 export interface RollupRefreshResult {

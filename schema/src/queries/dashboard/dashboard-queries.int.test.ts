@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { at, coldRecord, fixtureWindow } from '../../../test/fixtures/records.ts'
 import { openTempStore } from '../../../test/fixtures/temp-store.ts'
-import { writeStartups } from '../../rollups/index.ts'
+import { refreshRollups, writeStartups } from '../../rollups/index.ts'
 import { createQuerier, migrate, type Querier, type Store } from '../../store/index.ts'
 import { concurrentPulls, imagePullStats, nodeCacheHits, pullFailures } from './image-pulls.ts'
 import { startupAggregates } from './startup-aggregates.ts'
@@ -103,5 +103,33 @@ describe('dashboard pull queries', () => {
   it('cold vs warm from startup aggregates', async () => {
     const kinds = await startupAggregates(q)({ ...fixtureWindow, groupBy: ['startKind'] })
     expect(kinds.map((k) => [k.group.startKind, k.startups])).toEqual([['cold', 3]])
+  })
+
+  it('pull rollup: same answers as raw rows for every filter, read from pull_rollup_grains once built', async () => {
+    const filterSets = [
+      {},
+      { cluster: 'prod-eu' },
+      { node: 'node-a' },
+      { image: 'registry.example/shop/checkout:2.1' },
+      { namespace: 'shop' },
+    ]
+    const ask = (source: 'auto' | 'raw', filters: object) =>
+      Promise.all([
+        pullFailures(q)({ ...fixtureWindow, filters, source }),
+        imagePullStats(q)({ ...fixtureWindow, filters, source }),
+        nodeCacheHits(q)({ ...fixtureWindow, filters, source }),
+      ])
+    const before = await ask('auto', {})
+    await refreshRollups(q)
+    for (const filters of filterSets)
+      expect(await ask('auto', filters), JSON.stringify(filters)).toEqual(await ask('raw', filters))
+    expect(await ask('auto', {})).toEqual(before)
+    // Finer than an hour: raw rows by minute, same counts (all three startups fall in one minute).
+    const minutes = await pullFailures(q)({ ...fixtureWindow, stepSeconds: 60 })
+    expect(minutes.map((m) => [m.pulls, m.failed])).toEqual([[5, 1]])
+    // Proof the rollup is read: without the pull rows, the rollup still answers and raw rows are gone.
+    await q.command('DELETE FROM image_pulls WHERE 1')
+    expect(await ask('auto', {})).toEqual(before)
+    expect((await ask('raw', {}))[1]).toEqual([])
   })
 })

@@ -1,9 +1,11 @@
 // Pull questions of the images page and the overview: failures over time, pull time by image and size class
 // with the download/decompress split and how it was obtained, cache hits per node, concurrent pulls.
 import { z } from 'zod'
+import { SIZE_CLASSES } from '../../rollups/pull-aggregates.ts'
 import { isoToCh } from '../../rows/codec.ts'
 import type { Querier } from '../../store/querier.ts'
 import { type StartupFilters, startupFilters, timeWindow } from '../filters.ts'
+import { pullSource } from './pull-source.ts'
 
 const PULL_FILTER_SQL: Record<keyof StartupFilters, string> = {
   cluster: 'cluster = {cluster:String}',
@@ -29,15 +31,14 @@ export function pullWhere(window: { from: string; to: string }, filters: Startup
   return { where: conds.join(' AND '), params }
 }
 
-/** Image size classes (bytes as the kubelet reported them; see size_kind). */
-export const SIZE_CLASSES = ['< 100 MB', '100 MB - 1 GB', '>= 1 GB', 'unknown'] as const
-const SIZE_CLASS_SQL =
-  "multiIf(size_bytes IS NULL, 'unknown', size_bytes < 100000000, '< 100 MB', size_bytes < 1000000000, '100 MB - 1 GB', '>= 1 GB')"
+export { SIZE_CLASSES }
 
 export const pullParams = timeWindow.extend({
   filters: startupFilters.default({}),
   stepSeconds: z.number().int().min(60).default(3600),
   limit: z.number().int().min(1).max(1000).default(50),
+  /** 'raw' bypasses the pull rollup (same numbers, slower): for checks. */
+  source: z.enum(['auto', 'raw']).default('auto'),
 })
 export type PullParams = z.input<typeof pullParams>
 
@@ -60,17 +61,26 @@ export const pullFailures =
   async (input: PullParams): Promise<PullFailurePoint[]> => {
     const p = pullParams.parse(input)
     const { where, params } = pullWhere(p, p.filters)
+    const src = await pullSource(q, p, {
+      where,
+      params,
+      filters: p.filters,
+      dimensions: ['cluster'],
+      mode: p.source,
+      ...(p.stepSeconds % 3600 === 0
+        ? {}
+        : { rawBucket: 'toStartOfInterval(pod_created_at, toIntervalSecond({step:UInt32}))' }),
+    })
     const rows = await q.query(
       'pullFailures',
-      `SELECT formatDateTime(toStartOfInterval(pod_created_at, toIntervalSecond({step:UInt32})), '%FT%TZ') AS at,
-         countIf(NOT cached) AS pulls, countIf(outcome != 'ok') AS failed,
-         sumMapIf(map(ifNull(failure_reason, outcome), toUInt64(1)), outcome != 'ok') AS reasons
-       FROM image_pulls FINAL WHERE ${where}
-       GROUP BY at ORDER BY at`,
-      { ...params, step: p.stepSeconds },
-      z.object({ at: z.string(), pulls: num, failed: num, reasons: z.record(z.string(), num) }),
+      `SELECT formatDateTime(toStartOfInterval(bucket, toIntervalSecond({step:UInt32})), '%FT%TZ') AS at,
+         sum(fetched) AS pulls, sum(failed) AS n_failed, sumMap(reasons) AS n_reasons
+       FROM ${src.from}
+       GROUP BY at HAVING sum(lookups) > 0 ORDER BY at`,
+      { ...src.params, step: p.stepSeconds },
+      z.object({ at: z.string(), pulls: num, n_failed: num, n_reasons: z.record(z.string(), num) }),
     )
-    return rows
+    return rows.map((r) => ({ at: r.at, pulls: r.pulls, failed: r.n_failed, reasons: r.n_reasons }))
   }
 
 export interface ImagePullStats {
@@ -96,20 +106,28 @@ export const imagePullStats =
   async (input: PullParams): Promise<ImagePullStats[]> => {
     const p = pullParams.parse(input)
     const { where, params } = pullWhere(p, p.filters)
+    const src = await pullSource(q, p, {
+      where,
+      params,
+      filters: p.filters,
+      dimensions: ['image'],
+      mode: p.source,
+    })
     const rows = await q.query(
       'imagePullStats',
-      `SELECT image, ${SIZE_CLASS_SQL} AS size_class,
-         countIf(NOT cached AND outcome = 'ok') AS n_pulls, countIf(cached) AS n_cached, countIf(outcome != 'ok') AS n_failed,
-         quantilesIf(0.5, 0.9)(pull_ms, NOT cached AND outcome = 'ok') AS q,
-         avgIf(size_bytes, size_bytes IS NOT NULL) AS mean_size,
-         avgIf(download_ms, download_ms IS NOT NULL AND decompress_ms IS NOT NULL AND NOT cached) AS mean_download,
-         avgIf(decompress_ms, download_ms IS NOT NULL AND decompress_ms IS NOT NULL AND NOT cached) AS mean_decompress,
-         sumMapIf(map(ifNull(split_method, ''), toUInt64(1)), split_method IS NOT NULL AND NOT cached) AS methods
-       FROM image_pulls FINAL WHERE ${where}
+      `SELECT image, size_class,
+         sum(ok_pulls) AS n_pulls, sum(cached_n) AS n_cached, sum(failed) AS n_failed,
+         quantilesMerge(0.5, 0.9)(pull_q) AS q,
+         if(sum(size_n) = 0, NULL, sum(size_sum) / sum(size_n)) AS mean_size,
+         if(sum(split_n) = 0, NULL, sum(download_sum) / sum(split_n)) AS mean_download,
+         if(sum(split_n) = 0, NULL, sum(decompress_sum) / sum(split_n)) AS mean_decompress,
+         sumMap(methods) AS split_methods
+       FROM ${src.from}
        GROUP BY image, size_class
+       HAVING sum(lookups) > 0
        ORDER BY q[2] DESC, image
        LIMIT {limit:UInt32}`,
-      { ...params, limit: p.limit },
+      { ...src.params, limit: p.limit },
       z.object({
         image: z.string(),
         size_class: z.enum(SIZE_CLASSES),
@@ -120,7 +138,7 @@ export const imagePullStats =
         mean_size: numOrNull,
         mean_download: numOrNull,
         mean_decompress: numOrNull,
-        methods: z.record(z.string(), num),
+        split_methods: z.record(z.string(), num),
       }),
     )
     const finite = (v: number | null) => (v === null || Number.isNaN(v) ? null : v)
@@ -135,7 +153,7 @@ export const imagePullStats =
       meanSizeBytes: finite(r.mean_size),
       meanDownloadMs: finite(r.mean_download),
       meanDecompressMs: finite(r.mean_decompress),
-      splitMethods: r.methods,
+      splitMethods: r.split_methods,
     }))
   }
 
@@ -153,19 +171,26 @@ export const nodeCacheHits =
   async (input: PullParams): Promise<NodeCacheHits[]> => {
     const p = pullParams.parse(input)
     const { where, params } = pullWhere(p, p.filters)
+    const src = await pullSource(q, p, {
+      where,
+      params,
+      filters: p.filters,
+      dimensions: ['node'],
+      mode: p.source,
+    })
     const rows = await q.query(
       'nodeCacheHits',
-      `SELECT ifNull(node, '') AS node_name, count() AS lookups, countIf(cached) AS hits
-       FROM image_pulls FINAL WHERE ${where} AND node IS NOT NULL
-       GROUP BY node_name ORDER BY hits / lookups, node_name LIMIT {limit:UInt32}`,
-      { ...params, limit: p.limit },
-      z.object({ node_name: z.string(), lookups: num, hits: num }),
+      `SELECT node AS node_name, sum(lookups) AS n_lookups, sum(cached_n) AS hits
+       FROM ${src.from} WHERE node != ''
+       GROUP BY node_name HAVING n_lookups > 0 ORDER BY hits / n_lookups, node_name LIMIT {limit:UInt32}`,
+      { ...src.params, limit: p.limit },
+      z.object({ node_name: z.string(), n_lookups: num, hits: num }),
     )
     return rows.map((r) => ({
       node: r.node_name,
-      lookups: r.lookups,
+      lookups: r.n_lookups,
       cached: r.hits,
-      hitRate: r.lookups > 0 ? r.hits / r.lookups : 0,
+      hitRate: r.n_lookups > 0 ? r.hits / r.n_lookups : 0,
     }))
   }
 

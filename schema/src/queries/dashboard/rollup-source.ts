@@ -47,6 +47,72 @@ const HOUR_MS = 3_600_000
 /** More separate raw ranges than this (a store whose rollups are far behind) use one set test instead. */
 const MAX_RAW_RANGES = 48
 
+export interface ServedWindow {
+  /** Served hours (ms) and the rebuild to read for each, oldest first. */
+  served: { bucket: number; rebuild: number }[]
+  /** The rest of the window, to read from raw rows. */
+  ranges: [number, number][]
+}
+
+/** Which hours of the window the rollups serve (one read of the build and dirty records), and what is left. */
+export async function servedWindow(q: Querier, window: { from: string; to: string }): Promise<ServedWindow> {
+  const rows = await q.query(
+    'rollups.served',
+    SERVED_SQL,
+    { from: isoToCh(window.from), to: isoToCh(window.to) },
+    servedRow,
+  )
+  const served = rows.map((r) => ({ bucket: r.bucket * 1000, rebuild: r.rebuild }))
+  return {
+    served,
+    ranges: rawRanges(
+      Date.parse(window.from),
+      Date.parse(window.to),
+      served.map((r) => r.bucket),
+    ),
+  }
+}
+
+/**
+ * SQL conditions (and their parameters) for a served window: `rollup` selects the served (bucket, rebuild)
+ * rows of a rollup table, `raw` the rest of the window on `timeColumn` of a raw table (null when nothing is
+ * left). `prefix` keeps parameter names apart when two windows meet in one query.
+ */
+export function servedConditions(
+  w: ServedWindow,
+  timeColumn: string,
+  prefix = 's',
+): { rollup: string | null; raw: string | null; params: Record<string, unknown> } {
+  const params: Record<string, unknown> = {}
+  const buckets = w.served.map((r) => isoToCh(new Date(r.bucket).toISOString()).slice(0, 19))
+  params[`${prefix}Buckets`] = buckets
+  params[`${prefix}Rebuilds`] = w.served.map((r) => r.rebuild)
+  let rollup: string | null = null
+  if (buckets.length > 0) {
+    params[`${prefix}First`] = buckets[0]
+    params[`${prefix}Last`] = buckets[buckets.length - 1]
+    rollup = `bucket >= {${prefix}First:DateTime('UTC')} AND bucket <= {${prefix}Last:DateTime('UTC')}
+    AND (bucket, rebuild) IN (SELECT b, r FROM (SELECT arrayJoin(arrayZip({${prefix}Buckets:Array(DateTime('UTC'))}, {${prefix}Rebuilds:Array(UInt64)})) AS t, t.1 AS b, t.2 AS r))`
+  }
+  let raw: string | null = null
+  if (w.ranges.length > MAX_RAW_RANGES) {
+    const [first] = w.ranges
+    const last = w.ranges[w.ranges.length - 1] as [number, number]
+    params[`${prefix}RawFrom`] = isoToCh(new Date((first as [number, number])[0]).toISOString())
+    params[`${prefix}RawTo`] = isoToCh(new Date(last[1]).toISOString())
+    raw = `${timeColumn} >= {${prefix}RawFrom:DateTime64(3, 'UTC')} AND ${timeColumn} < {${prefix}RawTo:DateTime64(3, 'UTC')} AND toStartOfHour(${timeColumn}) NOT IN {${prefix}Buckets:Array(DateTime('UTC'))}`
+  } else if (w.ranges.length > 0) {
+    raw = w.ranges
+      .map(([a, b], i) => {
+        params[`${prefix}RawFrom${i}`] = isoToCh(new Date(a).toISOString())
+        params[`${prefix}RawTo${i}`] = isoToCh(new Date(b).toISOString())
+        return `(${timeColumn} >= {${prefix}RawFrom${i}:DateTime64(3, 'UTC')} AND ${timeColumn} < {${prefix}RawTo${i}:DateTime64(3, 'UTC')})`
+      })
+      .join(' OR ')
+  }
+  return { rollup, raw, params }
+}
+
 /** [from, to) minus the served hours, as ms ranges, adjacent ones merged. */
 export function rawRanges(
   fromMs: number,
@@ -111,49 +177,23 @@ export async function startupSource(
       params,
     }
   }
-  const served = await q.query('startupSource.served', SERVED_SQL, params, servedRow)
-  const fromMs = Date.parse(window.from)
-  const toMs = Date.parse(window.to)
-  const ranges = rawRanges(
-    fromMs,
-    toMs,
-    served.map((r) => r.bucket * 1000),
-  )
+  const cond = servedConditions(await servedWindow(q, window), 'created_at')
   const parts: string[] = []
-  const all = { ...params }
-  if (served.length > 0) {
+  const all = { ...params, ...cond.params }
+  if (cond.rollup) {
     const rollupConds = (Object.keys(ROLLUP_FILTER_SQL) as (keyof StartupFilters)[])
       .filter((k) => filters[k] !== undefined)
       .map((k) => ` AND ${ROLLUP_FILTER_SQL[k] as string}`)
       .join('')
-    const buckets = served.map((r) => isoToCh(new Date(r.bucket * 1000).toISOString()).slice(0, 19))
-    all.servedBuckets = buckets
-    all.servedRebuilds = served.map((r) => r.rebuild)
     const table = grain
       ? `startup_rollup_grains WHERE grain = '${grain.grain}' AND`
       : 'startup_rollup_hourly WHERE'
     parts.push(`SELECT ${[...dims, ...measures.map(([n]) => n)].join(', ')} FROM ${table}
-    bucket >= {servedFirst:DateTime('UTC')} AND bucket <= {servedLast:DateTime('UTC')}
-    AND (bucket, rebuild) IN (SELECT b, r FROM (SELECT arrayJoin(arrayZip({servedBuckets:Array(DateTime('UTC'))}, {servedRebuilds:Array(UInt64)})) AS t, t.1 AS b, t.2 AS r))${rollupConds}`)
-    all.servedFirst = buckets[0]
-    all.servedLast = buckets[buckets.length - 1]
+    ${cond.rollup}${rollupConds}`)
   }
-  if (ranges.length > 0) {
-    let time: string
-    if (ranges.length <= MAX_RAW_RANGES) {
-      time = ranges
-        .map(([a, b], i) => {
-          all[`rawFrom${i}`] = isoToCh(new Date(a).toISOString())
-          all[`rawTo${i}`] = isoToCh(new Date(b).toISOString())
-          return `(created_at >= {rawFrom${i}:DateTime64(3, 'UTC')} AND created_at < {rawTo${i}:DateTime64(3, 'UTC')})`
-        })
-        .join(' OR ')
-    } else {
-      time = `${WINDOW} AND toStartOfHour(created_at) NOT IN {servedBuckets:Array(DateTime('UTC'))}`
-      all.servedBuckets ??= []
-    }
+  if (cond.raw) {
     parts.push(`SELECT ${rawSelect} FROM (
-      SELECT * FROM pod_startups PREWHERE ${time}
+      SELECT * FROM pod_startups PREWHERE ${cond.raw}
       ORDER BY version DESC LIMIT 1 BY cluster, namespace, uid
     )
     WHERE ${where}
