@@ -73,7 +73,7 @@ describe('phaseBreakdown SQL', () => {
 })
 
 describe('startup queries SQL', () => {
-  it('countStartups and slowestStartups read FINAL with parameters', async () => {
+  it('countStartups reads FINAL and slowestStartups ranks candidates, both with parameters', async () => {
     const q = capturingQuerier([[{ n: '7' }], []])
     expect(await countStartups(q)({ cluster: 'prod' })).toBe(7)
     await slowestStartups(q)({ ...window, filters: { workload: 'api' }, limit: 20, offset: 40 })
@@ -81,9 +81,12 @@ describe('startup queries SQL', () => {
       'SELECT count() AS n FROM pod_startups FINAL WHERE cluster = {cluster:String}',
     )
     expect(q.calls[0]?.params).toEqual({ cluster: 'prod' })
-    expect(q.calls[1]?.sql).toContain('ORDER BY total_ms DESC, uid')
-    expect(q.calls[1]?.sql).toContain('LIMIT {limit:UInt32} OFFSET {offset:UInt32}')
-    expect(q.calls[1]?.params).toMatchObject({ workload: 'api', limit: 20, offset: 40 })
+    // Candidates first: the top (offset + limit) x 3 + 20 rows of every version; none here, so no second query.
+    expect(q.calls[1]?.sql).toContain('ORDER BY total_ms DESC, uid LIMIT {take:UInt32}')
+    expect(q.calls[1]?.sql).toContain('workload_name = {workload:String}')
+    expect(q.calls[1]?.sql).not.toContain('api')
+    expect(q.calls[1]?.params).toMatchObject({ workload: 'api', take: 200 })
+    expect(q.calls).toHaveLength(2)
   })
 
   it('insertStartups writes pulls before the startup row, with one version', async () => {
