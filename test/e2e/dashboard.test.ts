@@ -209,8 +209,17 @@ describe('dashboard in a browser', () => {
       ['advice', '/advice', []],
     ]
     for (const [name, url, charts] of pages) {
+      const before = Date.now()
       await visit(page, url, charts)
       expect(await page.locator('[data-state="error"]').count(), name).toBe(0)
+      // Findings say when they were evaluated (cached per range, evaluated in the background when stale).
+      if (name !== 'images') {
+        const evaluated = page.locator('[data-findings-evaluated]')
+        expect(await evaluated.count(), name).toBe(1)
+        const at = Date.parse((await evaluated.getAttribute('data-findings-evaluated')) ?? '')
+        expect(at, name).toBeLessThanOrEqual(Date.now())
+        if (name === 'advice') expect(at).toBeLessThanOrEqual(before)
+      }
       await screenshot(page, name)
     }
     await visit(

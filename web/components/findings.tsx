@@ -10,68 +10,84 @@ export function Findings({ result, withArtifacts }: { result: FindingsResult; wi
         The advice engine could not run for this scope ({result.reason}). The breakdown above is unaffected.
       </Empty>
     )
+  const asOf = (
+    <p className="meta" data-findings-evaluated={result.evaluatedAt}>
+      Evaluated {result.evaluatedAt.slice(0, 16).replace('T', ' ')} UTC
+      {result.refreshing ? ' (a newer evaluation is running; reload in a minute)' : ''}.
+    </p>
+  )
   if (result.findings.length === 0)
     return (
-      <Empty title="No findings in this window.">
-        Nothing crossed a rule's threshold; widen the time range to see more.
-      </Empty>
+      <>
+        <Empty title="No findings in this window.">
+          Nothing crossed a rule's threshold; widen the time range to see more.
+        </Empty>
+        {asOf}
+      </>
     )
   return (
-    <ol style={{ listStyle: 'none', padding: 0, margin: 0 }} data-section="findings">
-      {result.findings.map((f, i) => (
-        <li key={`${f.ruleId}/${scopeLabel(f.scope)}/${f.title}`} className="finding" data-finding={f.ruleId}>
-          <div>
-            <strong>{f.title}</strong>
-          </div>
-          <div className="meta">
-            {scopeLabel(f.scope)} · rule <code>{f.ruleId}</code> · confidence {f.confidence} · saves{' '}
-            <strong>{f.saving.podSecondsPerWeek.toLocaleString('en-US')} pod-s/week</strong>,{' '}
-            {f.saving.p90SecondsPerStartup} s at p90 per affected startup
-          </div>
-          {withArtifacts ? (
-            <>
-              <table style={{ marginTop: '0.4rem' }}>
-                <thead>
-                  <tr>
-                    <th>evidence</th>
-                    <th>value</th>
-                    <th>query</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {f.evidence.map((e) => (
-                    <tr key={e.label}>
-                      <td>{e.label}</td>
-                      <td>
-                        {typeof e.value === 'number' ? e.value.toLocaleString('en-US') : e.value} {e.unit}
-                      </td>
-                      <td>
-                        <code>{e.query}</code>
-                      </td>
+    <>
+      {asOf}
+      <ol style={{ listStyle: 'none', padding: 0, margin: 0 }} data-section="findings">
+        {result.findings.map((f, i) => (
+          <li
+            key={`${f.ruleId}/${scopeLabel(f.scope)}/${f.title}`}
+            className="finding"
+            data-finding={f.ruleId}
+          >
+            <div>
+              <strong>{f.title}</strong>
+            </div>
+            <div className="meta">
+              {scopeLabel(f.scope)} · rule <code>{f.ruleId}</code> · confidence {f.confidence} · saves{' '}
+              <strong>{f.saving.podSecondsPerWeek.toLocaleString('en-US')} pod-s/week</strong>,{' '}
+              {f.saving.p90SecondsPerStartup} s at p90 per affected startup
+            </div>
+            {withArtifacts ? (
+              <>
+                <table style={{ marginTop: '0.4rem' }}>
+                  <thead>
+                    <tr>
+                      <th>evidence</th>
+                      <th>value</th>
+                      <th>query</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-              <details className="numbers">
-                <summary>Assumptions behind the saving</summary>
-                <ul>
-                  {f.saving.assumptions.map((a) => (
-                    <li key={a}>{a}</li>
-                  ))}
-                </ul>
-              </details>
-              {f.artifact ? (
-                <details className="numbers" open={i === 0}>
-                  <summary>
-                    Artifact <code>{f.artifact.filename}</code> (copy and apply)
-                  </summary>
-                  <pre className="artifact">{f.artifact.content}</pre>
+                  </thead>
+                  <tbody>
+                    {f.evidence.map((e) => (
+                      <tr key={e.label}>
+                        <td>{e.label}</td>
+                        <td>
+                          {typeof e.value === 'number' ? e.value.toLocaleString('en-US') : e.value} {e.unit}
+                        </td>
+                        <td>
+                          <code>{e.query}</code>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                <details className="numbers">
+                  <summary>Assumptions behind the saving</summary>
+                  <ul>
+                    {f.saving.assumptions.map((a) => (
+                      <li key={a}>{a}</li>
+                    ))}
+                  </ul>
                 </details>
-              ) : null}
-            </>
-          ) : null}
-        </li>
-      ))}
-    </ol>
+                {f.artifact ? (
+                  <details className="numbers" open={i === 0}>
+                    <summary>
+                      Artifact <code>{f.artifact.filename}</code> (copy and apply)
+                    </summary>
+                    <pre className="artifact">{f.artifact.content}</pre>
+                  </details>
+                ) : null}
+              </>
+            ) : null}
+          </li>
+        ))}
+      </ol>
+    </>
   )
 }

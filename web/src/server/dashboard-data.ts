@@ -77,35 +77,60 @@ export async function loadGroups(
   })
 }
 
-export type FindingsResult = { available: true; findings: Finding[] } | { available: false; reason: string }
+export type FindingsResult =
+  | { available: true; findings: Finding[]; evaluatedAt: string; refreshing: boolean }
+  | { available: false; reason: string }
 
 /**
- * Advice reads far more than a chart (seconds on a large store), and every scoped page shows it: findings of
- * a scope and window are kept for a few minutes and concurrent loads share one evaluation. Findings are
- * advice, not counts, so minutes-old ones are fine; the charts stay exact.
+ * Advice reads far more than a chart (seconds to minutes on a large store), and every scoped page shows it:
+ * findings are kept per scope and range, served at once while younger than FINDINGS_TTL_MS, and served stale
+ * (with the time they were evaluated) while one background evaluation replaces them. Concurrent loads share
+ * one evaluation. Findings are advice, not counts, so minutes-old ones are fine; the charts stay exact.
+ * The cache lives on globalThis: Next.js bundles instrumentation (which warms it) apart from the pages.
  */
 const FINDINGS_TTL_MS = 5 * 60_000
-const findingsCache = new Map<string, { at: number; value: Promise<Finding[]> }>()
+interface CachedFindings {
+  at: number
+  value?: Finding[]
+  pending?: Promise<Finding[]>
+}
+const CACHE_KEY = Symbol.for('podstart.dashboard.findings')
+const findingsCache: Map<string, CachedFindings> = ((globalThis as Record<symbol, unknown>)[CACHE_KEY] ??=
+  new Map()) as Map<string, CachedFindings>
 
-async function cachedAdvice(opts: EvaluateAdviceOptions): Promise<Finding[]> {
-  // Windows ending within the same few minutes share findings (a named range moves every minute).
-  const to = Date.parse(opts.to)
-  const span = to - Date.parse(opts.from)
-  const key = JSON.stringify([
-    Math.floor(to / FINDINGS_TTL_MS),
-    span,
-    opts.cluster ?? '',
-    opts.namespace ?? '',
-  ])
-  const now = Date.now()
-  const hit = findingsCache.get(key)
-  if (hit && now - hit.at < FINDINGS_TTL_MS) return hit.value
-  for (const [k, v] of findingsCache) if (now - v.at >= FINDINGS_TTL_MS) findingsCache.delete(k)
-  const value = dashboardQuerier().then((q) => evaluateAdvice(q, opts))
-  findingsCache.set(key, { at: now, value })
-  // A failure is not kept: the next load tries again.
-  value.catch(() => findingsCache.delete(key))
-  return value
+function evaluate(key: string, entry: CachedFindings, opts: EvaluateAdviceOptions): Promise<Finding[]> {
+  entry.pending ??= dashboardQuerier()
+    .then((q) => evaluateAdvice(q, opts))
+    .then((value) => {
+      entry.value = value
+      entry.at = Date.now()
+      return value
+    })
+    .finally(() => {
+      entry.pending = undefined
+      if (entry.value === undefined) findingsCache.delete(key)
+    })
+  return entry.pending
+}
+
+async function cachedAdvice(
+  window: TimeWindow,
+  opts: EvaluateAdviceOptions,
+): Promise<{ findings: Finding[]; at: number; refreshing: boolean }> {
+  // A named range is one entry whatever minute it ends at; explicit windows are their own entries.
+  const key = JSON.stringify([window.range ?? [opts.from, opts.to], opts.cluster ?? '', opts.namespace ?? ''])
+  let entry = findingsCache.get(key)
+  if (!entry) {
+    entry = { at: 0 }
+    findingsCache.set(key, entry)
+  }
+  if (entry.value !== undefined) {
+    const stale = Date.now() - entry.at >= FINDINGS_TTL_MS
+    if (stale) evaluate(key, entry, opts).catch(() => undefined)
+    return { findings: entry.value, at: entry.at, refreshing: stale }
+  }
+  const findings = await evaluate(key, entry, opts)
+  return { findings, at: entry.at, refreshing: false }
 }
 
 /** Advice findings for a scope; the advice engine's failure degrades to a message, not a broken page. */
@@ -115,8 +140,13 @@ export async function loadFindings(
   limit: number,
 ): Promise<FindingsResult> {
   try {
-    const findings = await cachedAdvice({ from: window.from, to: window.to, ...scope })
-    return { available: true, findings: findings.slice(0, limit) }
+    const r = await cachedAdvice(window, { from: window.from, to: window.to, ...scope })
+    return {
+      available: true,
+      findings: r.findings.slice(0, limit),
+      evaluatedAt: new Date(r.at).toISOString(),
+      refreshing: r.refreshing,
+    }
   } catch (err) {
     return { available: false, reason: (err as Error).message }
   }
