@@ -21,6 +21,7 @@ export const RETENTION_TABLES = {
   kubelet_pull_histograms: { column: 'scraped_at', defaultDays: 30 },
   startup_rollup_hourly: { column: 'bucket', defaultDays: 180, wrap: false },
   startup_rollup_grains: { column: 'bucket', defaultDays: 180, wrap: false },
+  pull_rollup_grains: { column: 'bucket', defaultDays: 180, wrap: false },
   alerts: { column: 'starts_at', defaultDays: 90 },
 } as const satisfies Record<string, { column: string; defaultDays: number; wrap?: false }>
 
