@@ -36,6 +36,42 @@ describe('podstart up', () => {
     expect(up.output()).toContain(`dashboard on http://127.0.0.1:${port}`)
   }, 120_000)
 
+  it('--demo serves at once and imports the simulated history in the background, in slices', async () => {
+    const port = await freePort()
+    const demo = startPodstart(
+      ['up', '--demo', '--history', '14d', '--port', String(port), '--data', path.join(dir, 'demo')],
+      { cwd: dir },
+    )
+    try {
+      const base = `http://127.0.0.1:${port}`
+      const health = async () =>
+        (await (await fetch(`${base}/api/health`)).json()) as { ok: boolean; startups: number }
+      await waitFor(
+        async () => ((await fetch(`${base}/readyz`)).ok ? true : undefined),
+        90_000,
+        `readyz (${demo.output()})`,
+      )
+      // Ready before two weeks of history are in: the import does not hold the server back.
+      expect(demo.output()).not.toMatch(/demo: stored \d+ historical startups/)
+      // Startups arrive while the import runs (slices are written as they are made), then all of them.
+      const seen: number[] = []
+      const stored = await waitFor(
+        async () => {
+          seen.push((await health()).startups)
+          return /demo: stored (\d+) historical startups/.exec(demo.output())?.[1]
+        },
+        120_000,
+        `history import (${demo.output()})`,
+      )
+      expect(Number(stored)).toBeGreaterThan(14 * 24 * 60 * 0.8)
+      expect(demo.output()).toMatch(/demo: history \d+%/)
+      expect(seen.some((n) => n > 0 && n < Number(stored))).toBe(true)
+      expect((await health()).startups).toBeGreaterThanOrEqual(Number(stored))
+    } finally {
+      expect(await demo.stop()).toBe(0)
+    }
+  }, 240_000)
+
   it('refuses a second process on the same data directory with one clear line', async () => {
     const port = await freePort()
     const second = await runPodstart(['up', '--port', String(port), '--no-collector'], { cwd: dir })

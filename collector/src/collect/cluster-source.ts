@@ -8,8 +8,9 @@ import { countStartups } from '@podstart/schema/queries'
 import type { Querier } from '@podstart/schema/store'
 import { durationFlag } from '../cli/args.ts'
 import { KubeAccess } from '../kube/access.ts'
-import type { generateHistory as GenerateHistory } from '../sim/index.ts'
-import { importWatchLines } from './history-import.ts'
+import type { KubeJson } from '../kube/list-watch.ts'
+import type { generateHistorySliced as GenerateHistorySliced } from '../sim/index.ts'
+import { HistoryImport } from './history-import.ts'
 
 export interface ClusterSource {
   cluster: string
@@ -75,47 +76,63 @@ export async function startClusterSource(opts: ClusterSourceOptions): Promise<Cl
 }
 
 async function startDemo(opts: ClusterSourceOptions): Promise<ClusterSource> {
-  const { generateHistory, startSimulatedCluster } = await import('../sim/index.ts')
+  const { generateHistorySliced, startSimulatedCluster } = await import('../sim/index.ts')
   const cluster = opts.cluster ?? 'demo'
   const historyMs = durationFlag('history', opts.history, 14 * 86_400_000)
-  if (historyMs > 0 && (await countStartups(opts.querier)({ cluster })) === 0) {
-    opts.log(`demo: generating ${Math.round(historyMs / 86_400_000)} days of simulated history`)
-    const written = await importHistory(opts.querier, cluster, historyMs, generateHistory)
-    opts.log(`demo: stored ${written} historical startups`)
-  }
   const sim = await startSimulatedCluster({ port: 0, scenario: 'demo', cluster, seed: Date.now() % 100_000 })
   const access = KubeAccess.fromString(sim.kubeconfig())
   opts.log(`demo: simulated cluster serving on ${sim.url}`)
+  // History is imported in the background, in slices written as they are made, so the dashboard serves
+  // (and shows the oldest days) within seconds while the rest arrives.
+  const stopping = { value: false }
+  let history: Promise<void> = Promise.resolve()
+  if (historyMs > 0 && (await countStartups(opts.querier)({ cluster })) === 0) {
+    opts.log(
+      `demo: importing ${Math.round(historyMs / 86_400_000)} days of simulated history in the background`,
+    )
+    history = importHistory(opts, cluster, historyMs, generateHistorySliced, stopping).then(
+      (written) => opts.log(`demo: stored ${written} historical startups`),
+      (err: Error) => {
+        if (!stopping.value) opts.log(`demo: history import failed: ${err.message}`)
+      },
+    )
+  }
   return {
     cluster,
     access,
     description: `the simulated cluster at ${sim.url}`,
     simulated: true,
-    stop: () => sim.stop(),
+    stop: async () => {
+      stopping.value = true
+      await history
+      await sim.stop()
+    },
   }
 }
 
 /** Feeds simulated history through the lifecycle engine and the collector's row builders (no dump file). */
 async function importHistory(
-  querier: Querier,
+  opts: ClusterSourceOptions,
   cluster: string,
   historyMs: number,
-  generate: typeof GenerateHistory,
+  generate: typeof GenerateHistorySliced,
+  stopping: { value: boolean },
 ): Promise<number> {
   const endAtMs = Date.now() - 60_000
-  const { summary } = await importWatchLines({ cluster, querier }, (sink) =>
-    generate(
-      {
-        seed: 7,
-        scenario: 'demo',
-        days: historyMs / 86_400_000,
-        podsPerHour: 60,
-        endAtMs,
-        cluster,
-        regressionLastWeek: true,
-      },
-      sink,
-    ),
+  const days = historyMs / 86_400_000
+  const history = await HistoryImport.open({ cluster, querier: opts.querier })
+  let slices = 0
+  const total = Math.ceil(historyMs / (6 * 3_600_000))
+  await generate(
+    { seed: 7, scenario: 'demo', days, podsPerHour: 60, endAtMs, cluster, regressionLastWeek: true },
+    (line) => history.observe(line.type, line.object as KubeJson, Date.parse(line.observedAt)),
+    async () => {
+      if (stopping.value) throw new Error('stopped')
+      await history.flush()
+      if (++slices % 8 === 0) opts.log(`demo: history ${Math.min(100, Math.round((slices / total) * 100))}%`)
+      // Let the server answer between slices.
+      await new Promise((r) => setImmediate(r))
+    },
   )
-  return summary.startups
+  return (await history.finish()).startups
 }

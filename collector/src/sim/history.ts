@@ -23,10 +23,7 @@ export interface WatchLine {
 
 const WEEK_MS = 7 * 86400e3
 
-export function generateHistory(
-  opts: HistoryOptions,
-  sink: (line: WatchLine) => void,
-): { truth: StartupRecord[]; manifest: InjectedProblem[] } {
+function historyModel(opts: HistoryOptions, sink: (line: WatchLine) => void): ClusterModel {
   if (!(opts.days > 0)) throw new Error(`days must be above 0, got ${opts.days}`)
   if (!(opts.podsPerHour > 0)) throw new Error(`podsPerHour must be above 0, got ${opts.podsPerHour}`)
   const scenario = loadScenario(opts.scenario ?? 'mixed')
@@ -36,7 +33,7 @@ export function generateHistory(
   if (opts.regressionLastWeek === false)
     scenario.problems = scenario.problems.filter((p) => p.kind !== 'regression')
   let rv = 1000
-  const model = new ClusterModel(
+  return new ClusterModel(
     {
       scenario,
       seed: opts.seed,
@@ -54,6 +51,13 @@ export function generateHistory(
       sink({ type: w.type, object: w.object, observedAt: new Date(w.at).toISOString() })
     },
   )
+}
+
+export function generateHistory(
+  opts: HistoryOptions,
+  sink: (line: WatchLine) => void,
+): { truth: StartupRecord[]; manifest: InjectedProblem[] } {
+  const model = historyModel(opts, sink)
   // Stop at the end of the window; pods still starting then are written to the truth as pending.
   while (model.queue.size > 0) {
     const next = model.queue.peekTime() as number
@@ -62,4 +66,31 @@ export function generateHistory(
   }
   model.advanceTo(opts.endAtMs)
   return { truth: model.truth(true), manifest: model.manifest() }
+}
+
+/**
+ * The same history, in slices of `sliceMs` of simulated time with `between()` awaited after each: a caller
+ * can write what a slice produced and let its event loop breathe (a server importing history while it serves).
+ */
+export async function generateHistorySliced(
+  opts: HistoryOptions,
+  sink: (line: WatchLine) => void,
+  between: () => Promise<void>,
+  sliceMs = 6 * 3_600_000,
+): Promise<void> {
+  const model = historyModel(opts, sink)
+  let sliceEnd = opts.endAtMs - opts.days * 86400e3 + sliceMs
+  while (model.queue.size > 0) {
+    const next = model.queue.peekTime() as number
+    if (next > opts.endAtMs) break
+    if (next > sliceEnd) {
+      model.advanceTo(sliceEnd)
+      sliceEnd += sliceMs
+      await between()
+      continue
+    }
+    model.advanceTo(next)
+  }
+  model.advanceTo(opts.endAtMs)
+  await between()
 }

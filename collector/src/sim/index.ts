@@ -2,6 +2,6 @@
 // the ground truth of every startup, for demos and for measuring the collector's accuracy.
 export { kubeconfigYaml, type SimOptions, type SimulatedCluster, startSimulatedCluster } from './cluster.ts'
 export { type FaultSpec, FaultSpecError, parseFaults } from './faults.ts'
-export { generateHistory, type HistoryOptions, type WatchLine } from './history.ts'
+export { generateHistory, generateHistorySliced, type HistoryOptions, type WatchLine } from './history.ts'
 export type { InjectedProblem } from './plan.ts'
 export { builtinScenarioNames, loadScenario, type Scenario, ScenarioError } from './scenario.ts'

@@ -83,7 +83,8 @@ export type FindingsResult =
 
 /**
  * Advice reads far more than a chart (seconds to minutes on a large store), and every scoped page shows it:
- * findings are kept per scope and range, served at once while younger than FINDINGS_TTL_MS, and served stale
+ * findings are kept per scope and range, served at once while younger than FINDINGS_TTL_MS (or ten times
+ * what the evaluation took, on a store where it takes minutes), and served stale
  * (with the time they were evaluated) while one background evaluation replaces them. Concurrent loads share
  * one evaluation. Findings are advice, not counts, so minutes-old ones are fine; the charts stay exact.
  * The cache lives on globalThis: Next.js bundles instrumentation (which warms it) apart from the pages.
@@ -91,6 +92,8 @@ export type FindingsResult =
 const FINDINGS_TTL_MS = 5 * 60_000
 interface CachedFindings {
   at: number
+  /** How long the last evaluation took: a store where advice takes minutes re-evaluates less often. */
+  tookMs?: number
   value?: Finding[]
   pending?: Promise<Finding[]>
 }
@@ -99,11 +102,13 @@ const findingsCache: Map<string, CachedFindings> = ((globalThis as Record<symbol
   new Map()) as Map<string, CachedFindings>
 
 function evaluate(key: string, entry: CachedFindings, opts: EvaluateAdviceOptions): Promise<Finding[]> {
+  const started = Date.now()
   entry.pending ??= dashboardQuerier()
     .then((q) => evaluateAdvice(q, opts))
     .then((value) => {
       entry.value = value
       entry.at = Date.now()
+      entry.tookMs = entry.at - started
       return value
     })
     .finally(() => {
@@ -125,7 +130,9 @@ async function cachedAdvice(
     findingsCache.set(key, entry)
   }
   if (entry.value !== undefined) {
-    const stale = Date.now() - entry.at >= FINDINGS_TTL_MS
+    // At most a tenth of the time spent evaluating: never more often than every 10 evaluation durations.
+    const ttl = Math.max(FINDINGS_TTL_MS, 10 * (entry.tookMs ?? 0))
+    const stale = Date.now() - entry.at >= ttl
     if (stale) evaluate(key, entry, opts).catch(() => undefined)
     return { findings: entry.value, at: entry.at, refreshing: stale }
   }
