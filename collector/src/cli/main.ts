@@ -1,6 +1,7 @@
 // The podstart CLI: dispatches to subcommands, each in its own module, loaded lazily.
 import { createRequire } from 'node:module'
 import { type Command, EXIT, UsageError } from './args.ts'
+import { cliEnv } from './env.ts'
 
 const require = createRequire(import.meta.url)
 const pkg = require('../../package.json') as { version: string }
@@ -66,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const e = err as Error & { exitCode?: number }
     console.error(`podstart ${name}: ${e.message}`)
-    if (process.env.PODSTART_DEBUG) console.error(e.stack)
+    if (cliEnv.debug()) console.error(e.stack)
     return e.exitCode ?? EXIT.failed
   }
 }

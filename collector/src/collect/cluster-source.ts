@@ -7,6 +7,7 @@ import path from 'node:path'
 import { countStartups } from '@podstart/schema/queries'
 import type { Querier } from '@podstart/schema/store'
 import { durationFlag } from '../cli/args.ts'
+import { cliEnv } from '../cli/env.ts'
 import { KubeAccess } from '../kube/access.ts'
 import type { KubeJson } from '../kube/list-watch.ts'
 import type { generateHistorySliced as GenerateHistorySliced } from '../sim/index.ts'
@@ -31,9 +32,9 @@ export interface ClusterSourceOptions {
 }
 
 function kubeconfigAvailable(): boolean {
-  const paths = (process.env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean)
+  const paths = cliEnv.kubeconfigPaths()
   paths.push(path.join(os.homedir(), '.kube', 'config'))
-  return paths.some((p) => existsSync(p)) || Boolean(process.env.KUBERNETES_SERVICE_HOST)
+  return paths.some((p) => existsSync(p)) || cliEnv.inCluster()
 }
 
 async function reachable(access: KubeAccess): Promise<string | null> {

@@ -9,9 +9,10 @@ import {
   renderAdvice,
   scopeLabel,
 } from '@podstart/schema/advice'
-import { createQuerier, openStore, storeConfigFromEnv } from '@podstart/schema/store'
+import { createQuerier, openStore } from '@podstart/schema/store'
 import { parse as parseYaml } from 'yaml'
 import { type Command, durationFlag, EXIT, intFlag, parseCommandArgs, UsageError } from '../args.ts'
+import { storeConfig } from '../env.ts'
 
 const help = `podstart advise: ranked fixes with estimated savings
 
@@ -98,9 +99,7 @@ export const command: Command = {
     const top = intFlag('top', values.top, 5)
     const config = values.config ? loadConfig(values.config) : undefined
     const to = Date.now()
-    const store = await openStore(
-      storeConfigFromEnv(process.env, values.data ? { dataDir: values.data } : {}),
-    )
+    const store = await openStore(storeConfig(values.data))
     try {
       const findings = await evaluateAdvice(createQuerier(store), {
         from: new Date(to - windowMs).toISOString(),

@@ -1,12 +1,6 @@
 // `podstart collect`: the live collector as its own process (server mode), with its own metrics port.
 import { readFileSync } from 'node:fs'
-import {
-  createQuerier,
-  migrate,
-  openStore,
-  schemaVersionStatus,
-  storeConfigFromEnv,
-} from '@podstart/schema/store'
+import { createQuerier, migrate, openStore, schemaVersionStatus } from '@podstart/schema/store'
 import { loadAlertsConfig } from '../../alerts/index.ts'
 import { type Alerting, startAlerting } from '../../collect/alerting.ts'
 import { Collector } from '../../collect/collector.ts'
@@ -14,6 +8,7 @@ import { KubeAccess } from '../../kube/access.ts'
 import { LeaderElector } from '../../kube/leader.ts'
 import { serve } from '../../server/http.ts'
 import { type Command, durationFlag, EXIT, intFlag, parseCommandArgs, UsageError } from '../args.ts'
+import { cliEnv, storeConfig } from '../env.ts'
 
 const help = `podstart collect: watch a Kubernetes cluster and store every pod startup
 
@@ -72,22 +67,20 @@ export const command: Command = {
       'alerts-config': { type: 'string' },
       'dashboard-url': { type: 'string' },
     })
-    const cluster = values.cluster ?? process.env.PODSTART_CLUSTER
+    const cluster = values.cluster ?? cliEnv.cluster()
     if (!cluster) throw new UsageError('--cluster NAME is required (the label written on every row)')
     const metricsPort = intFlag('metrics-port', values['metrics-port'], 9464)
     const stuckTimeoutMs = durationFlag('stuck-timeout', values['stuck-timeout'], 15 * 60_000)
     const kubeletMetricsMs = durationFlag('kubelet-metrics', values['kubelet-metrics'], 0)
     const leaseDurationMs = durationFlag('lease-duration', values['lease-duration'], 15_000)
-    const leaseNamespace = values['lease-namespace'] ?? process.env.POD_NAMESPACE ?? serviceAccountNamespace()
+    const leaseNamespace = values['lease-namespace'] ?? cliEnv.podNamespace() ?? serviceAccountNamespace()
     if (values['leader-elect'] && !leaseNamespace) {
       throw new UsageError('--leader-elect needs --lease-namespace NS (or $POD_NAMESPACE) outside a pod')
     }
     if (values['leader-elect'] && leaseDurationMs < 3000)
       throw new UsageError('--lease-duration must be >= 3s')
 
-    const store = await openStore(
-      storeConfigFromEnv(process.env, values.data ? { dataDir: values.data } : {}),
-    )
+    const store = await openStore(storeConfig(values.data))
     if (values.migrate) await migrate(store, { log: (l: string) => console.log(`migrate: ${l}`) })
     const status = await schemaVersionStatus(store)
     if (status.pending.length > 0) {
@@ -138,7 +131,7 @@ export const command: Command = {
         access,
         namespace: leaseNamespace,
         name: values['lease-name'] ?? 'podstart-collector',
-        ...(process.env.POD_NAME ? { identity: process.env.POD_NAME } : {}),
+        ...(cliEnv.podName() ? { identity: cliEnv.podName() as string } : {}),
         leaseDurationMs,
         log: (line) => console.log(`collect: ${line}`),
         onStartedLeading: () => {

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline'
 import type { StartupRecord } from '@podstart/schema/record'
 import { refreshRollups, writeStartups } from '@podstart/schema/rollups'
 import { importMeasuredSplits, type MeasuredImportSummary } from '@podstart/schema/splits'
-import { createQuerier, migrate, openStore, storeConfigFromEnv } from '@podstart/schema/store'
+import { createQuerier, migrate, openStore } from '@podstart/schema/store'
 import { eventRow, type PodEventRow } from '../../collect/event-rows.ts'
 import { nodeRow } from '../../collect/inventory.ts'
 import { readDump } from '../../ingest/index.ts'
@@ -15,6 +15,7 @@ import { SplitSources } from '../../pulls/split-sources.ts'
 import { BatchWriter } from '../../sink/batch-writer.ts'
 import { groupByVersion } from '../../sink/startup-version.ts'
 import { type Command, EXIT, parseCommandArgs, UsageError } from '../args.ts'
+import { storeConfig } from '../env.ts'
 import { progress } from '../progress.ts'
 
 const help = `podstart import: load dumps into the store
@@ -207,9 +208,7 @@ export const command: Command = {
         throw new UsageError(`cannot read ${f}: no such file`)
       }
     }
-    const store = await openStore(
-      storeConfigFromEnv(process.env, values.data ? { dataDir: values.data } : {}),
-    )
+    const store = await openStore(storeConfig(values.data))
     try {
       await migrate(store, { log: () => undefined })
       const summary = await importDumps(positionals, createQuerier(store), {
@@ -240,7 +239,7 @@ async function importLogCommand(
       throw new UsageError(`cannot read ${file}: no such file`)
     }
   }
-  const store = await openStore(storeConfigFromEnv(process.env, values.data ? { dataDir: values.data } : {}))
+  const store = await openStore(storeConfig(values.data))
   try {
     await migrate(store, { log: () => undefined })
     const s = await importContainerdLog(file, createQuerier(store), {

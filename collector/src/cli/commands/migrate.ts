@@ -13,10 +13,10 @@ import {
   retentionStatements,
   type Store,
   StoreError,
-  storeConfigFromEnv,
 } from '@podstart/schema/store'
 import { parse as parseYaml } from 'yaml'
 import { type Command, EXIT, parseCommandArgs, UsageError } from '../args.ts'
+import { cliEnv, storeConfig } from '../env.ts'
 
 const help = `podstart migrate: apply the store's migrations
 
@@ -76,8 +76,8 @@ export const command: Command = {
     const out = (line: string) => {
       if (!json) console.log(line)
     }
-    const config = storeConfigFromEnv(process.env, values.data ? { dataDir: values.data } : {})
-    const retention = values.retention ? loadRetention(values.config ?? process.env.PODSTART_CONFIG) : null
+    const config = storeConfig(values.data)
+    const retention = values.retention ? loadRetention(values.config ?? cliEnv.configFile()) : null
     if (values.config && !values.retention) throw new UsageError('--config is only read with --retention')
 
     if (values.dry) {
@@ -157,5 +157,5 @@ function loadRetention(file: string | undefined): RetentionDays {
     }
     section = doc && typeof doc === 'object' ? (doc as { retention?: unknown }).retention : undefined
   }
-  return retentionFromConfig(section, process.env, file ? `${file}: retention` : 'retention')
+  return retentionFromConfig(section, cliEnv.all(), file ? `${file}: retention` : 'retention')
 }

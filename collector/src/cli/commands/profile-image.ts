@@ -19,6 +19,7 @@ import {
   type RegistryCredentials,
 } from '../../pulls/registry/index.ts'
 import { type Command, EXIT, parseCommandArgs, UsageError } from '../args.ts'
+import { storeConfig } from '../env.ts'
 
 const require = createRequire(import.meta.url)
 const pkg = require('../../../package.json') as { version: string }
@@ -124,7 +125,7 @@ export const command: Command = {
       const { createQuerier, openStore, schemaVersionStatus, storeConfigFromEnv } = await import(
         '@podstart/schema/store'
       )
-      const store = await openStore(storeConfigFromEnv(process.env))
+      const store = await openStore(storeConfig())
       try {
         const status = await schemaVersionStatus(store)
         if (status.pending.some((name) => name.startsWith('0002'))) {

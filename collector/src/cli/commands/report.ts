@@ -2,11 +2,12 @@
 // short summary with a link to the transports of an alerts config.
 import { writeFileSync } from 'node:fs'
 import { renderHtml, renderJson, renderMarkdown, renderSummary } from '@podstart/schema/report'
-import { createQuerier, migrate, openStore, storeConfigFromEnv } from '@podstart/schema/store'
+import { createQuerier, migrate, openStore } from '@podstart/schema/store'
 import { loadAlertsConfig } from '../../alerts/config.ts'
 import { AlertEngine } from '../../alerts/engine.ts'
 import { produceReport, reportLink } from '../../alerts/report-delivery.ts'
 import { type Command, durationFlag, EXIT, parseCommandArgs, UsageError } from '../args.ts'
+import { storeConfig } from '../env.ts'
 
 const help = `podstart report: what changed in pod startups between this window and the one before
 
@@ -63,9 +64,7 @@ export const command: Command = {
     if (values.send && !values['alerts-config']) throw new UsageError('--send needs --alerts-config FILE')
     const alerts = values['alerts-config'] ? loadAlertsConfig(values['alerts-config']) : undefined
 
-    const store = await openStore(
-      storeConfigFromEnv(process.env, values.data ? { dataDir: values.data } : {}),
-    )
+    const store = await openStore(storeConfig(values.data))
     try {
       await migrate(store, { log: () => undefined })
       const q = createQuerier(store)

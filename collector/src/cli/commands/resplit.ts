@@ -1,10 +1,11 @@
 // `podstart resplit`: recompute the stored download/decompress splits from the current profiles and node classes.
 import type { RewriteSummary } from '@podstart/schema/splits'
 import { recomputeSplits } from '@podstart/schema/splits'
-import { createQuerier, migrate, openStore, type Querier, storeConfigFromEnv } from '@podstart/schema/store'
+import { createQuerier, migrate, openStore, type Querier } from '@podstart/schema/store'
 import { ImageReferenceError } from '../../pulls/registry/reference.ts'
 import { digestOf, referenceSpellings, SplitSources } from '../../pulls/split-sources.ts'
 import { type Command, durationFlag, EXIT, parseCommandArgs, UsageError } from '../args.ts'
+import { storeConfig } from '../env.ts'
 import { progress } from '../progress.ts'
 
 const help = `podstart resplit: recompute stored download/decompress splits
@@ -97,9 +98,7 @@ export const command: Command = {
         throw err
       }
     }
-    const store = await openStore(
-      storeConfigFromEnv(process.env, values.data ? { dataDir: values.data } : {}),
-    )
+    const store = await openStore(storeConfig(values.data))
     try {
       await migrate(store, { log: () => undefined })
       const summary = await resplitStored(createQuerier(store), {

@@ -1,11 +1,12 @@
 // `podstart up`: one process with the embedded store, migrations, the collector and the dashboard on one port.
-import { createQuerier, migrate, openStore, setSharedStore, storeConfigFromEnv } from '@podstart/schema/store'
+import { createQuerier, migrate, openStore, setSharedStore } from '@podstart/schema/store'
 import { type Alerting, startAlerting } from '../../collect/alerting.ts'
 import { type ClusterSource, startClusterSource } from '../../collect/cluster-source.ts'
 import { Collector } from '../../collect/collector.ts'
 import { loadDashboard } from '../../server/dashboard.ts'
 import { serve } from '../../server/http.ts'
 import { type Command, EXIT, intFlag, parseCommandArgs } from '../args.ts'
+import { cliEnv, storeConfig } from '../env.ts'
 
 const help = `podstart up: start podstart in one process
 
@@ -50,9 +51,9 @@ export const command: Command = {
       'no-collector': { type: 'boolean' },
       'alerts-config': { type: 'string' },
     })
-    const port = intFlag('port', values.port ?? process.env.PORT, 3000)
+    const port = intFlag('port', values.port ?? cliEnv.port(), 3000)
     const host = values.host ?? '127.0.0.1'
-    const config = storeConfigFromEnv(process.env, values.data ? { dataDir: values.data } : {})
+    const config = storeConfig(values.data)
     const store = await openStore(config)
     setSharedStore(store)
     console.log(`podstart: store ${store.describe()}`)
