@@ -122,9 +122,7 @@ export const command: Command = {
     console.log(values.json ? JSON.stringify(profile, null, 2) : renderProfile(profile))
     if (values.store) {
       // Loaded only with --store: the embedded engine is large and profiling does not need it otherwise.
-      const { createQuerier, openStore, schemaVersionStatus, storeConfigFromEnv } = await import(
-        '@podstart/schema/store'
-      )
+      const { createQuerier, openStore, schemaVersionStatus } = await import('@podstart/schema/store')
       const store = await openStore(storeConfig())
       try {
         const status = await schemaVersionStatus(store)
