@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { loadScenario } from '@podstart/collector/sim'
 import type { StartupRecord } from '@podstart/schema/record'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -137,7 +138,12 @@ describe('dashboard in a browser', () => {
     await shared.page.close()
   }, 120_000)
 
-  it('the pod waterfall shows the true phases of known startups (most within 100 ms, all within 150 ms)', async () => {
+  it('the pod waterfall shows the true phases of known startups (within the kubelet status lag the demo models)', async () => {
+    // Boundaries stamped by a status write trail the true transition by the kubelet's status-manager lag; the demo
+    // scenario models it as 10-120 ms (the live accuracy test's 'fast' scenario: 10-60 ms, 99 % within 100 ms).
+    const lag = loadScenario('demo').timings.statusLagMs
+    if (!Array.isArray(lag)) throw new Error('the demo scenario must model statusLagMs as a [min, max] range')
+    const bound = lag[1] + 10
     const candidates = demo.truth.filter((r) => r.outcome === 'ready' && r.totalMs !== null)
     const cold = candidates.filter((r) => r.pulls.some((p) => !p.cached && !p.init)).slice(0, 8)
     const warm = candidates.filter((r) => r.cold === false).slice(0, 4)
@@ -168,7 +174,7 @@ describe('dashboard in a browser', () => {
           continue
         }
         const off = Math.abs(Number(shown) - trueMs)
-        expect(off, `${truth.uid} ${phase}: shown ${shown}, true ${trueMs}`).toBeLessThanOrEqual(150)
+        expect(off, `${truth.uid} ${phase}: shown ${shown}, true ${trueMs}`).toBeLessThanOrEqual(bound)
         if (off <= 100) within100++
         compared++
       }
@@ -178,8 +184,7 @@ describe('dashboard in a browser', () => {
     expect(compared, `compared ${compared}, skipped as coarse: ${skipped.join('; ')}`).toBeGreaterThanOrEqual(
       picked.length * 4,
     )
-    // Status boundaries are stamped when the watch update arrives, so they trail the truth by the delivery lag:
-    // measured on this history, up to ~120 ms for 10-20% of phases. The bar: most within 100 ms, none beyond 150.
+    // Measured on this history: 81-100 % of each phase within 100 ms (sandbox, start and ready carry the lag).
     expect(within100 / compared, `${within100} of ${compared} phases within 100 ms`).toBeGreaterThanOrEqual(
       0.75,
     )
@@ -189,6 +194,35 @@ describe('dashboard in a browser', () => {
     expect(errors).toEqual([])
     await page.close()
   }, 120_000)
+
+  it('a new user goes from the overview to a slow pod and on to the fix for it, by clicking', async () => {
+    const { page, errors } = await openPage(browser.context)
+    const slow = 'section[aria-labelledby="h-slowest"] a[href^="/pods/"]'
+    await visit(page, '/', ['startup-percentiles'])
+    const candidates = Math.min(10, await page.locator(slow).count())
+    expect(candidates).toBeGreaterThan(0)
+    let rule: string | null = null
+    // The slowest pods first; some are slow for reasons no rule addresses, so walk down the list.
+    for (let i = 0; i < candidates && !rule; i++) {
+      if (i > 0) await visit(page, '/', ['startup-percentiles'])
+      await page.locator(slow).nth(i).click()
+      await page.waitForURL(/\/pods\//)
+      await page.waitForSelector('[data-chart="pod-waterfall"] svg')
+      const fixes = page.locator('section[aria-labelledby="h-fixes"] [data-finding]')
+      await page.waitForSelector('section[aria-labelledby="h-fixes"] [data-findings-evaluated]')
+      if ((await fixes.count()) > 0) rule = await fixes.first().getAttribute('data-finding')
+    }
+    expect(rule, 'none of the ten slowest startups has a finding that names it').not.toBeNull()
+    await screenshot(page, 'pod-with-fix')
+    await page.locator('section[aria-labelledby="h-fixes"] h2 a').click()
+    await page.waitForURL(/\/advice/)
+    const finding = page.locator(`[data-finding="${rule}"]`)
+    expect(await finding.count()).toBeGreaterThan(0)
+    // The fix is there to copy.
+    expect(await page.locator(`[data-finding="${rule}"] pre.artifact`).count()).toBeGreaterThan(0)
+    expect(errors).toEqual([])
+    await page.close()
+  }, 180_000)
 
   it('every drill-down page loads with its charts and without console errors', async () => {
     const { page, errors } = await openPage(browser.context)

@@ -1,12 +1,17 @@
 // One pod startup: its waterfall, phases, boundaries with their source and precision, pulls, raw events.
+import type { StartupRecord } from '@podstart/schema/record'
 import Link from 'next/link'
 import { notFound } from 'next/navigation'
+import { Suspense } from 'react'
+import { Findings } from '../../../../components/findings.tsx'
 import { paths } from '../../../../components/links.ts'
 import { PodWaterfallChart } from '../../../../components/pod-waterfall-chart.tsx'
 import { Empty, StoreProblem } from '../../../../components/states.tsx'
 import { podWaterfall } from '../../../../src/charts/pod-waterfall.ts'
+import { appliesTo } from '../../../../src/lib/finding-scope.ts'
 import { formatBytes, formatMs, formatTime } from '../../../../src/lib/format.ts'
-import { loadPod } from '../../../../src/server/dashboard-data.ts'
+import { resolveWindow } from '../../../../src/lib/time-range.ts'
+import { loadFindings, loadPod } from '../../../../src/server/dashboard-data.ts'
 
 export const dynamic = 'force-dynamic'
 
@@ -72,6 +77,17 @@ export default async function PodPage(props: { params: Promise<{ cluster: string
           position.
         </p>
         <PodWaterfallChart waterfall={w} />
+      </section>
+      <section className="panel" aria-labelledby="h-fixes" style={{ marginBottom: '0.9rem' }}>
+        <h2 id="h-fixes">
+          Fixes for this startup <Link href="/advice">(all advice)</Link>
+        </h2>
+        <p className="note">
+          Findings of the last 7 days whose scope names this pod's workload, one of its images or its node.
+        </p>
+        <Suspense fallback={<p className="meta">Evaluating advice…</p>}>
+          <PodFindings record={r} />
+        </Suspense>
       </section>
       <div className="grid">
         <section className="panel" aria-labelledby="h-phases">
@@ -232,5 +248,19 @@ export default async function PodPage(props: { params: Promise<{ cluster: string
         )}
       </section>
     </>
+  )
+}
+
+async function PodFindings({ record }: { record: StartupRecord }) {
+  const result = await loadFindings(resolveWindow({}, Date.now()), { cluster: record.cluster }, 1_000)
+  return (
+    <Findings
+      result={
+        result.available
+          ? { ...result, findings: result.findings.filter((f) => appliesTo(f, record)).slice(0, 5) }
+          : result
+      }
+      withArtifacts={false}
+    />
   )
 }
