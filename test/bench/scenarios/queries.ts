@@ -124,9 +124,17 @@ export async function runQueries(small: boolean): Promise<ScenarioResult> {
       figures.push(figure(`${name} p50`, round(r.p50, 0), 'ms'))
       figures.push(figure(`${name} p95`, round(r.p95, 0), 'ms', { op: '<', value: 200 }))
     }
-    const advice = await timeRuns(2, () => evaluateAdvice(q, { from, to }))
-    figures.push(figure('advice evaluation p50', round(advice.p50, 0), 'ms'))
-    figures.push(figure('advice evaluation p95', round(advice.p95, 0), 'ms'))
+    // One run at full size (minutes; the dashboard caches findings and evaluates them off the page's path).
+    const advice = small ? await timeRuns(2, () => evaluateAdvice(q, { from, to })) : null
+    if (!advice) {
+      t = performance.now()
+      await evaluateAdvice(q, { from, to })
+    }
+    const adviceMs = advice ? advice.p50 : performance.now() - t
+    figures.push(
+      figure(advice ? 'advice evaluation p50' : 'advice evaluation (one run)', round(adviceMs, 0), 'ms'),
+    )
+    if (advice) figures.push(figure('advice evaluation p95', round(advice.p95, 0), 'ms'))
     let reportMs: number | null = null
     let reportError: string | undefined
     try {
