@@ -27,6 +27,7 @@ export class ObjectStore {
   compactedRv = 1000
   readonly listeners = new Set<(c: Change) => void>()
 
+  /** Keeps at least the last `historyLimit` changes (and at most half as many again) for watches to replay. */
   constructor(private readonly historyLimit = 20000) {}
 
   get resourceVersion(): number {
@@ -51,7 +52,9 @@ export class ObjectStore {
     else t.set(key, object)
     const change: Change = { rv, type, resource, object }
     this.history.push(change)
-    if (this.history.length > this.historyLimit) {
+    // Compacted in steps of half the limit: one copy per historyLimit / 2 changes, not one per change (a copy
+    // of the whole window per change made a 10,000-pod burst block the server for tens of seconds).
+    if (this.history.length >= this.historyLimit * 1.5) {
       const drop = this.history.length - this.historyLimit
       this.compactedRv = (this.history[drop - 1] as Change).rv
       this.history = this.history.slice(drop)

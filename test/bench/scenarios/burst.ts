@@ -22,6 +22,7 @@ interface CollectorStats {
   peakRss: number
   cpuMs: number
   wallMs: number
+  trackedPods: number
   rejects: Record<string, number>
 }
 type Msg = Record<string, unknown>
@@ -102,16 +103,25 @@ export async function runBurst(small: boolean): Promise<ScenarioResult> {
     const live = await withChildren([sim2, col2], async () => {
       await col2.next(isType('ready'), 60_000)
       const done = await sim2.next<{ truth: number; lastChangeAt: number }>(isType('done'), 600_000)
+      const doneAt = Date.now()
       const s = await latest<CollectorStats>(
         col2,
         'stats',
-        // Done when every true startup is stored, or nothing moved for grace + 30 s (then some were lost).
+        // Done when every true startup is stored, or nothing moved for grace + 30 s (then some were lost); a
+        // collector that has seen nothing yet gets 120 s from the simulator's end before it counts as lost.
         (c) =>
-          c.written >= done.truth || Date.now() - Math.max(c.lastEventAt, c.lastWrittenAt) > graceMs + 30_000,
+          c.written >= done.truth ||
+          (c.events > 0
+            ? Date.now() - Math.max(c.lastEventAt, c.lastWrittenAt) > graceMs + 30_000
+            : Date.now() - doneAt > 120_000),
         600_000,
       )
       col2.send({ type: 'count' })
       const count = await col2.next<{ stored?: number; error?: string }>(isType('count'), 60_000)
+      if ((count.stored ?? 0) < done.truth)
+        notes.push(
+          `collector (live) stored ${count.stored ?? count.error}; tracked ${s.trackedPods}, rejects ${JSON.stringify(s.rejects)}; its log ends: ${col2.stderr().slice(-1200)}`,
+        )
       return { done, stats: s, stored: count.stored ?? null }
     })
 
