@@ -207,7 +207,7 @@ describe('dashboard in a browser', () => {
       if (i > 0) await visit(page, '/', ['startup-percentiles'])
       await page.locator(slow).nth(i).click()
       await page.waitForURL(/\/pods\//)
-      await page.waitForSelector('[data-chart="pod-waterfall"] svg')
+      await page.waitForSelector('svg[data-chart="pod-waterfall"]')
       const fixes = page.locator('section[aria-labelledby="h-fixes"] [data-finding]')
       await page.waitForSelector('section[aria-labelledby="h-fixes"] [data-findings-evaluated]')
       if ((await fixes.count()) > 0) rule = await fixes.first().getAttribute('data-finding')
