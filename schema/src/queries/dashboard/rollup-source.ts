@@ -171,7 +171,11 @@ export async function startupSource(
     ...measures.map(([n, e]) => `${e} AS ${n}`),
   ].join(', ')
   const rawGroup = dims.filter((d) => kept.has(d)).join(', ')
-  if (mode === 'raw' || filters.image !== undefined) {
+  // A question only the hourly workload x node table answers, narrowed to a namespace, reads pod_startups
+  // directly: its key starts (cluster, namespace), while the hourly table is ordered by hour (at 10M startups a
+  // workload's nodes table took 159 ms raw against 241 ms through the hourly rollup).
+  const rawIsCheaper = !grain && filters.namespace !== undefined
+  if (mode === 'raw' || filters.image !== undefined || rawIsCheaper) {
     return {
       from: `(SELECT ${rawSelect} FROM pod_startups FINAL PREWHERE ${WINDOW} WHERE ${where} GROUP BY ${rawGroup})`,
       params,
