@@ -98,8 +98,9 @@ interface CachedFindings {
   pending?: Promise<Finding[]>
 }
 const CACHE_KEY = Symbol.for('podstart.dashboard.findings')
-const findingsCache: Map<string, CachedFindings> = ((globalThis as Record<symbol, unknown>)[CACHE_KEY] ??=
-  new Map()) as Map<string, CachedFindings>
+const shared = globalThis as Record<symbol, Map<string, CachedFindings> | undefined>
+const findingsCache = shared[CACHE_KEY] ?? new Map<string, CachedFindings>()
+shared[CACHE_KEY] = findingsCache
 
 function evaluate(key: string, entry: CachedFindings, opts: EvaluateAdviceOptions): Promise<Finding[]> {
   const started = Date.now()
