@@ -2,7 +2,12 @@
 // thresholds and returns the findings ranked by saving. The only I/O of the advice engine.
 import { alwaysPullOnDigest, imageProfilesLatest } from '../queries/advice-inventory.ts'
 import { imagePullSummary, nodeImagePulls, pullBursts } from '../queries/advice-pulls.ts'
-import { type AdvicePhase, imageOnlyRollouts, phaseStats } from '../queries/advice-startups.ts'
+import {
+  type AdvicePhase,
+  adviceClusters,
+  imageOnlyRollouts,
+  phaseStatsByGroups,
+} from '../queries/advice-startups.ts'
 import type { Querier } from '../store/querier.ts'
 import { type AdviceConfig, thresholdsFor } from './config.ts'
 import { rankFindings } from './finding.ts'
@@ -42,8 +47,8 @@ export async function fetchAdviceSignals(
     cluster: opts.cluster,
     ...(opts.namespace ? { namespace: opts.namespace } : {}),
   }
-  const phases = (groupBy: 'cluster' | 'workload' | 'node') =>
-    phaseStats(q)({ ...base, groupBy, targetsMs: targets })
+  // Workload, node and cluster phase figures of the same startups: one scan.
+  const phases = await phaseStatsByGroups(q)({ ...base, targetsMs: targets })
   // One query at a time: the embedded engine runs them serially anyway, and errors stay attributable.
   return {
     window: { fromMs: Date.parse(opts.from), toMs: Date.parse(opts.to) },
@@ -52,9 +57,9 @@ export async function fetchAdviceSignals(
     nodeImagePulls: await nodeImagePulls(q)(base),
     pullBursts: await pullBursts(q)({ ...base, bucketMinutes: windows.bucketMinutes }),
     imageProfiles: await imageProfilesLatest(q)({ cluster: opts.cluster }),
-    workloadPhases: await phases('workload'),
-    nodePhases: await phases('node'),
-    clusterPhases: await phases('cluster'),
+    workloadPhases: phases.workload,
+    nodePhases: phases.node,
+    clusterPhases: phases.cluster,
     imageOnlyRollouts: await imageOnlyRollouts(q)({ ...base, rolloutMinutes: windows.rolloutMinutes }),
     alwaysPullOnDigest: await alwaysPullOnDigest(q)(base),
   }
@@ -72,7 +77,11 @@ export function evaluateSignals(signals: AdviceSignals, config?: AdviceConfig): 
 export async function evaluateAdvice(q: Querier, opts: EvaluateAdviceOptions): Promise<Finding[]> {
   const clusters = opts.cluster
     ? [opts.cluster]
-    : (await phaseStats(q)({ from: opts.from, to: opts.to, groupBy: 'cluster' })).map((r) => r.cluster)
+    : await adviceClusters(q)({
+        from: opts.from,
+        to: opts.to,
+        ...(opts.namespace ? { namespace: opts.namespace } : {}),
+      })
   const findings: Finding[] = []
   for (const cluster of clusters) {
     const { thresholds, targets } = resolve(opts.config, cluster)

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { chTimeOut } from '../rows/codec.ts'
 import type { Querier } from '../store/querier.ts'
 import { adviceSignalParams, chNumber, chNumberOrNull, windowStartups } from './advice-window.ts'
+import { startupWhere } from './filters.ts'
 
 /** Phases the advice prices, with their columns: the only identifiers that reach the SQL. */
 export const ADVICE_PHASES = {
@@ -67,78 +68,118 @@ export const phaseStats =
   (q: Querier) =>
   async (input: z.input<typeof phaseStatsParams>): Promise<PhaseStatsRow[]> => {
     const p = phaseStatsParams.parse(input)
-    const groupCols: string[] = ['cluster', ...GROUPS[p.groupBy]]
-    const groupAliases = groupCols.map((c) => c.split(' AS ').at(-1) as string)
-    const base = windowStartups(p, ['*'])
-    const params: Record<string, unknown> = { ...base.params }
-    const cols = [
-      ...groupCols,
-      'count() AS startups',
-      "countIf(outcome = 'ready') AS ready",
-      'countIf(ifNull(cold, false)) AS cold',
-      'sum(ifNull(total_ms, 0)) AS total_sum',
-      'quantileExact(0.9)(total_ms) AS total_p90',
-      "countIf(outcome_reason = 'Unschedulable') AS unschedulable",
-      "countIf(uid IN (SELECT uid FROM pod_events FINAL WHERE reason = 'FailedScheduling')) AS failed_scheduling",
-      "countIf(uid IN (SELECT uid FROM pod_events FINAL WHERE reason = 'TriggeredScaleUp')) AS triggered_scale_up",
-    ]
+    return (await phaseStatsQuery(q, p, [p.groupBy]))[p.groupBy]
+  }
+
+/**
+ * phaseStats for several groupings in one scan of the window (GROUPING SETS): the advice reads workload,
+ * node and cluster figures of the same startups, and each scan of FINAL rows with exact quantiles is the
+ * costly part at scale.
+ */
+export const phaseStatsByGroups =
+  (q: Querier) =>
+  async (
+    input: Omit<z.input<typeof phaseStatsParams>, 'groupBy'>,
+    groupBys: readonly PhaseStatsGroup[] = ['cluster', 'workload', 'node'],
+  ): Promise<Record<PhaseStatsGroup, PhaseStatsRow[]>> =>
+    phaseStatsQuery(q, phaseStatsParams.parse({ ...input, groupBy: 'cluster' }), groupBys)
+
+async function phaseStatsQuery(
+  q: Querier,
+  p: z.output<typeof phaseStatsParams>,
+  groupBys: readonly PhaseStatsGroup[],
+): Promise<Record<PhaseStatsGroup, PhaseStatsRow[]>> {
+  const sets = [...new Set(groupBys)]
+  const base = windowStartups(p, ['*'])
+  const params: Record<string, unknown> = { ...base.params }
+  const hasWorkload = sets.includes('workload')
+  const hasNode = sets.includes('node')
+  // Only columns of some set may be selected; the others come out empty. grouping(x) is 1 when x is not part
+  // of the row's set, and may only name keys.
+  const setOf = [
+    ...(hasWorkload ? ["grouping(workload_name) = 0, 'workload'"] : []),
+    ...(hasNode ? ["grouping(node) = 0, 'node'"] : []),
+  ]
+  const cols = [
+    'cluster',
+    ...(hasWorkload
+      ? ['namespace', 'workload_kind', 'workload_name']
+      : ["'' AS namespace", "'' AS workload_kind", "'' AS workload_name"]),
+    hasNode ? "ifNull(node, '') AS node" : "'' AS node",
+    sets.length === 1
+      ? `'${sets[0]}' AS grouping_set`
+      : `multiIf(${setOf.join(', ')}, 'cluster') AS grouping_set`,
+    'count() AS startups',
+    "countIf(outcome = 'ready') AS ready",
+    'countIf(ifNull(cold, false)) AS cold',
+    'sum(ifNull(total_ms, 0)) AS total_sum',
+    'quantileExact(0.9)(total_ms) AS total_p90',
+    "countIf(outcome_reason = 'Unschedulable') AS unschedulable",
+    "countIf(uid IN (SELECT uid FROM pod_events FINAL WHERE reason = 'FailedScheduling')) AS failed_scheduling",
+    "countIf(uid IN (SELECT uid FROM pod_events FINAL WHERE reason = 'TriggeredScaleUp')) AS triggered_scale_up",
+  ]
+  for (const ph of PHASES) {
+    const c = ADVICE_PHASES[ph]
+    cols.push(
+      `count(${c}) AS n_${ph}`,
+      `sum(ifNull(${c}, 0)) AS sum_${ph}`,
+      `quantileExact(0.5)(${c}) AS p50_${ph}`,
+      `quantileExact(0.9)(${c}) AS p90_${ph}`,
+      `sumIf(ifNull(${c}, 0), total_ms IS NOT NULL) AS in_ready_${ph}`,
+    )
+    const target = p.targetsMs[ph]
+    if (target !== undefined) {
+      cols.push(`sum(greatest(toInt64(ifNull(${c}, 0)) - {target_${ph}:Int64}, 0)) AS excess_${ph}`)
+      params[`target_${ph}`] = target
+    }
+  }
+  const setSql = sets.map(
+    (g) => `(${['cluster', ...GROUPS[g].map((c) => c.split(' AS ').at(-1))].join(', ')})`,
+  )
+  const sql = `SELECT ${cols.join(',\n  ')}
+    FROM (${base.sql})
+    GROUP BY GROUPING SETS (${setSql.join(', ')})
+    ORDER BY grouping_set, cluster, namespace, workload_kind, workload_name, node`
+  const rows = await q.query('phaseStats', sql, params, z.looseObject({ cluster: z.string() }))
+  const out: Record<PhaseStatsGroup, PhaseStatsRow[]> = { cluster: [], workload: [], node: [] }
+  for (const raw of rows) {
+    const r = raw as Record<string, unknown>
+    const group = String(r.grouping_set) as PhaseStatsGroup
+    const num = (k: string) => chNumber.parse(r[k])
+    const numOrNull = (k: string) => chNumberOrNull.parse(r[k] ?? null)
+    const phases = {} as Record<AdvicePhase, PhaseStat>
     for (const ph of PHASES) {
-      const c = ADVICE_PHASES[ph]
-      cols.push(
-        `count(${c}) AS n_${ph}`,
-        `sum(ifNull(${c}, 0)) AS sum_${ph}`,
-        `quantileExact(0.5)(${c}) AS p50_${ph}`,
-        `quantileExact(0.9)(${c}) AS p90_${ph}`,
-        `sumIf(ifNull(${c}, 0), total_ms IS NOT NULL) AS in_ready_${ph}`,
-      )
-      const target = p.targetsMs[ph]
-      if (target !== undefined) {
-        cols.push(`sum(greatest(toInt64(ifNull(${c}, 0)) - {target_${ph}:Int64}, 0)) AS excess_${ph}`)
-        params[`target_${ph}`] = target
+      const count = num(`n_${ph}`)
+      phases[ph] = {
+        count,
+        sumMs: num(`sum_${ph}`),
+        p50Ms: count > 0 ? numOrNull(`p50_${ph}`) : null,
+        p90Ms: count > 0 ? numOrNull(`p90_${ph}`) : null,
+        sumInReadyMs: num(`in_ready_${ph}`),
+        excessMs: `excess_${ph}` in r ? num(`excess_${ph}`) : null,
       }
     }
-    const sql = `SELECT ${cols.join(',\n  ')}
-      FROM (${base.sql})
-      GROUP BY ${groupAliases.join(', ')}
-      ORDER BY ${groupAliases.join(', ')}`
-    const rows = await q.query('phaseStats', sql, params, z.looseObject({ cluster: z.string() }))
-    return rows.map((raw) => {
-      const r = raw as Record<string, unknown>
-      const num = (k: string) => chNumber.parse(r[k])
-      const numOrNull = (k: string) => chNumberOrNull.parse(r[k] ?? null)
-      const phases = {} as Record<AdvicePhase, PhaseStat>
-      for (const ph of PHASES) {
-        const count = num(`n_${ph}`)
-        phases[ph] = {
-          count,
-          sumMs: num(`sum_${ph}`),
-          p50Ms: count > 0 ? numOrNull(`p50_${ph}`) : null,
-          p90Ms: count > 0 ? numOrNull(`p90_${ph}`) : null,
-          sumInReadyMs: num(`in_ready_${ph}`),
-          excessMs: `excess_${ph}` in r ? num(`excess_${ph}`) : null,
-        }
-      }
-      const ready = num('ready')
-      const row: PhaseStatsRow = {
-        cluster: String(r.cluster),
-        startups: num('startups'),
-        ready,
-        cold: num('cold'),
-        totalSumMs: num('total_sum'),
-        totalP90Ms: numOrNull('total_p90'),
-        unschedulable: num('unschedulable'),
-        failedScheduling: num('failed_scheduling'),
-        triggeredScaleUp: num('triggered_scale_up'),
-        phases,
-      }
-      if (p.groupBy === 'workload') {
-        row.namespace = String(r.namespace)
-        row.workload = { kind: String(r.workload_kind), name: String(r.workload_name) }
-      }
-      if (p.groupBy === 'node') row.node = String(r.node)
-      return row
-    })
+    const row: PhaseStatsRow = {
+      cluster: String(r.cluster),
+      startups: num('startups'),
+      ready: num('ready'),
+      cold: num('cold'),
+      totalSumMs: num('total_sum'),
+      totalP90Ms: numOrNull('total_p90'),
+      unschedulable: num('unschedulable'),
+      failedScheduling: num('failed_scheduling'),
+      triggeredScaleUp: num('triggered_scale_up'),
+      phases,
+    }
+    if (group === 'workload') {
+      row.namespace = String(r.namespace)
+      row.workload = { kind: String(r.workload_kind), name: String(r.workload_name) }
+    }
+    if (group === 'node') row.node = String(r.node)
+    out[group].push(row)
   }
+  return out
+}
 
 export interface ImageOnlyRolloutRow {
   cluster: string
@@ -224,4 +265,22 @@ export const imageOnlyRollouts =
       schedulingSandboxMs: r.sched_sandbox_ms,
       schedulingSandboxP90Ms: r.priced_pods > 0 ? r.sched_sandbox_p90_ms : null,
     }))
+  }
+
+/**
+ * Clusters with startups in the window (and namespace, when given). No FINAL: a startup's cluster is part of
+ * its key, so every version names the same one.
+ */
+export const adviceClusters =
+  (q: Querier) =>
+  async (input: z.input<typeof adviceSignalParams>): Promise<string[]> => {
+    const p = adviceSignalParams.parse(input)
+    const { where, params } = startupWhere(p, p.namespace ? { namespace: p.namespace } : {})
+    const rows = await q.query(
+      'adviceClusters',
+      `SELECT DISTINCT cluster FROM pod_startups WHERE ${where} ORDER BY cluster`,
+      params,
+      z.object({ cluster: z.string() }),
+    )
+    return rows.map((r) => r.cluster)
   }

@@ -1,6 +1,6 @@
 // Startup signals of the advice engine (phase stats, image-only rollouts) against the real embedded store.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { imageOnlyRollouts, phaseStats } from '../../queries/advice-startups.ts'
+import { imageOnlyRollouts, phaseStats, phaseStatsByGroups } from '../../queries/advice-startups.ts'
 import { insertStartups } from '../../queries/startups.ts'
 import type { Querier } from '../../store/index.ts'
 import { at, openMigratedStore, startup, WINDOW } from './fixture-store.ts'
@@ -167,6 +167,19 @@ describe('phaseStats', () => {
     const cluster = await phaseStats(q)({ ...WINDOW, groupBy: 'cluster', namespace: 'shop' })
     expect(cluster).toHaveLength(1)
     expect(cluster[0]).toMatchObject({ startups: 5, ready: 4, totalSumMs: 29_200 })
+  })
+
+  it('all three groupings in one scan equal the groupings asked one by one', async () => {
+    const targetsMs = { sandbox: 500, pull: 1000 }
+    const all = await phaseStatsByGroups(q)({ ...WINDOW, targetsMs })
+    for (const groupBy of ['cluster', 'workload', 'node'] as const) {
+      const one = await phaseStats(q)({ ...WINDOW, groupBy, targetsMs })
+      expect(one.length, groupBy).toBeGreaterThan(0)
+      expect(all[groupBy], groupBy).toEqual(one)
+    }
+    const two = await phaseStatsByGroups(q)({ ...WINDOW, namespace: 'shop' }, ['workload', 'node'])
+    expect(two.cluster).toEqual([])
+    expect(two.node).toEqual(await phaseStats(q)({ ...WINDOW, namespace: 'shop', groupBy: 'node' }))
   })
 })
 
