@@ -150,7 +150,7 @@ describe('server mode over HTTP', () => {
       const where = `${m}: ${code.slice(0, 80)}`
       expect(code, where).toMatch(/^(CREATE|ALTER|DROP|RENAME|TRUNCATE)\b/i)
       const object =
-        /^(?:CREATE|ALTER|DROP)\s+(?:TABLE|MATERIALIZED VIEW|VIEW|DICTIONARY)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(\w+)/i.exec(
+        /^(?:CREATE|ALTER|DROP|TRUNCATE)\s+(?:TABLE|MATERIALIZED VIEW|VIEW|DICTIONARY)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(\w+)/i.exec(
           code,
         )
       expect(object, where).not.toBeNull()
