@@ -2,22 +2,12 @@
 // and tags per repository, pull or decompression throughput per node pool, init containers, cold startups' phase
 // p90s, pull failure reasons; and the previous window's image sizes anywhere in scope.
 import { z } from 'zod'
-import type { CauseFacts, Dimension, GroupKey, ImageSize, ReportPhase } from '../report/types.ts'
+import type { CauseFacts, Dimension, GroupKey, ImageSize } from '../report/types.ts'
 import { REPORT_PHASES } from '../report/types.ts'
 import { isoToCh } from '../rows/codec.ts'
 import type { Querier } from '../store/querier.ts'
 import { timeWindow } from './filters.ts'
-import { REPOSITORY_SQL, reportScope, TAG_SQL } from './report-groups.ts'
-
-const PHASE_COLUMN: Record<ReportPhase, string> = {
-  scheduling: 'scheduling_ms',
-  sandbox: 'sandbox_ms',
-  init: 'init_ms',
-  pullWait: 'pull_wait_ms',
-  pull: 'pull_ms',
-  start: 'start_ms',
-  ready: 'ready_ms',
-}
+import { PHASE_COLUMN, REPOSITORY_SQL, reportScope, TAG_SQL } from './report-groups.ts'
 
 export const reportCauseParams = z.object({
   previous: timeWindow,

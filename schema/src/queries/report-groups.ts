@@ -40,7 +40,8 @@ export const TAG_SQL = (ref: string) => `multiIf(
     extract(splitByChar('@', ${ref})[1], ':([^:/]*)$') != '', extract(splitByChar('@', ${ref})[1], ':([^:/]*)$'),
     position(${ref}, '@') > 0, concat('@', substring(splitByChar('@', ${ref})[2], 1, 19)), 'latest')`
 
-const PHASE_COLUMN: Record<ReportPhase, string> = {
+/** Column of each phase the report tests (shared with the cause facts). */
+export const PHASE_COLUMN: Record<ReportPhase, string> = {
   scheduling: 'scheduling_ms',
   sandbox: 'sandbox_ms',
   init: 'init_ms',

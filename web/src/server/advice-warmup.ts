@@ -3,7 +3,9 @@
 import 'server-only'
 import { resolveWindow } from '../lib/time-range.ts'
 import { loadFindings } from './dashboard-data.ts'
+import { dashboardEnv } from './env.ts'
 
 export async function warmFindings(): Promise<void> {
+  if (!dashboardEnv().PODSTART_ADVICE_WARMUP) return
   await loadFindings(resolveWindow({}, Date.now()), {}, 1)
 }

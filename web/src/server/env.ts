@@ -18,6 +18,11 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** Evaluate the default view's advice when the server starts (`0` turns it off); default on. */
+  PODSTART_ADVICE_WARMUP: z
+    .enum(['0', '1'])
+    .default('1')
+    .transform((v) => v === '1'),
 })
 
 export type DashboardEnv = z.output<typeof schema>
@@ -29,6 +34,7 @@ export function parseDashboardEnv(env: Record<string, string | undefined>): Dash
     PODSTART_DASHBOARD_TOKEN: empty(env.PODSTART_DASHBOARD_TOKEN),
     PODSTART_DASHBOARD_BASIC_AUTH: empty(env.PODSTART_DASHBOARD_BASIC_AUTH),
     PODSTART_DASHBOARD_OPEN_HEALTH: empty(env.PODSTART_DASHBOARD_OPEN_HEALTH),
+    PODSTART_ADVICE_WARMUP: empty(env.PODSTART_ADVICE_WARMUP),
   })
   if (!r.success) {
     const issue = r.error.issues[0]
