@@ -79,7 +79,8 @@ function kindOf(o: Obj): string | null {
   return null
 }
 
-function upsertEvent(list: CompactEvent[], e: CompactEvent): boolean {
+function upsertEvent(holder: { events: CompactEvent[] }, e: CompactEvent): boolean {
+  const list = holder.events
   for (let i = 0; i < list.length; i++) {
     if (list[i]?.key === e.key) {
       list[i] = e
@@ -87,7 +88,8 @@ function upsertEvent(list: CompactEvent[], e: CompactEvent): boolean {
     }
   }
   if (list.length >= MAX_EVENTS_PER_POD) return false
-  list.push(e)
+  // A copy of the exact length: push() would reserve 17 slots for a pod's first event.
+  holder.events = list.concat(e)
   return true
 }
 
@@ -231,7 +233,7 @@ export class LifecycleEngine {
     const p = this.pending.get(key)
     if (!p) return
     this.pending.delete(key)
-    for (const e of p.events) upsertEvent(state.events, e)
+    for (const e of p.events) upsertEvent(state, e)
   }
 
   private observeEvent(o: Obj): void {
@@ -254,7 +256,7 @@ export class LifecycleEngine {
     const uid = target.uid ?? (target.name ? this.uidByName.get(nameKey) : undefined)
     const state = uid ? this.pods.get(uid) : undefined
     if (state) {
-      if (!upsertEvent(state.events, e)) this.reject('events-per-pod-cap')
+      if (!upsertEvent(state, e)) this.reject('events-per-pod-cap')
       return
     }
     const key = target.uid ?? nameKey
@@ -268,7 +270,7 @@ export class LifecycleEngine {
       p = { events: [], sinceMs: e.firstMs }
       this.pending.set(key, p)
     }
-    if (!upsertEvent(p.events, e)) this.reject('events-per-pod-cap')
+    if (!upsertEvent(p, e)) this.reject('events-per-pod-cap')
   }
 
   private emit(state: PodState, mode: RecordMode): StartupRecord {

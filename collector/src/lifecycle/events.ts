@@ -83,6 +83,14 @@ export interface Interner {
 const CREATED: ParsedKubeletMessage = Object.freeze({ kind: 'created' })
 const STARTED: ParsedKubeletMessage = Object.freeze({ kind: 'started' })
 
+/** Image and node names captured from a message share the pool's copies instead of keeping the message alive. */
+function internParsed(m: ParsedKubeletMessage, pool?: Interner): ParsedKubeletMessage {
+  if (!pool) return m
+  if ('image' in m && m.image !== null) m.image = pool.get(m.image)
+  if (m.kind === 'scheduled' && m.node !== null) m.node = pool.get(m.node)
+  return m
+}
+
 /** Compacts an Event; null when it carries no time at all. */
 export function compactEvent(ev: Obj, pool?: Interner): CompactEvent | null {
   const meta = obj(ev.metadata) ?? {}
@@ -145,7 +153,11 @@ export function compactEvent(ev: Obj, pool?: Interner): CompactEvent | null {
     key,
     reason: pool ? pool.get(reason) : reason,
     parsed:
-      reason === 'Created' ? CREATED : reason === 'Started' ? STARTED : parseKubeletMessage(reason, message),
+      reason === 'Created'
+        ? CREATED
+        : reason === 'Started'
+          ? STARTED
+          : internParsed(parseKubeletMessage(reason, message), pool),
     part,
     container: pool ? pool.get(container) : container,
     count,

@@ -23,6 +23,11 @@ export const FAILURE_REASONS = new Set([
   'PostStartHookError',
 ])
 
+/** A string that shares no storage with the one given (V8 keeps substrings as views of their parent). */
+function flatCopy(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string
+}
+
 /** Interns strings that repeat across pods (namespaces, nodes, images) so state shares one copy. */
 export class StringPool {
   private readonly pool = new Map<string, string>()
@@ -34,8 +39,10 @@ export class StringPool {
     const have = this.pool.get(s)
     if (have !== undefined) return have
     if (this.pool.size >= this.max) this.pool.clear()
-    this.pool.set(s, s)
-    return s
+    // A regex capture or slice keeps its whole parent string (an event message) alive: keep a copy of its own.
+    const own = flatCopy(s)
+    this.pool.set(own, own)
+    return own
   }
 }
 
@@ -56,9 +63,14 @@ export class ContainerState {
 
 /** A condition seen True: its whole-second stamp and, when the transition itself was watched, the receipt time. */
 export class ConditionState {
-  condMs = Number.NaN
-  watchMs = Number.NaN
+  constructor(
+    readonly condMs = Number.NaN,
+    readonly watchMs = Number.NaN,
+  ) {}
 }
+
+/** Every condition not seen True yet shares this one (a starting pod has most of them unset). */
+const UNSEEN = Object.freeze(new ConditionState())
 
 export class PodState {
   node: string | null = null
@@ -74,12 +86,12 @@ export class PodState {
   phase: string | null = null
   phaseReason: string | null = null
   scheduledWatchMs = Number.NaN
-  readonly scheduled = new ConditionState()
-  readonly sandbox = new ConditionState()
+  scheduled: ConditionState = UNSEEN
+  sandbox: ConditionState = UNSEEN
   sandboxConditionSeen = false
-  readonly initialized = new ConditionState()
-  readonly containersReady = new ConditionState()
-  readonly ready = new ConditionState()
+  initialized: ConditionState = UNSEEN
+  containersReady: ConditionState = UNSEEN
+  ready: ConditionState = UNSEEN
   /** lastTransitionTime of the Ready condition while False: later than the containers' start means it was Ready once. */
   readyFalseMs = Number.NaN
   unschedulable = false
@@ -106,18 +118,20 @@ export class PodState {
 
 const SANDBOX_CONDITIONS = new Set(['PodReadyToStartContainers', 'PodHasNetwork'])
 
-function conditionOf(state: PodState, type: string): ConditionState | null {
+type ConditionField = 'scheduled' | 'sandbox' | 'initialized' | 'containersReady' | 'ready'
+
+function conditionOf(type: string): ConditionField | null {
   switch (type) {
     case 'PodScheduled':
-      return state.scheduled
+      return 'scheduled'
     case 'Initialized':
-      return state.initialized
+      return 'initialized'
     case 'ContainersReady':
-      return state.containersReady
+      return 'containersReady'
     case 'Ready':
-      return state.ready
+      return 'ready'
     default:
-      return SANDBOX_CONDITIONS.has(type) ? state.sandbox : null
+      return SANDBOX_CONDITIONS.has(type) ? 'sandbox' : null
   }
 }
 
@@ -151,25 +165,28 @@ export function applyPod(
         .map(obj)
         .find((o) => o?.controller === true) ?? obj(arr(meta.ownerReferences)[0])
     state.ownerKind = pool.get(str(owner?.kind))
-    state.ownerName = str(owner?.name)
-    state.templateHash = str(obj(meta.labels)?.['pod-template-hash'])
+    state.ownerName = pool.get(str(owner?.name))
+    state.templateHash = pool.get(str(obj(meta.labels)?.['pod-template-hash']))
     const readyNow = arr(status.conditions).some((c) => obj(c)?.type === 'Ready' && obj(c)?.status === 'True')
     state.firstSeenStarted = readyNow || status.phase === 'Running' || status.phase === 'Succeeded'
   }
   if (state.containers.length === 0) {
+    const containers: ContainerState[] = []
     for (const c of arr(spec.initContainers)) {
       const o = obj(c)
       const name = str(o?.name)
       if (name)
-        state.containers.push(
-          new ContainerState(name, pool.get(str(o?.image)), true, o?.restartPolicy === 'Always'),
+        containers.push(
+          new ContainerState(pool.get(name), pool.get(str(o?.image)), true, o?.restartPolicy === 'Always'),
         )
     }
     for (const c of arr(spec.containers)) {
       const o = obj(c)
       const name = str(o?.name)
-      if (name) state.containers.push(new ContainerState(name, pool.get(str(o?.image)), false, false))
+      if (name) containers.push(new ContainerState(pool.get(name), pool.get(str(o?.image)), false, false))
     }
+    // slice(): an array of the exact length (push reserves 17 slots).
+    if (containers.length > 0) state.containers = containers.slice()
   }
 
   const node = str(spec.nodeName)
@@ -189,10 +206,12 @@ export function applyPod(
     if (type === 'PodScheduled' && o?.status === 'False' && o.reason === 'Unschedulable')
       state.unschedulable = true
     if (type === 'Ready' && o?.status === 'False') state.readyFalseMs = parseTime(o.lastTransitionTime)
-    const cs = conditionOf(state, type)
-    if (!cs || o?.status !== 'True' || !Number.isNaN(cs.condMs)) continue
-    cs.condMs = parseTime(o.lastTransitionTime)
-    if (watched && seenBefore) cs.watchMs = observedAtMs
+    const field = conditionOf(type)
+    if (!field || o?.status !== 'True' || !Number.isNaN(state[field].condMs)) continue
+    state[field] = new ConditionState(
+      parseTime(o.lastTransitionTime),
+      watched && seenBefore ? observedAtMs : Number.NaN,
+    )
   }
 
   state.statusFailure = null

@@ -213,9 +213,58 @@ function startPod(i: number): void {
   })
   at(args.startupMs, () => emit('pods', 'MODIFIED', pod(i, created, 3)))
 }
+// Pods held mid-startup (containers started, never Ready until released): the heap they cost is measured
+// against the heap with none, over thousands of pods so the figure stands above the heap's own noise.
+const held: Array<{ i: number; created: number }> = []
+async function hold(count: number): Promise<void> {
+  for (let k = 0; k < count; k++) {
+    const i = next++
+    const created = Date.now()
+    held.push({ i, created })
+    emit('pods', 'ADDED', pod(i, created, 0))
+    emit('pods', 'MODIFIED', pod(i, created, 1))
+    emit(
+      'events',
+      'ADDED',
+      event(i, 'Scheduled', `Successfully assigned ns/pod to ${nodeName(i)}`, created, 'default-scheduler'),
+    )
+    // Every event a started container has, so each pod holds the most state it can before Ready.
+    const image = `registry.example.com/team/app-${i % 400}:v3`
+    emit('events', 'ADDED', event(i, 'Pulling', `Pulling image "${image}"`, created))
+    emit(
+      'events',
+      'ADDED',
+      event(
+        i,
+        'Pulled',
+        `Successfully pulled image "${image}" in 1.2s (1.2s including waiting). Image size: 52428800 bytes.`,
+        created,
+      ),
+    )
+    emit('events', 'ADDED', event(i, 'Created', 'Created container: app', created))
+    emit('events', 'ADDED', event(i, 'Started', 'Started container: app', created))
+    emit('pods', 'MODIFIED', pod(i, created, 2))
+    if (k % 500 === 499) await new Promise((r) => setImmediate(r))
+  }
+  report({ type: 'held', count: held.length, sent })
+}
+function release(): void {
+  for (const h of held.splice(0)) emit('pods', 'MODIFIED', pod(h.i, h.created, 3))
+  report({ type: 'released', sent })
+}
+
 let creator: NodeJS.Timeout | null = null
 process.on('message', (m) => {
-  if ((m as { type?: string }).type === 'pause' && creator) {
+  const msg = m as { type?: string; count?: number }
+  if (msg.type === 'hold') {
+    void hold(msg.count ?? 1000)
+    return
+  }
+  if (msg.type === 'release') {
+    release()
+    return
+  }
+  if (msg.type === 'pause' && creator) {
     clearInterval(creator)
     return
   }
