@@ -39,7 +39,7 @@ export async function fetchAdviceSignals(
   q: Querier,
   opts: EvaluateAdviceOptions & { cluster: string },
   targets: Partial<Record<AdvicePhase, number>>,
-  windows: { bucketMinutes: number; rolloutMinutes: number },
+  windows: { bucketMinutes: number; rolloutMinutes: number; burstNodes?: number; minTrustedShare?: number },
 ): Promise<AdviceSignals> {
   const base = {
     from: opts.from,
@@ -54,8 +54,16 @@ export async function fetchAdviceSignals(
     window: { fromMs: Date.parse(opts.from), toMs: Date.parse(opts.to) },
     cluster: opts.cluster,
     imagePullSummary: await imagePullSummary(q)(base),
-    nodeImagePulls: await nodeImagePulls(q)(base),
-    pullBursts: await pullBursts(q)({ ...base, bucketMinutes: windows.bucketMinutes }),
+    // Narrowed in SQL to what the rules read (millions of rows otherwise on a large cluster).
+    nodeImagePulls: await nodeImagePulls(q)({
+      ...base,
+      ...(windows.minTrustedShare === undefined ? {} : { minTrustedShare: windows.minTrustedShare }),
+    }),
+    pullBursts: await pullBursts(q)({
+      ...base,
+      bucketMinutes: windows.bucketMinutes,
+      ...(windows.burstNodes === undefined ? {} : { burstNodes: windows.burstNodes }),
+    }),
     imageProfiles: await imageProfilesLatest(q)({ cluster: opts.cluster }),
     workloadPhases: phases.workload,
     nodePhases: phases.node,
@@ -88,6 +96,8 @@ export async function evaluateAdvice(q: Querier, opts: EvaluateAdviceOptions): P
     const windows = {
       bucketMinutes: (thresholds.get('p2p') as { bucketMinutes: number }).bucketMinutes,
       rolloutMinutes: (thresholds.get('in-place-update') as { rolloutMinutes: number }).rolloutMinutes,
+      burstNodes: (thresholds.get('p2p') as { burstNodes: number }).burstNodes,
+      minTrustedShare: (thresholds.get('decompression') as { minTrustedShare: number }).minTrustedShare,
     }
     const signals = await fetchAdviceSignals(q, { ...opts, cluster }, targets, windows)
     findings.push(...evaluateSignals(signals, opts.config))

@@ -236,13 +236,22 @@ const nodeRow = z.object({
   size_kind: z.enum(['compressed', 'uncompressed']).nullable(),
 })
 
+export const nodeImagePullsParams = adviceSignalParams.extend({
+  /**
+   * Keep only what a comparison of nodes can use: nodes whose splits are at least this share profile/measured,
+   * on images pulled by two or more such nodes. Without it, every node and image (millions of rows on a big
+   * cluster, most of them of no use to the decompression rule).
+   */
+  minTrustedShare: z.number().min(0).max(1).optional(),
+})
+
 /** Per node and image, cold pulls only: the download/decompress split and how it was obtained. */
 export const nodeImagePulls =
   (q: Querier) =>
-  async (input: AdviceSignalParams): Promise<NodeImagePullRow[]> => {
-    const p = adviceSignalParams.parse(input)
+  async (input: z.input<typeof nodeImagePullsParams>): Promise<NodeImagePullRow[]> => {
+    const p = nodeImagePullsParams.parse(input)
     const w = windowPulls(p)
-    const sql = `SELECT p.cluster AS cluster, ifNull(p.node, '') AS node, any(n.pool) AS pool,
+    const grouped = `SELECT p.cluster AS cluster, ifNull(p.node, '') AS node, any(n.pool) AS pool,
         anyIf(p.runtime, p.runtime IS NOT NULL) AS runtime, p.image AS image,
         anyIf(p.image_digest, p.image_digest IS NOT NULL) AS digest,
         count() AS cold_pulls,
@@ -258,9 +267,18 @@ export const nodeImagePulls =
       FROM ${w.from}
       LEFT JOIN (SELECT cluster, node, pool FROM nodes FINAL) AS n ON n.cluster = p.cluster AND n.node = p.node
       WHERE ${COLD_PULL} AND p.node IS NOT NULL
-      GROUP BY cluster, node, image
-      ORDER BY cluster, image, node`
-    const rows = await q.query('nodeImagePulls', sql, w.params, nodeRow)
+      GROUP BY cluster, node, image`
+    // The same test as the rule's (a division, so the boundary compares alike), then peers per image.
+    const sql =
+      p.minTrustedShare === undefined
+        ? `${grouped} ORDER BY cluster, image, node`
+        : `SELECT * FROM (
+            SELECT *, count() OVER (PARTITION BY cluster, image) AS peers
+            FROM (${grouped} HAVING split_pulls > 0 AND trusted_splits / split_pulls >= {minTrustedShare:Float64})
+          ) WHERE peers >= 2 ORDER BY cluster, image, node`
+    const params =
+      p.minTrustedShare === undefined ? w.params : { ...w.params, minTrustedShare: p.minTrustedShare }
+    const rows = await q.query('nodeImagePulls', sql, params, nodeRow)
     return rows.map((r) => ({
       cluster: r.cluster,
       node: r.node,
@@ -283,6 +301,12 @@ export const nodeImagePulls =
 
 export const pullBurstsParams = adviceSignalParams.extend({
   bucketMinutes: z.number().int().min(1).max(1440).default(5),
+  /**
+   * Keep only the buckets of repositories that had a burst (this many nodes or more in one bucket): all a
+   * burst's image needs for its quiet baseline (its own buckets, then its repository's). The cluster's quiet
+   * median, the last fallback, comes on every row (clusterQuietBytesPerSec). Without it, every bucket.
+   */
+  burstNodes: z.number().int().min(2).optional(),
 })
 
 export interface PullBurstRow {
@@ -299,6 +323,11 @@ export interface PullBurstRow {
   /** Median over nodes of size_bytes / pull seconds of each node's slowest pull, and the p90 of those pulls. */
   medianBytesPerSec: number
   p90PullMs: number
+  /**
+   * Present when the rows were narrowed to repositories with a burst (burstNodes): the median of
+   * medianBytesPerSec over every bucket of the cluster below burstNodes nodes (0 when there is none).
+   */
+  clusterQuietBytesPerSec?: number
 }
 
 const burstRow = z.object({
@@ -312,7 +341,11 @@ const burstRow = z.object({
   wait_ms: chNumber,
   median_bps: chNumber,
   p90_pull_ms: chNumber,
+  cluster_quiet_bps: chNumber.optional(),
 })
+
+/** The repository of an image reference in SQL: digest, then a tag after the last slash, removed. */
+const REPOSITORY = "replaceRegexpOne(replaceRegexpOne(image, '(?i)@sha256:[0-9a-f]+$', ''), ':[^:/]*$', '')"
 
 /** Per image and time bucket (by pull start): how many nodes pulled it and the throughput they got. */
 export const pullBursts =
@@ -322,7 +355,7 @@ export const pullBursts =
     const w = windowPulls(p)
     // Per node, the pull that transferred the image: pods queued behind it on the same node re-pull in
     // milliseconds what is already there, which says nothing about the registry.
-    const sql = `SELECT cluster, image, bucket,
+    const buckets = `SELECT cluster, image, bucket,
         count() AS nodes,
         sum(n) AS pulls,
         sum(size) AS bytes,
@@ -341,9 +374,23 @@ export const pullBursts =
         WHERE ${COLD_PULL} AND p.pull_ms > 0 AND ifNull(p.size_bytes, 0) > 0
         GROUP BY cluster, image, node, bucket
       )
-      GROUP BY cluster, image, bucket
-      ORDER BY cluster, image, bucket`
-    const rows = await q.query('pullBursts', sql, { ...w.params, bucketMinutes: p.bucketMinutes }, burstRow)
+      GROUP BY cluster, image, bucket`
+    const sql =
+      p.burstNodes === undefined
+        ? `${buckets} ORDER BY cluster, image, bucket`
+        : `SELECT * FROM (
+            SELECT *,
+              max(nodes) OVER (PARTITION BY cluster, ${REPOSITORY}) AS repository_peak,
+              if(countIf(nodes < {burstNodes:UInt32}) OVER (PARTITION BY cluster) = 0, 0,
+                quantileExactIf(0.5)(median_bps, nodes < {burstNodes:UInt32}) OVER (PARTITION BY cluster)) AS cluster_quiet_bps
+            FROM (${buckets})
+          ) WHERE repository_peak >= {burstNodes:UInt32} ORDER BY cluster, image, bucket`
+    const params = {
+      ...w.params,
+      bucketMinutes: p.bucketMinutes,
+      ...(p.burstNodes === undefined ? {} : { burstNodes: p.burstNodes }),
+    }
+    const rows = await q.query('pullBursts', sql, params, burstRow)
     return rows.map((r) => ({
       cluster: r.cluster,
       image: r.image,
@@ -355,5 +402,6 @@ export const pullBursts =
       waitMs: r.wait_ms,
       medianBytesPerSec: r.median_bps,
       p90PullMs: r.p90_pull_ms,
+      ...(r.cluster_quiet_bps === undefined ? {} : { clusterQuietBytesPerSec: r.cluster_quiet_bps }),
     }))
   }

@@ -46,7 +46,8 @@ export interface CollapsedBursts {
  */
 export function collapsedBursts(rows: readonly PullBurstRow[], t: P2pThresholds): CollapsedBursts[] {
   const quiet = rows.filter((r) => r.nodes < t.burstNodes)
-  const clusterBaseline = median(quiet.map((r) => r.medianBytesPerSec))
+  // Rows narrowed to repositories with a burst carry the cluster's quiet median, which they no longer hold.
+  const clusterBaseline = rows[0]?.clusterQuietBytesPerSec ?? median(quiet.map((r) => r.medianBytesPerSec))
   const out: CollapsedBursts[] = []
   const images = [...new Set(rows.filter((r) => r.nodes >= t.burstNodes).map((r) => r.image))].sort()
   for (const image of images) {

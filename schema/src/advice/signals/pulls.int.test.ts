@@ -3,11 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { imagePullSummary, nodeImagePulls, pullBursts } from '../../queries/advice-pulls.ts'
 import { insertStartups } from '../../queries/startups.ts'
 import type { Querier } from '../../store/index.ts'
+import { collapsedBursts, p2p } from '../rules/p2p.ts'
 import { at, BASE_MS, openMigratedStore, startup, WINDOW } from './fixture-store.ts'
 
 let q: Querier
 let cleanup: () => Promise<void>
 const APP = 'reg.example/shop/app:1'
+const API = 'reg.example/edge/api:3'
 const MB = 1_000_000
 
 beforeAll(async () => {
@@ -59,6 +61,38 @@ beforeAll(async () => {
   // u4 was first written with a pull of an image its later version no longer lists.
   await insertStartups(q, [startup({ uid: 'u4', pulls: [{ image: 'reg.example/old:1', pullMs: 700 }] })], 10)
   await insertStartups(q, [startup({ uid: 'u4', pulls: [] })], 20)
+  // Cluster edge: one image unpacked on three nodes (20 minutes apart), two of them with trusted splits; a repository whose new
+  // tag is pulled by three nodes in one bucket after a quiet bucket of its old tag; a quiet repository.
+  const edge = (uid: string, node: string, createdAtMs: number, pull: Record<string, unknown>) =>
+    startup({
+      uid,
+      cluster: 'edge',
+      node,
+      createdAtMs,
+      pulls: [{ image: API, sizeBytes: 100 * MB, ...pull }],
+    })
+  await insertStartups(
+    q,
+    [
+      edge('e1', 'node-a', 0, { pullMs: 4000, download: 1000, decompress: 3000, split: 'profile' }),
+      edge('e2', 'node-b', 1_200_000, { pullMs: 8000, download: 1000, decompress: 7000, split: 'measured' }),
+      edge('e3', 'node-c', 2_400_000, {
+        pullMs: 5000,
+        download: 2000,
+        decompress: 3000,
+        split: 'size-model',
+      }),
+      // web:1 quiet at +1 h (one node, 100 MB in 1 s); web:2 on three nodes at +2 h (2, 4 and 5 s).
+      edge('w1', 'node-a', 3_600_000, { image: 'reg.example/edge/web:1', pullMs: 1000 }),
+      edge('w2', 'node-a', 7_200_000, { image: 'reg.example/edge/web:2', pullMs: 2000 }),
+      edge('w3', 'node-b', 7_200_000, { image: 'reg.example/edge/web:2', pullMs: 4000 }),
+      edge('w4', 'node-c', 7_200_000, { image: 'reg.example/edge/web:2', pullMs: 5000 }),
+      // db:1 quiet twice (100 MB in 4 s, then in 0.5 s).
+      edge('d1', 'node-b', 3_600_000, { image: 'reg.example/edge/db:1', pullMs: 4000 }),
+      edge('d2', 'node-b', 10_800_000, { image: 'reg.example/edge/db:1', pullMs: 500 }),
+    ],
+    10,
+  )
 })
 afterAll(async () => cleanup?.())
 
@@ -105,6 +139,59 @@ describe('nodeImagePulls', () => {
       expect.objectContaining({ node: 'node-b', pool: 'cpu', coldPulls: 1, pullMs: 6000, modelSplits: 1 }),
     ])
     expect(app[0]).toMatchObject({ downloadMs: 1000, decompressMs: 3000, trustedSplits: 1, modelSplits: 0 })
+  })
+})
+
+describe('nodeImagePulls narrowed to trusted peers', () => {
+  it('keeps nodes whose splits are trusted enough, on images with two such nodes', async () => {
+    const all = await nodeImagePulls(q)({ ...WINDOW, cluster: 'edge' })
+    expect(all.filter((r) => r.image === API).map((r) => r.node)).toEqual(['node-a', 'node-b', 'node-c'])
+    const trusted = await nodeImagePulls(q)({ ...WINDOW, cluster: 'edge', minTrustedShare: 0.5 })
+    expect(trusted.map((r) => [r.image, r.node])).toEqual([
+      [API, 'node-a'],
+      [API, 'node-b'],
+    ])
+    expect(trusted[1]).toMatchObject({ decompressMs: 7000, splitPulls: 1, trustedSplits: 1 })
+    // prod's app:1 has one trusted node (node-a) and one size-model node: nothing to compare.
+    expect(await nodeImagePulls(q)({ ...WINDOW, cluster: 'prod', minTrustedShare: 0.5 })).toEqual([])
+    // A share of 0 keeps every node with a split.
+    const any = await nodeImagePulls(q)({ ...WINDOW, cluster: 'edge', minTrustedShare: 0 })
+    expect(any.map((r) => r.node)).toEqual(['node-a', 'node-b', 'node-c'])
+  })
+})
+
+describe('pullBursts narrowed to repositories with a burst', () => {
+  it('keeps the burst repository with the cluster quiet median, and collapses the same bursts', async () => {
+    const all = await pullBursts(q)({ ...WINDOW, cluster: 'edge', bucketMinutes: 5 })
+    const narrowed = await pullBursts(q)({ ...WINDOW, cluster: 'edge', bucketMinutes: 5, burstNodes: 3 })
+    expect(narrowed.map((r) => [r.image, r.nodes])).toEqual([
+      ['reg.example/edge/web:1', 1],
+      ['reg.example/edge/web:2', 3],
+    ])
+    // Quiet buckets (under 3 nodes): api:3 25, 12.5 and 20 MB/s (100 MB in 4, 8, 5 s), web:1 100 MB/s, db:1
+    // 25 and 200 MB/s. Sorted 12.5, 20, 25, 25, 100, 200: the upper middle, 25 MB/s.
+    expect(narrowed.every((r) => r.clusterQuietBytesPerSec === 25 * MB)).toBe(true)
+    expect(all.every((r) => r.clusterQuietBytesPerSec === undefined)).toBe(true)
+    const t = p2p.thresholds.parse({ burstNodes: 3 })
+    const strip = (c: ReturnType<typeof collapsedBursts>) =>
+      c.map(({ bursts, ...rest }) => ({
+        ...rest,
+        bursts: bursts.map(({ clusterQuietBytesPerSec, ...b }) => b),
+      }))
+    const fromAll = collapsedBursts(all, t)
+    expect(fromAll).toHaveLength(1)
+    // web:2's median is 25 MB/s (100 MB in 4 s) against web:1's quiet 100 MB/s from the same repository.
+    expect(fromAll[0]).toMatchObject({
+      image: 'reg.example/edge/web:2',
+      baseline: 100 * MB,
+      baselineFrom: 'repository',
+    })
+    expect(strip(collapsedBursts(narrowed, t))).toEqual(strip(fromAll))
+    // Without a quiet bucket of its repository, the baseline is the cluster's quiet median from every bucket.
+    const noRepo = narrowed.filter((r) => r.image !== 'reg.example/edge/web:1')
+    expect(collapsedBursts(noRepo, { ...t, collapseRatio: 1 })).toMatchObject([
+      { image: 'reg.example/edge/web:2', baseline: 25 * MB, baselineFrom: 'cluster' },
+    ])
   })
 })
 
