@@ -103,7 +103,11 @@ export async function runSteady(small: boolean): Promise<ScenarioResult> {
     await latest<CollectorStats>(
       collector,
       'stats',
-      (s) => s.events - from.events >= heldFeed.sent && s.trackedPods >= drained.trackedPods + holdCount,
+      // Every line read, every held pod tracked, and the writer's buffer (their events' rows) written out.
+      (s) =>
+        s.events - from.events >= heldFeed.sent &&
+        s.trackedPods >= drained.trackedPods + holdCount &&
+        s.bufferDepth === 0,
       120_000,
     )
     collector.send({ type: 'heap' })
