@@ -10,6 +10,7 @@ import {
   chNumberOrNull,
   windowPulls,
 } from './advice-window.ts'
+import { REPOSITORY_SQL } from './report-groups.ts'
 
 const TRUSTED_SPLIT = "p.split_method IN ('profile', 'measured', 'truth')"
 
@@ -344,9 +345,6 @@ const burstRow = z.object({
   cluster_quiet_bps: chNumber.optional(),
 })
 
-/** The repository of an image reference in SQL: digest, then a tag after the last slash, removed. */
-const REPOSITORY = "replaceRegexpOne(replaceRegexpOne(image, '(?i)@sha256:[0-9a-f]+$', ''), ':[^:/]*$', '')"
-
 /** Per image and time bucket (by pull start): how many nodes pulled it and the throughput they got. */
 export const pullBursts =
   (q: Querier) =>
@@ -380,7 +378,7 @@ export const pullBursts =
         ? `${buckets} ORDER BY cluster, image, bucket`
         : `SELECT * FROM (
             SELECT *,
-              max(nodes) OVER (PARTITION BY cluster, ${REPOSITORY}) AS repository_peak,
+              max(nodes) OVER (PARTITION BY cluster, ${REPOSITORY_SQL('image')}) AS repository_peak,
               if(countIf(nodes < {burstNodes:UInt32}) OVER (PARTITION BY cluster) = 0, 0,
                 quantileExactIf(0.5)(median_bps, nodes < {burstNodes:UInt32}) OVER (PARTITION BY cluster)) AS cluster_quiet_bps
             FROM (${buckets})

@@ -35,6 +35,11 @@ let firstEventAt = 0
 let lastEventAt = 0
 let lastWrittenAt = 0
 let peakRss = 0
+// When asked (the truth known), the store is polled until it holds that many distinct startups: the moment
+// every startup is stored, which rewrites after the grace period (late events) do not move.
+let storedAllAt = 0
+let storedCount = 0
+let storedWatch: NodeJS.Timeout | null = null
 const gc = (globalThis as { gc?: () => void }).gc
 const cpuStart = process.cpuUsage()
 const startedAt = Date.now()
@@ -64,6 +69,8 @@ const ticker = setInterval(() => {
     firstEventAt,
     lastEventAt,
     lastWrittenAt,
+    storedAllAt,
+    storedCount,
     trackedPods: s.trackedPods,
     bufferDepth: s.bufferDepth,
     rejects: s.rejects,
@@ -84,6 +91,25 @@ process.on('message', (m) => {
       .then(() => countStartups(querier)({ cluster: 'sim' }))
       .then((stored) => report({ type: 'count', stored }))
       .catch((err: Error) => report({ type: 'count', error: err.message }))
+  } else if (msg.type === 'watchStored') {
+    const truth = (m as { truth: number }).truth
+    let busy = false
+    storedWatch = setInterval(() => {
+      if (busy) return
+      busy = true
+      void countStartups(querier)({ cluster: 'sim' })
+        .then((n) => {
+          storedCount = n
+          if (n >= truth && !storedAllAt) {
+            storedAllAt = Date.now()
+            if (storedWatch) clearInterval(storedWatch)
+          }
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          busy = false
+        })
+    }, 100)
   } else if (msg.type === 'heap') {
     // Heap after full collections (the median of three, each after two passes so weak references and
     // finalizers settle), with the lifecycle engine's own count of what it holds.
@@ -101,6 +127,7 @@ process.on('message', (m) => {
 collector.start()
 report({ type: 'ready' })
 onStop(async () => {
+  if (storedWatch) clearInterval(storedWatch)
   clearInterval(poll)
   clearInterval(ticker)
   await collector.stop(10_000).catch(() => undefined)

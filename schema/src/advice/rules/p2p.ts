@@ -3,6 +3,7 @@
 // pre-warming spreads the load.
 import { z } from 'zod'
 import type { PullBurstRow } from '../../queries/advice-pulls.ts'
+import { imageRepository } from '../../report/groups.ts'
 import { bytes, percent, perWeekSeconds, renderFinding, round1, windowAssumption } from '../finding.ts'
 import type { Finding, Rule } from '../types.ts'
 
@@ -22,14 +23,6 @@ export type P2pThresholds = z.output<typeof thresholds>
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b)
   return s.length ? (s[Math.floor(s.length / 2)] as number) : 0
-}
-
-/** The repository of a reference: tag and digest removed (a new tag of it moves through the same registry). */
-function repository(image: string): string {
-  const bare = image.replace(/@sha256:[0-9a-f]+$/i, '')
-  const slash = bare.lastIndexOf('/')
-  const colon = bare.lastIndexOf(':')
-  return colon > slash ? bare.slice(0, colon) : bare
 }
 
 export interface CollapsedBursts {
@@ -52,7 +45,7 @@ export function collapsedBursts(rows: readonly PullBurstRow[], t: P2pThresholds)
   const images = [...new Set(rows.filter((r) => r.nodes >= t.burstNodes).map((r) => r.image))].sort()
   for (const image of images) {
     const own = quiet.filter((r) => r.image === image)
-    const repo = quiet.filter((r) => repository(r.image) === repository(image))
+    const repo = quiet.filter((r) => imageRepository(r.image) === imageRepository(image))
     const [baseline, baselineFrom] =
       own.length > 0
         ? [median(own.map((r) => r.medianBytesPerSec)), 'image' as const]
