@@ -90,6 +90,25 @@ describe('record -> rows -> store -> record', () => {
     expect(back).toEqual(final)
   })
 
+  it('writes one batch with a version per record: the higher of two versions of one startup wins', async () => {
+    const uid = '5f0c8a52-3333-4c1e-9d7a-000000000004'
+    const pending = pendingRecord({
+      uid,
+      namespace: 'shop',
+      createdAt: at(0),
+      pulls: [{ ...coldRecord().pulls[1]!, container: 'old-sidecar', outcome: 'backoff', pullMs: null }],
+    })
+    const final = coldRecord({ uid, pod: 'checkout-7d9f8b6c5-yyyyy' })
+    const other = coldRecord({ uid: '5f0c8a52-3333-4c1e-9d7a-000000000005', pod: 'checkout-7d9f8b6c5-xxxxx' })
+    // Final first in the batch, its pending version after it with a lower version: order does not matter.
+    await insertStartups(q, [final, other, pending], [4_000, 4_001, 3_999])
+    expect(await startupByUid(q)({ cluster: 'prod-eu', uid })).toEqual(final)
+    expect(await startupByUid(q)({ cluster: 'prod-eu', uid: other.uid })).toEqual(other)
+    await expect(insertStartups(q, [final, other], [5_000])).rejects.toThrow(
+      '2 startup records were given 1 versions',
+    )
+  })
+
   it('rejects an invalid record before writing anything', async () => {
     const bad = coldRecord({ uid: 'bad-1', totalMs: -5 })
     const good = coldRecord({ uid: 'good-1' })

@@ -113,14 +113,13 @@ export class Collector {
       name: 'pod_startups',
       ...writerOpts,
       write: async (batch) => {
-        // A batch may hold two versions of one pod (pending, then final): the store keeps the higher.
-        const byVersion = new Map<number, StartupRecord[]>()
-        for (const { record, version } of batch) {
-          const list = byVersion.get(version) ?? []
-          list.push(record)
-          byVersion.set(version, list)
-        }
-        for (const [version, records] of byVersion) await writeStartups(opts.querier, records, version)
+        // One insert per table for the whole batch, each row with its own version (a batch may hold two
+        // versions of one pod, pending then final: the store keeps the higher).
+        await writeStartups(
+          opts.querier,
+          batch.map((b) => b.record),
+          batch.map((b) => b.version),
+        )
         const now = Date.now()
         for (const { record } of batch) {
           this.stats_.startupsWritten++

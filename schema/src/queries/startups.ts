@@ -20,7 +20,13 @@ import { startupFilters, startupWhere, timeWindow } from './filters.ts'
  * rejects the batch before anything is written. Pulls go first: a startup row is never visible
  * without the pulls of its version.
  */
-export async function insertStartups(q: Querier, records: StartupRecord[], version: number): Promise<void> {
+export async function insertStartups(
+  q: Querier,
+  records: StartupRecord[],
+  version: number | readonly number[],
+): Promise<void> {
+  if (typeof version !== 'number' && version.length !== records.length)
+    throw new Error(`${records.length} startup records were given ${version.length} versions`)
   const startups: PodStartupInsert[] = []
   const pulls: ImagePullInsert[] = []
   records.forEach((record, i) => {
@@ -28,7 +34,7 @@ export async function insertStartups(q: Querier, records: StartupRecord[], versi
     const check = validateStartupRecord(record)
     if (!check.ok) throw new Error(`${where} is invalid: ${check.errors.slice(0, 3).join('; ')}`)
     // The JSON Schema fixed every type; what remains is whether numbers fit their columns.
-    const rows = startupToRows(record, version)
+    const rows = startupToRows(record, typeof version === 'number' ? version : (version[i] as number))
     const tooBig = columnOverflow(rows.startup as unknown as Record<string, unknown>, STARTUP_LIMITS)
     if (tooBig) throw new Error(`${where} does not fit pod_startups: ${tooBig}`)
     for (const p of rows.pulls) {
