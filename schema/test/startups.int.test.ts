@@ -42,6 +42,15 @@ afterAll(async () => cleanup?.())
 
 const window = fixtureWindow
 
+/** A pending version of a startup with a pull its final version no longer lists. */
+const pendingWithOldPull = (uid: string) =>
+  pendingRecord({
+    uid,
+    namespace: 'shop',
+    createdAt: at(0),
+    pulls: [{ ...coldRecord().pulls[1]!, container: 'old-sidecar', outcome: 'backoff', pullMs: null }],
+  })
+
 describe('record -> rows -> store -> record', () => {
   it('round-trips a cold startup with pulls, boundaries of every kind and a containers timeline', async () => {
     const original = coldRecord()
@@ -75,12 +84,7 @@ describe('record -> rows -> store -> record', () => {
 
   it('a later version replaces the earlier one: pending -> final, pulls of the old version hidden', async () => {
     const uid = '5f0c8a52-3333-4c1e-9d7a-000000000003'
-    const pending = pendingRecord({
-      uid,
-      namespace: 'shop',
-      createdAt: at(0),
-      pulls: [{ ...coldRecord().pulls[1]!, container: 'old-sidecar', outcome: 'backoff', pullMs: null }],
-    })
+    const pending = pendingWithOldPull(uid)
     await insertStartups(q, [pending], 2_000)
     const final = coldRecord({ uid, pod: 'checkout-7d9f8b6c5-zzzzz' })
     await insertStartups(q, [final], 3_000)
@@ -92,12 +96,7 @@ describe('record -> rows -> store -> record', () => {
 
   it('writes one batch with a version per record: the higher of two versions of one startup wins', async () => {
     const uid = '5f0c8a52-3333-4c1e-9d7a-000000000004'
-    const pending = pendingRecord({
-      uid,
-      namespace: 'shop',
-      createdAt: at(0),
-      pulls: [{ ...coldRecord().pulls[1]!, container: 'old-sidecar', outcome: 'backoff', pullMs: null }],
-    })
+    const pending = pendingWithOldPull(uid)
     const final = coldRecord({ uid, pod: 'checkout-7d9f8b6c5-yyyyy' })
     const other = coldRecord({ uid: '5f0c8a52-3333-4c1e-9d7a-000000000005', pod: 'checkout-7d9f8b6c5-xxxxx' })
     // Final first in the batch, its pending version after it with a lower version: order does not matter.

@@ -8,7 +8,7 @@ import type { KubeJson } from '../kube/list-watch.ts'
 import { LifecycleEngine, type WatchUpdate } from '../lifecycle/index.ts'
 import { SplitSources } from '../pulls/split-sources.ts'
 import type { WatchLine } from '../sim/history.ts'
-import { groupByVersion } from '../sink/startup-version.ts'
+import { startupVersion } from '../sink/startup-version.ts'
 import { eventRow, type PodEventRow } from './event-rows.ts'
 import { type NodeRow, nodeRow, type RolloutRow, RolloutTracker, WorkloadImageTracker } from './inventory.ts'
 
@@ -152,8 +152,13 @@ export class HistoryImport {
     const records = this.records
     this.records = []
     for (let i = 0; i < records.length; i += 5_000) {
-      for (const [version, batch] of groupByVersion(records.slice(i, i + 5_000), Date.now()))
-        await writeStartups(q, batch, version)
+      const batch = records.slice(i, i + 5_000)
+      const now = Date.now()
+      await writeStartups(
+        q,
+        batch,
+        batch.map((r) => startupVersion(r, now)),
+      )
     }
     this.summary.startups += records.length
   }

@@ -15,15 +15,3 @@ export function startupVersion(
   const rank = final * 2 + observedLive
   return rank * RANK_UNIT + Math.max(0, writtenAtMs - EPOCH_2020_MS)
 }
-
-/** Groups records by the version they must be written with (insertStartups writes one version per call). */
-export function groupByVersion(records: StartupRecord[], writtenAtMs: number): Map<number, StartupRecord[]> {
-  const groups = new Map<number, StartupRecord[]>()
-  for (const record of records) {
-    const version = startupVersion(record, writtenAtMs)
-    const list = groups.get(version)
-    if (list) list.push(record)
-    else groups.set(version, [record])
-  }
-  return groups
-}

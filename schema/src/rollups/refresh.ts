@@ -40,8 +40,8 @@ export async function markRollupBucketsDirty(q: Querier, buckets: string[]): Pro
 /**
  * insertStartups with the rollup protocol around it. Marking before makes readers go raw for the bucket while
  * the rows land; marking after invalidates a rebuild that started in between and may have missed them.
+ * `version`: one for every record, or one per record (a writer's batch gathered over time).
  */
-/** `version`: one for every record, or one per record (a writer's batch gathered over time). */
 export async function writeStartups(
   q: Querier,
   records: StartupRecord[],

@@ -13,7 +13,7 @@ import { LifecycleEngine } from '../../lifecycle/index.ts'
 import { type LayerApply, logFileLines, parseContainerdLog } from '../../pulls/containerd-log.ts'
 import { SplitSources } from '../../pulls/split-sources.ts'
 import { BatchWriter } from '../../sink/batch-writer.ts'
-import { groupByVersion } from '../../sink/startup-version.ts'
+import { startupVersion } from '../../sink/startup-version.ts'
 import { type Command, EXIT, parseCommandArgs, UsageError } from '../args.ts'
 import { storeConfig } from '../env.ts'
 import { progress } from '../progress.ts'
@@ -76,8 +76,12 @@ export async function importDumps(
     batchSize: 5_000,
     maxBuffered: 20_000,
     write: async (batch) => {
-      for (const [version, records] of groupByVersion(batch, Date.now()))
-        await writeStartups(querier, records, version)
+      const now = Date.now()
+      await writeStartups(
+        querier,
+        batch,
+        batch.map((r) => startupVersion(r, now)),
+      )
       summary.startups += batch.length
     },
   })
