@@ -15,6 +15,7 @@ export const TABLE_NAMES = [
   'workload_images',
   'workload_rollouts',
   'kubelet_pull_histograms',
+  'rejected_records',
 ] as const
 export type TableName = (typeof TABLE_NAMES)[number]
 

@@ -23,6 +23,7 @@ export const RETENTION_TABLES = {
   startup_rollup_grains: { column: 'bucket', defaultDays: 180, wrap: false },
   pull_rollup_grains: { column: 'bucket', defaultDays: 180, wrap: false },
   alerts: { column: 'starts_at', defaultDays: 90 },
+  rejected_records: { column: 'rejected_at', defaultDays: 30 },
 } as const satisfies Record<string, { column: string; defaultDays: number; wrap?: false }>
 
 export type RetentionTable = keyof typeof RETENTION_TABLES

@@ -6,7 +6,7 @@ import { ImageReferenceError } from '../../pulls/registry/reference.ts'
 import { digestOf, referenceSpellings, SplitSources } from '../../pulls/split-sources.ts'
 import { type Command, durationFlag, EXIT, parseCommandArgs, UsageError } from '../args.ts'
 import { storeConfig } from '../env.ts'
-import { progress } from '../progress.ts'
+import { progress } from '../../observability/progress.ts'
 
 const help = `podstart resplit: recompute stored download/decompress splits
 
