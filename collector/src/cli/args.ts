@@ -1,8 +1,12 @@
 // Shared argument parsing for podstart subcommands: node's parseArgs plus consistent errors and --help.
 import { type ParseArgsConfig, parseArgs } from 'node:util'
 
-/** Exit codes: 0 ok, 1 the work failed, 2 bad usage, 3 a dependency (store, cluster, registry) unreachable. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, unavailable: 3 } as const
+/**
+ * Exit codes of every command: 0 ok, 1 the work failed (unusable input, a refused operation), 2 bad usage
+ * (unknown flag, bad value, missing input file), 3 a dependency (store, cluster, registry) unreachable,
+ * 4 partial: the work ran, but some records were rejected or left unwritten (the summary says which).
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, unavailable: 3, partial: 4 } as const
 
 export class UsageError extends Error {
   override name = 'UsageError'
