@@ -1,4 +1,5 @@
-// Access gate for every page and API route (see src/server/access.ts for the rules, docs/dashboard.md for setup).
+// Access gate for every page and API route (rules in @podstart/schema/access via src/server/access.ts, setup in
+// docs/dashboard.md). Under `podstart up` the process's HTTP server applies the same decision first.
 import { type NextRequest, NextResponse } from 'next/server'
 import { decideAccess, TOKEN_COOKIE } from './src/server/access.ts'
 import { dashboardEnv } from './src/server/env.ts'
