@@ -64,7 +64,8 @@ USER 10001:10001
 EXPOSE 9464
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:9464/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["collect", "--in-cluster"]
+# Inside a container the metrics port must listen beyond loopback (the CLI defaults to 127.0.0.1).
+CMD ["collect", "--in-cluster", "--metrics-host", "0.0.0.0"]
 
 FROM runtime AS dashboard
 COPY --from=prod-deps-server --chown=root:root /app/node_modules node_modules
@@ -76,7 +77,8 @@ USER 10001:10001
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=30s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:3000/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["up", "--host", "0.0.0.0", "--port", "3000"]
+# Dashboard only: no collector, no simulated cluster, no migrations; it never writes to the store.
+CMD ["up", "--no-collector", "--host", "0.0.0.0", "--port", "3000"]
 
 FROM runtime AS podstart
 COPY --from=prod-deps --chown=root:root /app/node_modules node_modules

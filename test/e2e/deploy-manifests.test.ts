@@ -103,6 +103,10 @@ describe('deploy/ rendered by kubectl kustomize', () => {
     const dashboard = find(objs, 'Deployment', 'podstart-dashboard')
     expect(dashboard.spec.template.metadata.labels).toMatchObject(service.spec.selector)
     expect(dashboard.spec.template.spec.automountServiceAccountToken).toBe(false)
+    // The dashboard never collects (no simulated cluster in a production store); the collector's metrics
+    // port is bound to every address explicitly (the default is loopback).
+    expect(dashboard.spec.template.spec.containers[0].args).toContain('--no-collector')
+    expect(args[args.indexOf('--metrics-host') + 1]).toBe('0.0.0.0')
     // Server mode: the store comes from the ClickHouse Secret.
     for (const d of [collector, dashboard]) {
       expect(d.spec.template.spec.containers[0].envFrom).toContainEqual({
@@ -262,12 +266,17 @@ describe('deploy/ rendered by kubectl kustomize', () => {
 
   it('examples/secrets holds placeholders only, in the namespace the pods run in', () => {
     const secrets = byKind(rendered['examples/secrets'], 'Secret')
-    expect(secrets.map((s) => s.metadata.name).sort()).toEqual(['podstart-alerts', 'podstart-clickhouse'])
+    expect(secrets.map((s) => s.metadata.name).sort()).toEqual([
+      'podstart-alerts',
+      'podstart-clickhouse',
+      'podstart-dashboard',
+      'podstart-metrics',
+    ])
     for (const s of secrets) {
       expect(s.metadata.namespace).toBe('podstart')
       for (const [key, b64] of Object.entries(s.data as Record<string, string>)) {
         const value = Buffer.from(b64, 'base64').toString('utf8')
-        if (/PASSWORD|KEY/.test(key)) expect(value, key).toBe('REPLACE-ME')
+        if (/PASSWORD|KEY|TOKEN/.test(key)) expect(value, key).toBe('REPLACE-ME')
         if (/URL/.test(key)) expect(new URL(value).hostname, key).toMatch(/\.invalid$/)
       }
     }

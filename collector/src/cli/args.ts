@@ -8,6 +8,21 @@ import { type ParseArgsConfig, parseArgs } from 'node:util'
  */
 export const EXIT = { ok: 0, failed: 1, usage: 2, unavailable: 3, partial: 4 } as const
 
+/** The exit code table, appended to every command's --help (and the same in the README). */
+export const EXIT_CODES_HELP = `Exit codes (every command):
+  0  ok
+  1  failed: the work could not be done (unusable input such as a Kubernetes Status object instead of
+     a dump, a refused operation, an older schema)
+  2  bad usage: unknown flag, bad value, missing input file, an invalid setting (e.g. a token under
+     16 characters)
+  3  unavailable: the store, the cluster or a registry cannot be reached (or, in server mode, no
+     cluster for \`podstart up\` without --demo)
+  4  partial: the work ran, but some records were rejected or left unwritten (the summary says which;
+     on SIGTERM, the rows left per table)`
+
+/** Default of --shutdown-timeout / PODSTART_SHUTDOWN_TIMEOUT. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000
+
 export class UsageError extends Error {
   override name = 'UsageError'
 }

@@ -1,6 +1,8 @@
 // Everything the CLI reads from the process environment, in one place (flags win over these everywhere).
 import path from 'node:path'
+import { type AccessEnv, parseAccessEnv } from '@podstart/schema/access'
 import { type StoreConfig, storeConfigFromEnv } from '@podstart/schema/store'
+import { UsageError } from './args.ts'
 
 /** Store settings (CLICKHOUSE_URL and friends, PODSTART_DATA), with `--data` when given. */
 export function storeConfig(dataDir?: string): StoreConfig {
@@ -10,6 +12,23 @@ export function storeConfig(dataDir?: string): StoreConfig {
 export const cliEnv = {
   /** PORT: the dashboard's port when --port is not given. */
   port: (): string | undefined => process.env.PORT,
+  /** PODSTART_METRICS_HOST: the address of `collect`'s metrics port (and of `up --metrics-port`). */
+  metricsHost: (): string | undefined => process.env.PODSTART_METRICS_HOST || undefined,
+  /** PODSTART_METRICS_PORT: `up`'s separate metrics port when --metrics-port is not given. */
+  metricsPort: (): string | undefined => process.env.PODSTART_METRICS_PORT || undefined,
+  /** PODSTART_SHUTDOWN_TIMEOUT: how long SIGTERM may take (a duration like 10s) when --shutdown-timeout is not given. */
+  shutdownTimeout: (): string | undefined => process.env.PODSTART_SHUTDOWN_TIMEOUT || undefined,
+  /**
+   * The access settings (PODSTART_DASHBOARD_TOKEN, _BASIC_AUTH, _OPEN_HEALTH, PODSTART_METRICS_TOKEN),
+   * validated: a bad one throws a usage error naming the variable and the rule, never the value.
+   */
+  access: (): AccessEnv => {
+    try {
+      return parseAccessEnv(process.env)
+    } catch (err) {
+      throw new UsageError((err as Error).message)
+    }
+  },
   /** PODSTART_CLUSTER: the cluster label when --cluster is not given. */
   cluster: (): string | undefined => process.env.PODSTART_CLUSTER,
   /** PODSTART_CONFIG: the config file when --config is not given. */

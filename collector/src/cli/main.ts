@@ -1,6 +1,6 @@
 // The podstart CLI: dispatches to subcommands, each in its own module, loaded lazily.
 import { createRequire } from 'node:module'
-import { type Command, EXIT, UsageError } from './args.ts'
+import { type Command, EXIT, EXIT_CODES_HELP, UsageError } from './args.ts'
 import { cliEnv } from './env.ts'
 
 const require = createRequire(import.meta.url)
@@ -36,7 +36,8 @@ Commands:
   advise      ranked fixes with estimated savings, ready to apply
 
 Global: --help, --version
-Exit codes: 0 ok, 1 failed, 2 bad usage, 3 store/cluster unreachable.`
+
+${EXIT_CODES_HELP}`
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv
@@ -55,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { command } = await load()
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(command.help)
+    console.log(`${command.help}\n\n${EXIT_CODES_HELP}`)
     return EXIT.ok
   }
   try {

@@ -1,12 +1,14 @@
 // Where `podstart up` collects from: the current kubeconfig context when a cluster answers, else (or with
 // --demo) the built-in simulated cluster, seeded once with simulated history so the dashboard has weeks to show.
+// In server mode (a shared ClickHouse) the simulated cluster starts only with --demo: demo rows must never
+// land in a production store because a cluster happened to be out of reach.
 import { existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
 import { countStartups } from '@podstart/schema/queries'
 import type { Querier } from '@podstart/schema/store'
-import { durationFlag } from '../cli/args.ts'
+import { durationFlag, EXIT } from '../cli/args.ts'
 import { cliEnv } from '../cli/env.ts'
 import { KubeAccess } from '../kube/access.ts'
 import type { KubeJson } from '../kube/list-watch.ts'
@@ -23,6 +25,8 @@ export interface ClusterSource {
 
 export interface ClusterSourceOptions {
   demo: boolean
+  /** The store is a ClickHouse server (CLICKHOUSE_URL): no fallback to the simulated cluster. */
+  serverMode?: boolean
   kubeconfig?: string
   context?: string
   cluster?: string
@@ -44,6 +48,18 @@ async function reachable(access: KubeAccess): Promise<string | null> {
     return null
   } catch (err) {
     return (err as Error).message
+  }
+}
+
+/** Server mode without a reachable cluster and without --demo: exit 3, never demo data. */
+export class NoClusterError extends Error {
+  readonly exitCode = EXIT.unavailable
+  constructor(reason: string) {
+    super(
+      `no cluster reachable (${reason}). In server mode (CLICKHOUSE_URL set) the simulated cluster never ` +
+        'starts on its own: give --kubeconfig/--context for a reachable cluster, --no-collector to serve ' +
+        'the dashboard only, or --demo to write simulated startups into this store on purpose',
+    )
   }
 }
 
@@ -69,9 +85,14 @@ export async function startClusterSource(opts: ClusterSourceOptions): Promise<Cl
     } catch (err) {
       reason = (err as Error).message
     }
+    if (opts.serverMode) throw new NoClusterError(reason ?? 'unknown reason')
     opts.log(`cluster: no cluster reachable (${reason}); starting the simulated cluster (demo)`)
   } else {
-    opts.log('cluster: --demo given; starting the simulated cluster')
+    opts.log(
+      opts.serverMode
+        ? 'cluster: --demo given; starting the simulated cluster, writing demo startups into the ClickHouse server'
+        : 'cluster: --demo given; starting the simulated cluster',
+    )
   }
   return startDemo(opts)
 }

@@ -7,7 +7,25 @@ import { Collector } from '../../collect/collector.ts'
 import { KubeAccess } from '../../kube/access.ts'
 import { LeaderElector } from '../../kube/leader.ts'
 import { serve } from '../../server/http.ts'
-import { type Command, durationFlag, EXIT, intFlag, parseCommandArgs, UsageError } from '../args.ts'
+import {
+  addLeft,
+  describeLeft,
+  exitSoonIfHeld,
+  type LeftUnwritten,
+  NOTHING_LEFT,
+  stopCollectorWithin,
+  waitForStopSignal,
+  within,
+} from '../../server/shutdown.ts'
+import {
+  type Command,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  durationFlag,
+  EXIT,
+  intFlag,
+  parseCommandArgs,
+  UsageError,
+} from '../args.ts'
 import { cliEnv, storeConfig } from '../env.ts'
 
 const help = `podstart collect: watch a Kubernetes cluster and store every pod startup
@@ -27,6 +45,13 @@ Options:
   --selector LABELS      label selector for pods
   --stuck-timeout DUR    write a still-starting pod as pending after this long (default 15m)
   --metrics-port N       port for /metrics, /healthz, /readyz (default 9464; 0 disables)
+  --metrics-host ADDR    address of that port (default 127.0.0.1, env PODSTART_METRICS_HOST; the
+                         manifests set 0.0.0.0 so Prometheus and the probes reach it). /metrics is
+                         open there unless PODSTART_METRICS_TOKEN (>= 16 characters) is set: then it
+                         needs Authorization: Bearer <token>. Only GET and HEAD are answered.
+  --shutdown-timeout DUR how long SIGTERM/SIGINT may take: flush, release the lease, stop (default 10s,
+                         env PODSTART_SHUTDOWN_TIMEOUT); rows left unwritten exit 4 with the count per
+                         table; a second signal exits at once
   --migrate              apply pending migrations first (default: refuse to run on an older schema)
   --data DIR             embedded store directory (when CLICKHOUSE_URL is unset)
   --kubelet-metrics DUR  scrape kubelet pull histograms through nodes/proxy every DUR (opt-in: needs
@@ -41,8 +66,7 @@ Options:
   --dashboard-url URL    dashboard address used in alert and report links
   --help                 this text
 
-Store: CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE (see README).
-Exit codes: 0 stopped cleanly, 1 failed, 2 bad usage, 3 store or cluster unreachable.`
+Store: CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE (see README).`
 
 export const command: Command = {
   summary: 'watch a cluster and store every pod startup',
@@ -57,6 +81,8 @@ export const command: Command = {
       selector: { type: 'string' },
       'stuck-timeout': { type: 'string' },
       'metrics-port': { type: 'string' },
+      'metrics-host': { type: 'string' },
+      'shutdown-timeout': { type: 'string' },
       migrate: { type: 'boolean' },
       data: { type: 'string' },
       'kubelet-metrics': { type: 'string' },
@@ -69,7 +95,14 @@ export const command: Command = {
     })
     const cluster = values.cluster ?? cliEnv.cluster()
     if (!cluster) throw new UsageError('--cluster NAME is required (the label written on every row)')
+    const httpAccess = cliEnv.access()
     const metricsPort = intFlag('metrics-port', values['metrics-port'], 9464)
+    const metricsHost = values['metrics-host'] ?? cliEnv.metricsHost() ?? '127.0.0.1'
+    const shutdownMs = durationFlag(
+      'shutdown-timeout',
+      values['shutdown-timeout'] ?? cliEnv.shutdownTimeout(),
+      DEFAULT_SHUTDOWN_TIMEOUT_MS,
+    )
     const stuckTimeoutMs = durationFlag('stuck-timeout', values['stuck-timeout'], 15 * 60_000)
     const kubeletMetricsMs = durationFlag('kubelet-metrics', values['kubelet-metrics'], 0)
     const leaseDurationMs = durationFlag('lease-duration', values['lease-duration'], 15_000)
@@ -124,6 +157,17 @@ export const command: Command = {
       })
     }
     // Without election the collector runs at once; with it, only while this replica holds the lease.
+    // What every stop left unwritten, and the deadline of the shutdown once a signal came.
+    let left: LeftUnwritten = NOTHING_LEFT
+    let shutdownUntil: number | null = null
+    const stopWithin = async (c: Collector, untilMs: number) => {
+      left = addLeft(
+        left,
+        await stopCollectorWithin(c, untilMs, Math.min(2_000, shutdownMs / 5), (l) =>
+          console.log(`collect: ${l}`),
+        ),
+      )
+    }
     let collector: Collector | null = null
     let elector: LeaderElector | null = null
     if (values['leader-elect'] && leaseNamespace) {
@@ -144,8 +188,9 @@ export const command: Command = {
           const stoppingAlerts = alerting
           collector = null
           alerting = null
-          await stopping?.stop()
-          await stoppingAlerts?.stop()
+          const untilMs = shutdownUntil ?? Date.now() + 30_000
+          if (stopping) await stopWithin(stopping, untilMs)
+          await within(stoppingAlerts?.stop(), untilMs, (err) => console.log(`alerts: ${err.message}`))
         },
       })
       elector.start()
@@ -162,23 +207,52 @@ export const command: Command = {
     const server =
       metricsPort > 0
         ? await serve({
-            host: '0.0.0.0',
+            host: metricsHost,
             port: metricsPort,
+            access: httpAccess,
+            listener: 'metrics',
             // A standby is ready: it is healthy and only waiting for the lease.
             notReadyReason: () => (collector?.stats().storeFailing ? 'store writes failing' : null),
           })
         : null
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve())
-      process.once('SIGTERM', () => resolve())
+    if (server) console.log(`podstart collect: metrics on ${server.url}/metrics`)
+    const stopping = waitForStopSignal((signal) => {
+      const buffered = (collector as Collector | null)?.stats().bufferDepth ?? 0
+      console.error(
+        `podstart collect: second ${signal}: exiting now${buffered > 0 ? `, ${buffered} buffered rows left unwritten` : ''}`,
+      )
+      process.exit(buffered > 0 || left.unwritten > 0 ? EXIT.partial : EXIT.ok)
     })
-    console.log('podstart collect: stopping, flushing buffered rows')
-    if (elector) await elector.stop()
-    else await collector?.stop()
-    await (alerting as Alerting | null)?.stop()
-    await server?.close()
-    await store.close()
-    return EXIT.ok
+    const signal = await stopping.signal
+    const startedAt = Date.now()
+    const until = startedAt + shutdownMs
+    shutdownUntil = until
+    console.log(
+      `podstart collect: ${signal} received, flushing buffered rows (within ${shutdownMs} ms; a second signal exits at once)`,
+    )
+    const late: string[] = []
+    // The leader flushes first, then releases the lease (onStoppedLeading stops the collector within `until`).
+    if (elector) {
+      if (!(await within(elector.stop(), until, (err) => console.log(`collect: lease: ${err.message}`))))
+        late.push('lease release')
+    } else if (collector) {
+      const c: Collector = collector
+      collector = null
+      await stopWithin(c, until)
+      if (!(await within((alerting as Alerting | null)?.stop(), until))) late.push('alerts')
+    }
+    if (!(await within(server?.close(Math.max(0, until - Date.now())), until))) late.push('metrics server')
+    if (!(await within(store.close(), until, (err) => console.log(`collect: store: ${err.message}`))))
+      late.push('store')
+    if (late.length > 0)
+      console.log(`podstart collect: did not finish within the shutdown timeout: ${late.join(', ')}`)
+    const { code, line } = describeLeft(left)
+    ;(code === EXIT.ok ? console.log : console.error)(
+      `podstart collect: stopped in ${Date.now() - startedAt} ms: ${line}`,
+    )
+    stopping.dispose()
+    exitSoonIfHeld(code)
+    return code
   },
 }
 
