@@ -34,7 +34,7 @@ Options:
   --help           this text
 
 Thresholds and their sources: docs/advice.md.
-Exit codes: 0 ok (also when nothing is found), 1 failed, 2 bad usage or config, 3 store unreachable.`
+Finding nothing is a success (exit 0); a bad --config file is bad usage (exit 2).`
 
 function loadConfig(file: string): AdviceConfig {
   let text: string

@@ -116,9 +116,43 @@ describe('podstart analyze', () => {
     expect(j.status).toBe(1)
     expect(j.stderr).toContain(`${junk}: byte 0: not JSON at byte 0`)
     expect(j.stderr).toContain('nothing could be read')
+  })
+
+  it('a missing file is bad usage (exit 2), as in import, naming the file', () => {
     const missing = run([path.join(dir, 'nope.json')])
-    expect(missing.status).toBe(1)
-    expect(missing.stderr).toContain('nope.json')
+    expect(missing.status).toBe(2)
+    expect(missing.stderr).toContain(`cannot read ${path.join(dir, 'nope.json')}: no such file`)
+    // Also when another file exists: nothing is analysed half.
+    const both = run([listFile, path.join(dir, 'nope.json')])
+    expect(both.status).toBe(2)
+    expect(both.stdout).toBe('')
+  })
+
+  it('a Kubernetes Status object instead of a dump exits 1, naming the API reason', () => {
+    const status = path.join(dir, 'forbidden.json')
+    writeFileSync(
+      status,
+      JSON.stringify({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message:
+          'pods is forbidden: User "dev" cannot list resource "pods" in API group "" at the cluster scope',
+        reason: 'Forbidden',
+        details: { kind: 'pods' },
+        code: 403,
+      }),
+    )
+    const r = run([status])
+    expect(r.status).toBe(1)
+    expect(r.stderr).toContain(
+      `${status}: object: a Kubernetes Status object (Failure 403 Forbidden: pods is forbidden`,
+    )
+    // With a good file next to it the breakdown is printed, but the exit still says an input was unusable.
+    const mixed = run([listFile, status, '--json'])
+    expect(mixed.status).toBe(1)
+    expect(mixed.stdout.trim().split('\n')).toHaveLength(1)
   })
 
   it('usage errors exit 2', () => {

@@ -1,5 +1,5 @@
 // `podstart analyze`: breaks down pod startups from kubectl dumps or recorded watch streams, in the terminal.
-import { createReadStream } from 'node:fs'
+import { createReadStream, statSync } from 'node:fs'
 import type { Readable } from 'node:stream'
 import { ADDITIVE_PHASES, type PhaseName, type StartupRecord } from '@podstart/schema/record'
 import { type IngestProblem, readDump } from '../../ingest/index.ts'
@@ -24,8 +24,8 @@ Options:
   --top N         how many of the slowest pods to list (default 10)
   --help          this text
 
-Exit codes: 0 analysed (problems in some input are reported on stderr), 1 nothing could be read,
-2 bad usage.
+Problems in some of the input are reported on stderr and still exit 0; nothing readable, or a
+Kubernetes Status object (an API error saved instead of a dump), exits 1; a missing FILE exits 2.
 
 Examples:
   kubectl get pods,events,nodes -A -o json > dump.json && podstart analyze dump.json
@@ -120,6 +120,26 @@ export class StartupSummary {
   }
 }
 
+/**
+ * A Kubernetes Status object that reports a failure (what kubectl or curl saved when the request was refused:
+ * Forbidden, NotFound, Unauthorized) is not a dump: the message says so, with the API's own reason.
+ */
+export function failureStatus(object: unknown): string | null {
+  if (object === null || typeof object !== 'object') return null
+  const o = object as {
+    kind?: unknown
+    status?: unknown
+    reason?: unknown
+    message?: unknown
+    code?: unknown
+  }
+  if (o.kind !== 'Status' || o.status === 'Success') return null
+  const reason = typeof o.reason === 'string' && o.reason ? o.reason : 'no reason'
+  const code = typeof o.code === 'number' ? ` ${o.code}` : ''
+  const message = typeof o.message === 'string' && o.message ? `: ${o.message.slice(0, 300)}` : ''
+  return `a Kubernetes Status object (${String(o.status ?? 'Failure')}${code} ${reason}${message}), not a dump: the request that produced this file failed`
+}
+
 function openInput(file: string): Readable {
   return file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 })
 }
@@ -139,6 +159,15 @@ export const command: Command = {
       top: { type: 'string' },
     })
     if (positionals.length === 0) throw new UsageError('give at least one FILE (or - for stdin)')
+    // A missing file is bad usage (exit 2), as in \`podstart import\`, before anything is read.
+    for (const f of positionals) {
+      if (f === '-') continue
+      try {
+        statSync(f)
+      } catch {
+        throw new UsageError(`cannot read ${f}: no such file`)
+      }
+    }
     const top = intFlag('top', values.top, 10)
     const cluster = values.cluster ?? 'default'
     if (cluster.length === 0) throw new UsageError('--cluster must not be empty')
@@ -153,10 +182,12 @@ export const command: Command = {
     }
     let accepted = 0
     let problems = 0
+    let fatal = 0
     let lastObserved = Number.NEGATIVE_INFINITY
     const tty = process.stderr.isTTY === true
-    const onProblem = (p: IngestProblem) => {
+    const onProblem = (p: IngestProblem & { fatal?: boolean }) => {
       problems++
+      if (p.fatal) fatal++
       if (problems <= 50) console.error(`podstart analyze: ${p.file}: ${p.position}: ${p.message}`)
       else if (problems === 51) console.error('podstart analyze: more problems follow; counting only')
     }
@@ -178,6 +209,11 @@ export const command: Command = {
       }
       try {
         for await (const item of readDump(label, input, { onProblem, onProgress })) {
+          const status = failureStatus(item.update.object)
+          if (status !== null) {
+            onProblem({ file: label, position: 'object', message: status, fatal: true })
+            continue
+          }
           accepted++
           engine.observe(item.update, item.observedAtMs ?? Number.NaN)
           if (item.observedAtMs !== undefined && item.observedAtMs > lastObserved) {
@@ -198,6 +234,12 @@ export const command: Command = {
       console.error(`podstart analyze: not used: ${rejects.map(([k, n]) => `${k} ${n}`).join(', ')}`)
     }
     if (!values.json) console.log(summary.render())
+    if (fatal > 0) {
+      console.error(
+        `podstart analyze: ${fatal} input${fatal === 1 ? ' is' : 's are'} not usable (see above); the breakdown is incomplete`,
+      )
+      return EXIT.failed
+    }
     if (accepted === 0) {
       console.error('podstart analyze: nothing could be read')
       return EXIT.failed

@@ -47,7 +47,7 @@ Examples:
   podstart migrate --dry
   CLICKHOUSE_URL=https://ch.example:8443 CLICKHOUSE_USER=podstart podstart migrate --on-cluster main
 
-Exit codes: 0 ok, 1 a migration failed or was changed, 2 bad usage, 3 store unreachable.`
+A migration that failed, or a shipped one changed after it was applied, exits 1.`
 
 function planJson(plan: MigrationPlan, withSql: boolean) {
   return plan.migrations.map((m) => ({

@@ -49,7 +49,7 @@ Options:
   --help                        this text
 
 Store: CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE, PODSTART_DATA_DIR.
-Exit codes: 0 ok, 1 failed (registry refused, bad layer), 2 bad usage, 3 registry or store unreachable.`
+A registry that refuses the image or a bad layer exits 1; a registry out of reach exits 3.`
 
 function credentialsFor(
   domain: string,

@@ -29,9 +29,7 @@ Options:
   --alerts-config F  alerts YAML (transports, externalUrl used as the dashboard link)
   --cluster NAME     one cluster only
   --namespace NS     one namespace only
-  --data DIR         embedded store directory (default $PODSTART_DATA_DIR or ./.podstart)
-
-Exit codes: 0 ok, 1 failed, 2 bad usage, 3 store unreachable.`
+  --data DIR         embedded store directory (default $PODSTART_DATA_DIR or ./.podstart)`
 
 export const command: Command = {
   summary: 'weekly regression report (Markdown, HTML, JSON; --send to transports)',

@@ -2,11 +2,11 @@
 import type { RewriteSummary } from '@podstart/schema/splits'
 import { recomputeSplits } from '@podstart/schema/splits'
 import { createQuerier, migrate, openStore, type Querier } from '@podstart/schema/store'
+import { progress } from '../../observability/progress.ts'
 import { ImageReferenceError } from '../../pulls/registry/reference.ts'
 import { digestOf, referenceSpellings, SplitSources } from '../../pulls/split-sources.ts'
 import { type Command, durationFlag, EXIT, parseCommandArgs, UsageError } from '../args.ts'
 import { storeConfig } from '../env.ts'
-import { progress } from '../../observability/progress.ts'
 
 const help = `podstart resplit: recompute stored download/decompress splits
 
@@ -25,9 +25,7 @@ Options:
   --cluster NAME   cluster label of the rows (default "default")
   --data DIR       embedded store directory (when CLICKHOUSE_URL is unset)
   --json           print the summary as JSON on stdout
-  --help           this text
-
-Exit codes: 0 done, 1 failed, 2 bad usage, 3 store unreachable.`
+  --help           this text`
 
 export interface ResplitTarget {
   cluster: string
