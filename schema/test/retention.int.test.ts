@@ -12,6 +12,7 @@ import {
   retentionStatements,
   type Store,
 } from '../src/store/index.ts'
+import { retentionInForce } from '../src/store/retention.ts'
 import { openTempStore } from './fixtures/temp-store.ts'
 
 let store: Store
@@ -104,8 +105,29 @@ describe('retention', () => {
     const statements = retentionStatements(defaultRetention(), { onCluster: 'main' })
     expect(statements).toHaveLength(Object.keys(RETENTION_TABLES).length)
     expect(statements[0]).toBe(
-      "ALTER TABLE pod_startups ON CLUSTER 'main' MODIFY TTL toDateTime(created_at) + INTERVAL 180 DAY SETTINGS materialize_ttl_after_modify = 0",
+      "ALTER TABLE pod_startups ON CLUSTER 'main' MODIFY TTL retain_from + INTERVAL 180 DAY SETTINGS materialize_ttl_after_modify = 0",
     )
     for (const s of statements) expect(s).toMatch(/^ALTER TABLE \w+ ON CLUSTER 'main' MODIFY TTL /)
+  })
+
+  it('startups, pulls and their rollups count from retain_from; the days in force are read back', async () => {
+    for (const table of [
+      'pod_startups',
+      'image_pulls',
+      'startup_rollup_hourly',
+      'startup_rollup_grains',
+      'pull_rollup_grains',
+    ] as const)
+      expect(RETENTION_TABLES[table].column, table).toBe('retain_from')
+    await applyRetention(store, { ...defaultRetention(), pod_startups: 120 })
+    expect(await retentionInForce(createQuerier(store), 'pod_startups')).toEqual({
+      days: 120,
+      fromStore: true,
+    })
+    await applyRetention(store, defaultRetention())
+    expect(await retentionInForce(createQuerier(store), 'pod_startups')).toEqual({
+      days: 180,
+      fromStore: true,
+    })
   })
 })

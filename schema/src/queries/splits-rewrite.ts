@@ -2,8 +2,8 @@
 // and the startup rows written again under a higher version with new phase sums (ReplacingMergeTree keeps one).
 import { z } from 'zod'
 import { isoToCh, uint64Out } from '../rows/codec.ts'
-import { IMAGE_PULL_COLUMNS, type ImagePullRead, imagePullRead } from '../rows/image-pulls.ts'
-import { POD_STARTUP_COLUMNS } from '../rows/pod-startups.ts'
+import { IMAGE_PULL_COPY_COLUMNS, type ImagePullRead, imagePullRead } from '../rows/image-pulls.ts'
+import { POD_STARTUP_COPY_COLUMNS } from '../rows/pod-startups.ts'
 import type { Querier } from '../store/querier.ts'
 
 const iso = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'expected ISO-8601 UTC with ms')
@@ -76,7 +76,7 @@ export const pullsOfStartups =
     if (input.uids.length === 0) return []
     return q.query(
       'pullsOfStartups',
-      `SELECT ${IMAGE_PULL_COLUMNS.join(', ')} FROM image_pulls FINAL
+      `SELECT ${IMAGE_PULL_COPY_COLUMNS.join(', ')} FROM image_pulls FINAL
        WHERE cluster = {cluster:String} AND uid IN {uids:Array(String)}
        ORDER BY uid, pull_index`,
       { cluster: input.cluster, uids: input.uids },
@@ -133,7 +133,8 @@ export async function rewriteStartupSplits(
   const pick = (param: string, type: string) =>
     `arrayElement({${param}:Array(${type})}, indexOf({uids:Array(String)}, uid))`
   // Aliases live in the outer SELECT only: an alias named like a column would shadow it in the inner WHERE.
-  const select = POD_STARTUP_COLUMNS.map((c) =>
+  // The copy keeps retain_from: a rewritten startup keeps the retention it had.
+  const select = POD_STARTUP_COPY_COLUMNS.map((c) =>
     !REPLACED.has(c)
       ? c
       : c === 'version'
@@ -141,10 +142,10 @@ export async function rewriteStartupSplits(
         : `${pick(c === 'download_ms' ? 'download' : 'decompress', 'Nullable(UInt32)')} AS ${c}`,
   )
   await q.command(
-    `INSERT INTO pod_startups (${POD_STARTUP_COLUMNS.join(', ')})
+    `INSERT INTO pod_startups (${POD_STARTUP_COPY_COLUMNS.join(', ')})
      SELECT ${select.join(', ')}
      FROM (
-       SELECT ${POD_STARTUP_COLUMNS.join(', ')} FROM pod_startups FINAL
+       SELECT ${POD_STARTUP_COPY_COLUMNS.join(', ')} FROM pod_startups FINAL
        WHERE cluster = {cluster:String} AND uid IN {uids:Array(String)}
          AND version = ${pick('from', 'UInt64')}
      )`,

@@ -91,7 +91,8 @@ export function grainFor(dimensions: Iterable<RollupDimension>): RollupGrain | u
 
 /**
  * INSERT ... SELECT of the grain rows of one rebuild, merged from its startup_rollup_hourly rows in one pass
- * (GROUPING SETS; dimensions outside a set come out empty). Parameters: rebuild, buckets.
+ * (GROUPING SETS; dimensions outside a set come out empty); each row keeps the latest retain_from of the rows it
+ * merges. Parameters: rebuild, buckets.
  */
 export function grainsInsertFromHourly(): string {
   const dims = ROLLUP_DIMENSIONS.map(([n]) => n).filter((n) => n !== 'bucket')
@@ -104,9 +105,10 @@ export function grainsInsertFromHourly(): string {
   const measures = ROLLUP_MEASURES.map(
     ([n]) => `${n.endsWith('_q') ? `quantilesMergeState(${LEVELS})(${n})` : `sum(${n})`} AS ${n}`,
   )
-  return `INSERT INTO startup_rollup_grains (grain, bucket, rebuild, ${[...dims, ...ROLLUP_MEASURES.map(([n]) => n)].join(', ')})
+  return `INSERT INTO startup_rollup_grains (grain, bucket, rebuild, ${[...dims, ...ROLLUP_MEASURES.map(([n]) => n)].join(', ')}, retain_from)
      SELECT ${grain} AS grain, bucket, {rebuild:UInt64}, ${dims.join(', ')},
-       ${measures.join(',\n       ')}
+       ${measures.join(',\n       ')},
+       max(retain_from) AS retain_from
      FROM startup_rollup_hourly
      WHERE bucket IN {buckets:Array(DateTime('UTC'))} AND rebuild = {rebuild:UInt64}
      GROUP BY GROUPING SETS (${sets.join(', ')})`

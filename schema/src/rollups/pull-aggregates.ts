@@ -62,13 +62,17 @@ export function pullGrainFor(dimensions: Iterable<PullDimension>) {
   return PULL_GRAINS.find((g) => need.every((d) => (g.keeps as readonly string[]).includes(d)))
 }
 
-/** INSERT ... SELECT of one rebuild's pull grain rows from image_pulls FINAL. Parameters: rebuild, buckets, first, last. */
+/**
+ * INSERT ... SELECT of one rebuild's pull grain rows from image_pulls FINAL, each with the latest retain_from of its
+ * pulls. Parameters: rebuild, buckets, first, last.
+ */
 export function pullGrainsInsert(): string {
   const dims = PULL_DIMENSIONS.map(([n]) => n)
   const sets = PULL_GRAINS.map((g) => `(bucket, ${g.set.join(', ')})`)
-  return `INSERT INTO pull_rollup_grains (grain, rebuild, ${[...dims, ...PULL_MEASURES.map(([n]) => n)].join(', ')})
+  return `INSERT INTO pull_rollup_grains (grain, rebuild, ${[...dims, ...PULL_MEASURES.map(([n]) => n)].join(', ')}, retain_from)
      SELECT multiIf(grouping(node) = 0, 'node', grouping(image) = 0, 'image', 'cluster') AS grain, {rebuild:UInt64},
-       ${[...PULL_DIMENSIONS, ...PULL_MEASURES].map(([n, e]) => `${e} AS ${n}`).join(',\n       ')}
+       ${[...PULL_DIMENSIONS, ...PULL_MEASURES].map(([n, e]) => `${e} AS ${n}`).join(',\n       ')},
+       max(retain_from) AS retain_from
      FROM image_pulls FINAL
      PREWHERE pod_created_at >= {first:DateTime('UTC')} AND pod_created_at < {last:DateTime('UTC')} + INTERVAL 1 HOUR
        AND toStartOfHour(pod_created_at) IN {buckets:Array(DateTime('UTC'))}

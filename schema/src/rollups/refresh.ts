@@ -117,8 +117,10 @@ export async function rebuildRollupBuckets(q: Querier, buckets: string[]): Promi
     started: start.started_at,
   }
   await q.command(
-    `INSERT INTO startup_rollup_hourly (rebuild, ${ROLLUP_COLUMNS.join(', ')})
-     SELECT {rebuild:UInt64} AS rebuild, ${rollupSelectFromRaw()}
+    `INSERT INTO startup_rollup_hourly (rebuild, ${ROLLUP_COLUMNS.join(', ')}, retain_from)
+     SELECT {rebuild:UInt64} AS rebuild, ${rollupSelectFromRaw()},
+       -- A rollup row lives as long as the last of its startups (retention counts from retain_from).
+       max(retain_from) AS retain_from
      FROM pod_startups FINAL
      -- Before FINAL: created_at is the same in every version of a startup (see rollup-source.ts).
      PREWHERE created_at >= {first:DateTime('UTC')} AND created_at < {last:DateTime('UTC')} + INTERVAL 1 HOUR

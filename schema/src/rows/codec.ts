@@ -20,6 +20,15 @@ export function msToCh(ms: number): string {
   return isoToCh(new Date(ms).toISOString())
 }
 
+/** ISO time -> DateTime('UTC') text ('2024-01-02 03:04:05'), the milliseconds cut (not rounded). */
+export function isoToChSeconds(iso: string): string {
+  return isoToCh(iso).slice(0, 19)
+}
+
+const CH_S = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/
+/** DateTime('UTC') as inserted and read ('YYYY-MM-DD hh:mm:ss'). */
+export const chSeconds = z.string().regex(CH_S, 'expected YYYY-MM-DD hh:mm:ss')
+
 /** DateTime64(3, 'UTC') as inserted. */
 export const chTimeIn = z.string().regex(CH_MS, 'expected YYYY-MM-DD hh:mm:ss.mmm')
 /** DateTime64(3, 'UTC') as read (both modes print 'YYYY-MM-DD hh:mm:ss.mmm') -> ISO with Z. */

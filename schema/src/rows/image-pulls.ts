@@ -1,6 +1,6 @@
 // Row schemas of image_pulls (migrations/0001_init.up.sql): Insert as sent, Read as decoded.
 import { z } from 'zod'
-import { chTimeIn, chTimeOut, uint16, uint32, uint64In, uint64Out } from './codec.ts'
+import { chSeconds, chTimeIn, chTimeOut, uint16, uint32, uint64In, uint64Out } from './codec.ts'
 
 function pullShape<T extends z.ZodType<string>, V extends z.ZodType<number>>(time: T, big: V) {
   const d = uint32.nullable()
@@ -35,8 +35,20 @@ function pullShape<T extends z.ZodType<string>, V extends z.ZodType<number>>(tim
   }
 }
 
-export const imagePullInsert = z.object(pullShape(chTimeIn, uint64In))
-export const imagePullRead = z.object(pullShape(chTimeOut, uint64Out))
+/** retain_from (migration 0008): omitted on insert, the column defaults to the startup's created_at. */
+export const imagePullInsert = z.object({
+  ...pullShape(chTimeIn, uint64In),
+  retain_from: chSeconds.optional(),
+})
+export const imagePullRead = z.object({
+  ...pullShape(chTimeOut, uint64Out),
+  retain_from: chSeconds.optional(),
+})
 export type ImagePullInsert = z.infer<typeof imagePullInsert>
 export type ImagePullRead = z.output<typeof imagePullRead>
-export const IMAGE_PULL_COLUMNS: readonly string[] = Object.keys(imagePullInsert.shape)
+/** Columns read by plain reads (retain_from left out, so they also work on stores before migration 0008). */
+export const IMAGE_PULL_COLUMNS: readonly string[] = Object.keys(imagePullInsert.shape).filter(
+  (c) => c !== 'retain_from',
+)
+/** Columns a copy of a pull row carries: IMAGE_PULL_COLUMNS and retain_from (a rewrite keeps its retention). */
+export const IMAGE_PULL_COPY_COLUMNS: readonly string[] = [...IMAGE_PULL_COLUMNS, 'retain_from']

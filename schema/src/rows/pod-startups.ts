@@ -1,7 +1,7 @@
 // Row schemas of pod_startups (migrations/0001_init.up.sql): Insert as sent, Read as decoded.
 import { z } from 'zod'
 import { BOUNDARY_NAMES, type BoundaryName } from '../record/types.ts'
-import { chTimeIn, chTimeOut, uint8, uint16, uint32, uint64In, uint64Out } from './codec.ts'
+import { chSeconds, chTimeIn, chTimeOut, uint8, uint16, uint32, uint64In, uint64Out } from './codec.ts'
 
 /** Column stem of each boundary: boundary_<stem>_at / _source / _precision_ms. */
 export const BOUNDARY_COLUMN: Record<BoundaryName, string> = {
@@ -75,8 +75,10 @@ function startupShape<T extends z.ZodType<string>, V extends z.ZodType<number>>(
   }
 }
 
-const insertBase = z.object(startupShape(chTimeIn, uint64In))
-const readBase = z.object(startupShape(chTimeOut, uint64Out))
+/** retain_from (migration 0008): omitted on insert, the column defaults to created_at. */
+const retainFrom = { retain_from: chSeconds.optional() }
+const insertBase = z.object({ ...startupShape(chTimeIn, uint64In), ...retainFrom })
+const readBase = z.object({ ...startupShape(chTimeOut, uint64Out), ...retainFrom })
 
 export type PodStartupInsert = z.infer<typeof insertBase> & BoundaryRow<string>
 export type PodStartupRead = z.output<typeof readBase> & BoundaryRow<string>
@@ -99,3 +101,9 @@ export const POD_STARTUP_COLUMNS: readonly string[] = [
   }),
   'version',
 ]
+
+/**
+ * The columns a copy of a row must carry (a rewrite of stored rows keeps their retention): POD_STARTUP_COLUMNS and
+ * retain_from (migration 0008; plain reads leave it out, so they also work on stores not migrated that far).
+ */
+export const POD_STARTUP_COPY_COLUMNS: readonly string[] = [...POD_STARTUP_COLUMNS, 'retain_from']

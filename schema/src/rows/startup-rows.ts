@@ -12,7 +12,7 @@ import {
   STARTUP_RECORD_SCHEMA_VERSION,
   type StartupRecord,
 } from '../record/types.ts'
-import { isoToCh, isoToChOrNull } from './codec.ts'
+import { isoToCh, isoToChOrNull, isoToChSeconds } from './codec.ts'
 import type { ImagePullInsert, ImagePullRead } from './image-pulls.ts'
 import {
   BOUNDARY_ABSENT,
@@ -66,9 +66,14 @@ export function imagesOf(r: StartupRecord): string[] {
   return [...seen]
 }
 
+/**
+ * `retainFrom` (ISO): the time retention counts from for the startup and its pulls (a dump imported with
+ * --keep-old); omitted, the store counts from created_at.
+ */
 export function startupToRows(
   record: StartupRecord,
   version: number,
+  retainFrom?: string,
 ): { startup: PodStartupInsert; pulls: ImagePullInsert[] } {
   const r = record
   const workloadKind = r.workload?.kind ?? ''
@@ -108,6 +113,8 @@ export function startupToRows(
     startup[`boundary_${stem}_precision_ms`] = b?.precisionMs ?? null
   }
   startup.version = version
+  const retain = retainFrom === undefined ? {} : { retain_from: isoToChSeconds(retainFrom) }
+  Object.assign(startup, retain)
   const pulls = r.pulls.map(
     (p, i): ImagePullInsert => ({
       cluster: r.cluster,
@@ -137,6 +144,7 @@ export function startupToRows(
       split_method: p.splitMethod,
       runtime: r.runtime ?? null,
       version,
+      ...retain,
     }),
   )
   return { startup: startup as PodStartupInsert, pulls }

@@ -28,15 +28,20 @@ export {
   type TableName,
 } from './querier.ts'
 export {
+  alignRetentionColumns,
   applyRetention,
   defaultRetention,
   MAX_RETENTION_DAYS,
+  parseTtl,
   RETENTION_TABLES,
   type RetentionChange,
   type RetentionDays,
   type RetentionTable,
   retentionFromConfig,
+  retentionInForce,
   retentionStatements,
+  type TtlInForce,
+  ttlTime,
 } from './retention.ts'
 export { getSharedStore, getStore, setSharedStore } from './shared.ts'
 export { type ExpandOptions, expandPlaceholders, type SqlStatement, splitStatements } from './sql-text.ts'

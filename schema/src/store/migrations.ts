@@ -9,6 +9,7 @@ import { z } from 'zod'
 import { StoreError, shortMessage } from './errors.ts'
 import type { Store } from './open.ts'
 import { createQuerier, type Querier } from './querier.ts'
+import { alignRetentionColumns } from './retention.ts'
 import { expandPlaceholders, type SqlStatement, splitStatements } from './sql-text.ts'
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations')
@@ -253,6 +254,8 @@ export async function migrate(store: Store, opts: MigrationOptions = {}): Promis
       log(`applied ${m.name} (${m.statements.length} statements)`)
       applied.push(m.name)
     }
+    // TTLs follow the table map's time column (0008 added retain_from), keeping the days in force.
+    await alignRetentionColumns(store, { ...(opts.onCluster ? { onCluster: opts.onCluster } : {}), log })
     return { plan, applied }
   } finally {
     await lock.release()

@@ -16,6 +16,7 @@ export const TABLE_NAMES = [
   'workload_rollouts',
   'kubelet_pull_histograms',
   'rejected_records',
+  'import_runs',
 ] as const
 export type TableName = (typeof TABLE_NAMES)[number]
 

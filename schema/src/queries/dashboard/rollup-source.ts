@@ -31,16 +31,26 @@ const ROLLUP_FILTER_SQL: Partial<Record<keyof StartupFilters, string>> = {
   node: 'node = {node:String}',
 }
 
-/** Hour buckets whose latest recorded rebuild is newer than every dirty mark: the rollup answers them. */
+/**
+ * Hour buckets whose latest recorded rebuild is newer than every dirty mark, and whose rollup rows are all still
+ * there: the rollup answers them. The second test matters once retention deletes rollup rows (TTL on retain_from)
+ * while the build record (TTL on finished_at) or the startups (another retention) stay: such a bucket comes from
+ * the raw rows, never as zeros. Counted on the cluster grain (one row per cluster x outcome x cold/warm).
+ */
 const SERVED_SQL = `SELECT toUnixTimestamp(b.b_bucket) AS bucket, b.b_rebuild AS rebuild
-  FROM (SELECT bucket AS b_bucket, max(rebuild) AS b_rebuild, argMax(started_at, rebuild) AS b_started
+  FROM (SELECT bucket AS b_bucket, max(rebuild) AS b_rebuild, argMax(started_at, rebuild) AS b_started,
+               argMax(startups, rebuild) AS b_startups
         FROM startup_rollup_builds
         WHERE bucket >= {from:DateTime64(3, 'UTC')} AND bucket + INTERVAL 1 HOUR <= {to:DateTime64(3, 'UTC')}
         GROUP BY b_bucket) AS b
   LEFT JOIN (SELECT bucket AS d_bucket, max(marked_at) AS d_marked FROM startup_rollup_dirty
              WHERE bucket >= toStartOfHour({from:DateTime64(3, 'UTC')}) AND bucket < {to:DateTime64(3, 'UTC')}
              GROUP BY d_bucket) AS d ON d.d_bucket = b.b_bucket
-  WHERE d.d_marked < b.b_started
+  LEFT JOIN (SELECT bucket AS k_bucket, rebuild AS k_rebuild, sum(startups) AS k_startups FROM startup_rollup_grains
+             WHERE grain = 'cluster' AND bucket >= toStartOfHour({from:DateTime64(3, 'UTC')})
+               AND bucket < {to:DateTime64(3, 'UTC')}
+             GROUP BY k_bucket, k_rebuild) AS k ON k.k_bucket = b.b_bucket AND k.k_rebuild = b.b_rebuild
+  WHERE d.d_marked < b.b_started AND k.k_startups = b.b_startups
   ORDER BY bucket`
 const servedRow = z.object({ bucket: z.coerce.number(), rebuild: z.coerce.number().int() })
 const HOUR_MS = 3_600_000
