@@ -1,7 +1,8 @@
 // Query modules against a capturing Querier: the SQL they send and that values travel only as parameters.
 import { describe, expect, it } from 'vitest'
-import { countStartups, insertStartups, phaseBreakdown, slowestStartups } from '../src/queries/index.ts'
+import { countStartups, phaseBreakdown, slowestStartups } from '../src/queries/index.ts'
 import { capturingQuerier } from '../src/store/index.ts'
+import { insertStartups } from '../src/writes/index.ts'
 import { coldRecord } from './fixtures/records.ts'
 
 const window = { from: '2025-03-01T00:00:00.000Z', to: '2025-03-08T00:00:00.000Z' }
@@ -106,12 +107,12 @@ describe('startup queries SQL', () => {
     ])
   })
 
-  it('refuses a duration past UInt32 (49.7 days) naming the column, writing nothing', async () => {
+  it('refuses a duration past the 30-day ceiling (the columns hold 49.7 days) naming the field, writing nothing', async () => {
     const q = capturingQuerier()
     const r = coldRecord({ uid: 'long-1' })
     r.phases.scheduling = 5_000_000_000
     await expect(insertStartups(q, [coldRecord(), r], 1)).rejects.toThrow(
-      'startup record 1 (uid long-1) does not fit pod_startups: scheduling_ms = 5000000000 exceeds 4294967295',
+      "startup record 1 (uid long-1) does not fit the store's columns: phases.scheduling: duration-over-ceiling (was 5000000000)",
     )
     expect(q.calls).toEqual([])
   })

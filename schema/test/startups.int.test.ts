@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   countStartups,
   insertPodEvents,
-  insertStartups,
   phaseBreakdown,
   podEvents,
   slowestStartups,
@@ -22,6 +21,7 @@ import {
   type Querier,
   type Store,
 } from '../src/store/index.ts'
+import { insertStartups } from '../src/writes/index.ts'
 import { at, BASE_MS, coldRecord, fixtureWindow, pendingRecord } from './fixtures/records.ts'
 import { openTempStore } from './fixtures/temp-store.ts'
 
@@ -112,7 +112,7 @@ describe('record -> rows -> store -> record', () => {
     const bad = coldRecord({ uid: 'bad-1', totalMs: -5 })
     const good = coldRecord({ uid: 'good-1' })
     await expect(insertStartups(q, [good, bad], 5_000)).rejects.toThrow(
-      'startup record 1 (uid bad-1) is invalid: /totalMs',
+      "startup record 1 (uid bad-1) does not fit the store's columns: totalMs: negative-duration (was -5)",
     )
     expect(await startupByUid(q)({ cluster: 'prod-eu', uid: 'good-1' })).toBeNull()
   })

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { startSimulatedCluster } from '@podstart/collector/sim'
-import { countStartups, insertStartups, phaseBreakdown, startupByUid } from '@podstart/schema/queries'
+import { countStartups, phaseBreakdown, startupByUid } from '@podstart/schema/queries'
+import { insertStartups } from '@podstart/schema/writes'
 import type { StartupRecord } from '@podstart/schema/record'
 import {
   createQuerier,

@@ -1,8 +1,8 @@
 // The live collector: list/watch of pods, events, nodes and owners -> lifecycle engine -> batched,
 // idempotent writes. Keeps no Kubernetes objects: the lifecycle engine holds compact per-pod state.
 
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { StartupRecord } from '@podstart/schema/record'
-import { writeStartups } from '@podstart/schema/rollups'
 import type { Querier } from '@podstart/schema/store'
 import type { KubeAccess } from '../kube/access.ts'
 import { KubeletScraper } from '../kube/kubelet-metrics.ts'
@@ -11,7 +11,7 @@ import { LifecycleEngine, type LifecycleOptions } from '../lifecycle/index.ts'
 import { metrics } from '../observability/metrics.ts'
 import { SplitSources } from '../pulls/split-sources.ts'
 import { BatchWriter } from '../sink/batch-writer.ts'
-import { startupVersion } from '../sink/startup-version.ts'
+import { StartupSink, type StartupSinkStats } from '../sink/startup-sink.ts'
 import { eventRow, type PodEventRow } from './event-rows.ts'
 import { nodeRow, RolloutTracker, WorkloadImageTracker } from './inventory.ts'
 import { RollupRefresher } from './rollup-refresher.ts'
@@ -57,6 +57,14 @@ export interface CollectorStats {
   trackedPods: number
   bufferDepth: number
   storeFailing: boolean
+  /** Startups stored, set aside (rejected_records) and corrected, by reason. */
+  records: StartupSinkStats
+}
+
+/** What a stop left behind: rows not written within the deadline, per table. */
+export interface StopSummary {
+  unwritten: number
+  byTable: Record<string, number>
 }
 
 const RESOURCE_ORDER: ResourceName[] = ['nodes', 'replicasets', 'deployments', 'jobs', 'pods', 'events']
@@ -77,7 +85,7 @@ function resourceSpecs(opts: CollectorOptions): ResourceSpec[] {
 export class Collector {
   readonly engine: LifecycleEngine
   private readonly watches: ListWatch[]
-  private readonly startups: BatchWriter<{ record: StartupRecord; version: number }>
+  private readonly startups: StartupSink
   private readonly events: BatchWriter<PodEventRow>
   /** Inventory rows (nodes, workload images, rollouts): small, written through one writer per table. */
   private readonly inventory: Record<'nodes' | 'workload_images' | 'workload_rollouts', BatchWriter<object>>
@@ -109,19 +117,20 @@ export class Collector {
           log(`store write to ${name} failed (attempt ${attempt}), retrying: ${err.message}`)
       },
     }
-    this.startups = new BatchWriter({
-      name: 'pod_startups',
-      ...writerOpts,
-      write: async (batch) => {
-        // One insert per table for the whole batch, each row with its own version (a batch may hold two
-        // versions of one pod, pending then final: the store keeps the higher).
-        await writeStartups(
-          opts.querier,
-          batch.map((b) => b.record),
-          batch.map((b) => b.version),
-        )
+    this.startups = new StartupSink({
+      querier: opts.querier,
+      cluster: opts.cluster,
+      source: 'collect',
+      batchSize: writerOpts.batchSize,
+      flushIntervalMs: writerOpts.flushIntervalMs,
+      maxBuffered: writerOpts.maxBuffered,
+      onFlushError: writerOpts.onFlushError,
+      log,
+      // One insert per table for the whole batch, each row with its own version (a batch may hold two
+      // versions of one pod, pending then final: the store keeps the higher).
+      onStored: (records) => {
         const now = Date.now()
-        for (const { record } of batch) {
+        for (const record of records) {
           this.stats_.startupsWritten++
           opts.alerts?.onStartup(record)
           metrics.startupsWritten.inc({ outcome: record.outcome })
@@ -137,6 +146,14 @@ export class Collector {
       name: 'pod_events',
       ...writerOpts,
       write: (batch) => opts.querier.insert('pod_events', batch),
+      onRejected: (row, err) =>
+        this.startups.rejected.reject({
+          target: 'pod_events',
+          key: `${row.namespace}/${row.event_name}`,
+          category: 'store-refused',
+          reason: `the store refused it: ${err.message}`,
+          record: row,
+        }),
     })
     const inventoryWriter = (table: 'nodes' | 'workload_images' | 'workload_rollouts') =>
       new BatchWriter<object>({
@@ -182,7 +199,7 @@ export class Collector {
       imageProfile: this.splitSources.imageProfile,
       onRecord: (record) => {
         if (record.clockSkewClamps) metrics.clockSkewClamps.inc(record.clockSkewClamps)
-        const pending = this.startups.push({ record, version: startupVersion(record, Date.now()) })
+        const pending = this.startups.push(record)
         if (pending) this.backpressure.push(pending)
       },
     })
@@ -262,12 +279,7 @@ export class Collector {
   }
 
   private writers(): BatchWriter<unknown>[] {
-    return [
-      this.startups,
-      this.events,
-      this.histograms,
-      ...Object.values(this.inventory),
-    ] as BatchWriter<unknown>[]
+    return [this.events, this.histograms, ...Object.values(this.inventory)] as BatchWriter<unknown>[]
   }
 
   start(): void {
@@ -296,20 +308,37 @@ export class Collector {
     this.ticker.unref()
   }
 
-  /** Stops watching and writes what is buffered (SIGTERM path). Tracked pods are not forced final. */
-  async stop(flushDeadlineMs = 30_000): Promise<void> {
+  /**
+   * Stops watching and writes what is buffered within `flushDeadlineMs` (SIGTERM path), then stops retrying.
+   * Returns the rows left unwritten, per table. Tracked pods are not forced final.
+   */
+  async stop(flushDeadlineMs = 10_000): Promise<StopSummary> {
+    const until = Date.now() + flushDeadlineMs
     if (this.ticker) clearInterval(this.ticker)
     if (this.splitTimer) clearInterval(this.splitTimer)
     this.scraper?.stop()
-    await Promise.all(this.watches.map((w) => w.stop()))
+    await Promise.race([
+      Promise.all(this.watches.map((w) => w.stop())),
+      sleep(flushDeadlineMs, undefined, { ref: false }),
+    ])
     this.engine.tick(Date.now())
-    await Promise.all(this.writers().map((w) => w.close(flushDeadlineMs)))
-    await this.rollups?.stop()
+    const left = () => Math.max(0, until - Date.now())
+    const [startups, ...others] = await Promise.all([
+      this.startups.close(left()),
+      ...this.writers().map(async (w) => ({ [w.o.name]: await w.close(left()) })),
+    ])
+    const byTable: Record<string, number> = {}
+    for (const part of [startups, ...others]) {
+      for (const [table, n] of Object.entries(part ?? {}))
+        if (n > 0) byTable[table] = (byTable[table] ?? 0) + n
+    }
+    await Promise.race([this.rollups?.stop(), sleep(left(), undefined, { ref: false })])
+    return { unwritten: Object.values(byTable).reduce((a, b) => a + b, 0), byTable }
   }
 
   /** Writes everything buffered so far. */
   async flush(deadlineMs?: number): Promise<void> {
-    await Promise.all(this.writers().map((w) => w.flush(deadlineMs)))
+    await Promise.all([this.startups.flush(deadlineMs), ...this.writers().map((w) => w.flush(deadlineMs))])
   }
 
   stats(): CollectorStats {
@@ -322,8 +351,9 @@ export class Collector {
       watchRestarts: { ...this.stats_.watchRestarts },
       rejects,
       trackedPods: engine.trackedPods,
-      bufferDepth: this.writers().reduce((n, w) => n + w.depth, 0),
-      storeFailing: this.writers().some((w) => w.failing),
+      bufferDepth: this.writers().reduce((n, w) => n + w.depth, this.startups.depth),
+      storeFailing: this.startups.failing || this.writers().some((w) => w.failing),
+      records: this.startups.stats(),
     }
   }
 }

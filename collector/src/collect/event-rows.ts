@@ -24,14 +24,21 @@ export interface PodEventRow {
 
 type Ref = { kind?: string; name?: string; namespace?: string; uid?: string; fieldPath?: string }
 
+/** DateTime64(3)'s range: a time outside it (forged, or a zero time from a broken client) is unknown. */
+const MIN_MS = Date.UTC(1900, 0, 1)
+const MAX_MS = Date.UTC(2300, 0, 1) - 1
+
 function iso(value: unknown): string | null {
   if (typeof value !== 'string' || value === '') return null
   const ms = Date.parse(value)
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString()
+  return ms >= MIN_MS && ms <= MAX_MS ? new Date(ms).toISOString() : null
 }
 
+/** Messages are kept for audit, not as a store for whatever an event carries: 64 KiB is any kubelet message. */
+const MAX_TEXT = 65_536
+
 function str(value: unknown): string {
-  return typeof value === 'string' ? value : ''
+  return typeof value === 'string' ? (value.length > MAX_TEXT ? value.slice(0, MAX_TEXT) : value) : ''
 }
 
 export function eventRow(cluster: string, event: KubeJson, observedAtMs: number): PodEventRow | null {
@@ -43,9 +50,12 @@ export function eventRow(cluster: string, event: KubeJson, observedAtMs: number)
   const namespace = str(ref.namespace) || str(meta.namespace)
   if (!name || !pod || !namespace) return null
   if (ref.kind && ref.kind !== 'Pod') return null
+  // The receipt time is the row's version (UInt64) and observed_at: a forged observedAt in a dump cannot be one.
+  if (!(observedAtMs >= 0 && observedAtMs <= MAX_MS)) return null
   const source = (e.source ?? {}) as { component?: string }
   const series = (e.series ?? {}) as { count?: number; lastObservedTime?: string }
-  const count = typeof e.count === 'number' ? e.count : typeof series.count === 'number' ? series.count : 1
+  const raw = typeof e.count === 'number' ? e.count : typeof series.count === 'number' ? series.count : 1
+  const count = Number.isFinite(raw) ? Math.trunc(raw) : 1
   const observed = new Date(observedAtMs).toISOString()
   return {
     cluster,

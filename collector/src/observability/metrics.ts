@@ -5,6 +5,18 @@ export const registry = new Registry()
 collectDefaultMetrics({ register: registry, prefix: 'podstart_process_' })
 
 export const metrics = {
+  recordsRejected: new Counter({
+    name: 'podstart_records_rejected_total',
+    help: 'Records the store could not take, set aside in rejected_records, by target table and reason.',
+    labelNames: ['table', 'reason'] as const,
+    registers: [registry],
+  }),
+  recordsCorrected: new Counter({
+    name: 'podstart_record_values_corrected_total',
+    help: 'Values nulled or capped to fit the store (durations past 30 days, times out of range), by table and reason.',
+    labelNames: ['table', 'reason'] as const,
+    registers: [registry],
+  }),
   watchEventsReceived: new Counter({
     name: 'podstart_watch_events_received_total',
     help: 'Watch events received from the Kubernetes API, by resource.',

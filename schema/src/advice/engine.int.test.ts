@@ -1,7 +1,7 @@
 // evaluateAdvice end to end over the real embedded store: signals fetched, rules run, findings ranked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { insertStartups } from '../queries/startups.ts'
 import type { Querier } from '../store/index.ts'
+import { insertStartups } from '../writes/startups.ts'
 import { parseAdviceConfig } from './config.ts'
 import { evaluateAdvice, renderAdvice } from './engine.ts'
 import { openMigratedStore, startup, WINDOW } from './signals/fixture-store.ts'

@@ -1,86 +1,12 @@
-// Startup-level questions: write records, count them, page the slowest, fetch one for the pod page.
+// Startup-level questions: count them, page the slowest, fetch one for the pod page.
 import { z } from 'zod'
-import { BOUNDARY_NAMES, PHASE_NAMES, type PhaseName, type StartupRecord } from '../record/types.ts'
-import { validateStartupRecord } from '../record/validate.ts'
+import { PHASE_NAMES, type PhaseName, type StartupRecord } from '../record/types.ts'
 import { chTimeOut, uint64Out } from '../rows/codec.ts'
-import { IMAGE_PULL_COLUMNS, type ImagePullInsert, imagePullRead } from '../rows/image-pulls.ts'
-import {
-  BOUNDARY_COLUMN,
-  POD_STARTUP_COLUMNS,
-  type PodStartupInsert,
-  podStartupRead,
-} from '../rows/pod-startups.ts'
-import { PHASE_COLUMN, rowToStartupRecord, startupToRows } from '../rows/startup-rows.ts'
+import { IMAGE_PULL_COLUMNS, imagePullRead } from '../rows/image-pulls.ts'
+import { POD_STARTUP_COLUMNS, podStartupRead } from '../rows/pod-startups.ts'
+import { PHASE_COLUMN, rowToStartupRecord } from '../rows/startup-rows.ts'
 import type { Querier } from '../store/querier.ts'
 import { startupFilters, startupWhere, timeWindow } from './filters.ts'
-
-/**
- * Writes records as pod_startups + image_pulls rows with one version (the writer's ms clock; a later
- * version of the same uid replaces the earlier). Every record is checked first, so a bad record
- * rejects the batch before anything is written. Pulls go first: a startup row is never visible
- * without the pulls of its version.
- */
-export async function insertStartups(
-  q: Querier,
-  records: StartupRecord[],
-  version: number | readonly number[],
-): Promise<void> {
-  if (typeof version !== 'number' && version.length !== records.length)
-    throw new Error(`${records.length} startup records were given ${version.length} versions`)
-  const startups: PodStartupInsert[] = []
-  const pulls: ImagePullInsert[] = []
-  records.forEach((record, i) => {
-    const where = `startup record ${i} (uid ${(record as { uid?: unknown }).uid ?? '?'})`
-    const check = validateStartupRecord(record)
-    if (!check.ok) throw new Error(`${where} is invalid: ${check.errors.slice(0, 3).join('; ')}`)
-    // The JSON Schema fixed every type; what remains is whether numbers fit their columns.
-    const rows = startupToRows(record, typeof version === 'number' ? version : (version[i] as number))
-    const tooBig = columnOverflow(rows.startup as unknown as Record<string, unknown>, STARTUP_LIMITS)
-    if (tooBig) throw new Error(`${where} does not fit pod_startups: ${tooBig}`)
-    for (const p of rows.pulls) {
-      const overflow = columnOverflow(p as unknown as Record<string, unknown>, PULL_LIMITS)
-      if (overflow) throw new Error(`${where} has a pull that does not fit image_pulls: ${overflow}`)
-    }
-    startups.push(rows.startup)
-    pulls.push(...rows.pulls)
-  })
-  await q.insert('image_pulls', pulls)
-  await q.insert('pod_startups', startups)
-}
-
-const UINT32 = 4_294_967_295
-const UINT16 = 65_535
-const STARTUP_LIMITS: [string, number][] = Object.entries({
-  ...Object.fromEntries(
-    [
-      'total_ms',
-      'slo_ms',
-      'clock_skew_clamps',
-      'clock_skew_clamped_ms',
-      ...PHASE_NAMES.map((p) => PHASE_COLUMN[p]),
-    ].map((c) => [c, UINT32]),
-  ),
-  ...Object.fromEntries(BOUNDARY_NAMES.map((b) => [`boundary_${BOUNDARY_COLUMN[b]}_precision_ms`, UINT32])),
-  pulls: UINT16,
-})
-const PULL_LIMITS: [string, number][] = Object.entries({
-  pull_ms: UINT32,
-  wait_ms: UINT32,
-  download_ms: UINT32,
-  decompress_ms: UINT32,
-  attempts: UINT16,
-  pull_index: UINT16,
-  size_bytes: Number.MAX_SAFE_INTEGER,
-})
-
-/** The first column whose value exceeds its type (durations are UInt32 ms: 49.7 days at most). */
-function columnOverflow(row: Record<string, unknown>, limits: [string, number][]): string | undefined {
-  for (const [column, max] of limits) {
-    const v = row[column]
-    if (typeof v === 'number' && v > max) return `${column} = ${v} exceeds ${max}`
-  }
-  return undefined
-}
 
 export const countStartupsParams = z.object({ cluster: z.string().min(1).optional() })
 

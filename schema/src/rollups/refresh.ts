@@ -2,10 +2,10 @@
 // writers mark the hour buckets they touch dirty (before and after writing), and a refresh rebuilds dirty or
 // never-built CLOSED buckets from pod_startups FINAL and image_pulls FINAL.
 import { z } from 'zod'
-import { insertStartups } from '../queries/startups.ts'
 import type { StartupRecord } from '../record/types.ts'
 import { isoToCh } from '../rows/codec.ts'
 import type { Querier } from '../store/querier.ts'
+import { type InsertStartupsOptions, insertStartups } from '../writes/startups.ts'
 import {
   grainsInsertFromHourly,
   ROLLUP_COLUMNS,
@@ -40,17 +40,18 @@ export async function markRollupBucketsDirty(q: Querier, buckets: string[]): Pro
 /**
  * insertStartups with the rollup protocol around it. Marking before makes readers go raw for the bucket while
  * the rows land; marking after invalidates a rebuild that started in between and may have missed them.
- * `version`: one for every record, or one per record (a writer's batch gathered over time).
+ * `version`: one for every record, or one per record (a writer's batch gathered over time); `opts` as insertStartups.
  */
 export async function writeStartups(
   q: Querier,
   records: StartupRecord[],
   version: number | readonly number[],
+  opts: InsertStartupsOptions = {},
 ): Promise<void> {
   if (records.length === 0) return
   const buckets = startupBuckets(records)
   await markRollupBucketsDirty(q, buckets)
-  await insertStartups(q, records, version)
+  await insertStartups(q, records, version, opts)
   await markRollupBucketsDirty(q, buckets)
 }
 

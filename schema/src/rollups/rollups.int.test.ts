@@ -5,9 +5,9 @@ import { z } from 'zod'
 import { at, coldRecord, pendingRecord } from '../../test/fixtures/records.ts'
 import { openTempStore } from '../../test/fixtures/temp-store.ts'
 import { startupAggregates } from '../queries/dashboard/startup-aggregates.ts'
-import { insertStartups } from '../queries/startups.ts'
 import type { StartupRecord } from '../record/types.ts'
 import { createQuerier, migrate, type Querier, type Store } from '../store/index.ts'
+import { insertStartups } from '../writes/startups.ts'
 import {
   pruneSupersededRollups,
   refreshRollups,

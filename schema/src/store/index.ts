@@ -1,6 +1,6 @@
 // The store: open embedded chDB or a ClickHouse server, share one handle per process, run migrations.
 export { redactUrl, type StoreConfig, type StoreTls, storeConfigFromEnv } from './env.ts'
-export { StoreError } from './errors.ts'
+export { clickhouseErrorCode, isRetryableWriteError, StoreError } from './errors.ts'
 export {
   describePlan,
   loadMigrations,

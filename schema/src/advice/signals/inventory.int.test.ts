@@ -1,9 +1,9 @@
 // Inventory signals of the advice engine (latest image profiles, Always on digests) against the real store.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { alwaysPullOnDigest, imageProfilesLatest } from '../../queries/advice-inventory.ts'
-import { insertStartups } from '../../queries/startups.ts'
 import { isoToCh } from '../../rows/codec.ts'
 import type { Querier } from '../../store/index.ts'
+import { insertStartups } from '../../writes/startups.ts'
 import { at, openMigratedStore, startup, WINDOW } from './fixture-store.ts'
 
 let q: Querier

@@ -1,8 +1,8 @@
 // The pull signals of the advice engine against the real embedded store: numbers checked by hand.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { imagePullSummary, nodeImagePulls, pullBursts } from '../../queries/advice-pulls.ts'
-import { insertStartups } from '../../queries/startups.ts'
 import type { Querier } from '../../store/index.ts'
+import { insertStartups } from '../../writes/startups.ts'
 import { collapsedBursts, p2p } from '../rules/p2p.ts'
 import { at, BASE_MS, openMigratedStore, startup, WINDOW } from './fixture-store.ts'
 

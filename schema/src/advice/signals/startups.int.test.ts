@@ -1,8 +1,8 @@
 // Startup signals of the advice engine (phase stats, image-only rollouts) against the real embedded store.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { imageOnlyRollouts, phaseStats, phaseStatsByGroups } from '../../queries/advice-startups.ts'
-import { insertStartups } from '../../queries/startups.ts'
 import type { Querier } from '../../store/index.ts'
+import { insertStartups } from '../../writes/startups.ts'
 import { at, openMigratedStore, startup, WINDOW } from './fixture-store.ts'
 
 let q: Querier
