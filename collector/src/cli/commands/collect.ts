@@ -134,6 +134,8 @@ export const command: Command = {
     const alertsConfig = values['alerts-config']
     if (alertsConfig) loadAlertsConfig(alertsConfig) // a bad file fails now, not when the lease is won
     let alerting: Alerting | null = null
+    // The latest collector, kept after it is stopped: a second signal reports what it still buffers.
+    let latest: Collector | null = null
     const newCollector = () => {
       alerting = alertsConfig
         ? startAlerting({
@@ -144,7 +146,7 @@ export const command: Command = {
             log: (line) => console.log(`alerts: ${line}`),
           })
         : null
-      return new Collector({
+      latest = new Collector({
         cluster,
         access,
         querier: createQuerier(store),
@@ -155,6 +157,7 @@ export const command: Command = {
         ...(alerting ? { alerts: alerting.engine } : {}),
         log: (line) => console.log(`collect: ${line}`),
       })
+      return latest
     }
     // Without election the collector runs at once; with it, only while this replica holds the lease.
     // What every stop left unwritten, and the deadline of the shutdown once a signal came.
@@ -217,7 +220,7 @@ export const command: Command = {
         : null
     if (server) console.log(`podstart collect: metrics on ${server.url}/metrics`)
     const stopping = waitForStopSignal((signal) => {
-      const buffered = (collector as Collector | null)?.stats().bufferDepth ?? 0
+      const buffered = (latest as Collector | null)?.stats().bufferDepth ?? 0
       console.error(
         `podstart collect: second ${signal}: exiting now${buffered > 0 ? `, ${buffered} buffered rows left unwritten` : ''}`,
       )
