@@ -31,6 +31,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/">Overview</Link>
             <Link href="/images">Images</Link>
             <Link href="/advice">Advice</Link>
+            <Link href="/imports">Imports</Link>
           </nav>
           <ThemeToggle />
         </header>
