@@ -1,0 +1,91 @@
+// The live collector on objects no simulator writes, served by a small list/watch server: a pod created 60 days
+// before its Ready flapped an hour ago (a 60-day "total"), a forged Pulled event `in 99999999h`, pods created in
+// 1899, 2400 and 9999, next to 30 good pods. Before, one such record blocked every later write forever. Now the
+// good pods are stored, the odd values nulled and counted, the impossible ones set aside with their reason, and
+// the writer's queue drains.
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { Collector } from '@podstart/collector/collect'
+import { KubeAccess } from '@podstart/collector/kube'
+import { kubeconfigYaml } from '@podstart/collector/sim'
+import { countStartups, startupByUid } from '@podstart/schema/queries'
+import { createQuerier, migrate, openStore } from '@podstart/schema/store'
+import { afterAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { startFakeApiServer } from '../support/fake-apiserver.ts'
+import { poisonSet } from '../support/poison-dump.ts'
+import { waitFor } from '../support/process.ts'
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'podstart-poison-collect-'))
+const cleanups: Array<() => Promise<unknown>> = []
+afterAll(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('collector on poison records', () => {
+  it('stores the 30 good startups, nulls the 60-day total and the forged pull, sets aside the impossible ones', async () => {
+    const set = poisonSet(Date.now(), 30)
+    const parts = [...set.good, set.clamped.flapped, set.clamped.forged, ...set.rejected]
+    const api = await startFakeApiServer(parts.flatMap((p) => [p.pod, ...p.events]))
+    cleanups.push(() => api.close())
+    const store = await openStore({ dataDir: path.join(dir, 'store'), database: 'podstart' })
+    cleanups.push(() => store.close())
+    await migrate(store, { log: () => undefined })
+    const q = createQuerier(store)
+    const logs: string[] = []
+    const collector = new Collector({
+      cluster: 'poison-live',
+      access: KubeAccess.fromString(kubeconfigYaml(api.url, 'poison-live')),
+      querier: q,
+      graceMs: 500,
+      settleMs: 200,
+      flushIntervalMs: 100,
+      rollupRefreshMs: 0,
+      log: (line) => logs.push(line),
+    })
+    collector.start()
+    cleanups.push(() => collector.stop(5_000))
+    const stored = await waitFor(
+      async () => {
+        const n = await countStartups(q)({ cluster: 'poison-live' })
+        return n >= 32 ? n : undefined
+      },
+      60_000,
+      'the good and the clamped startups',
+    )
+    expect(stored).toBe(32)
+    for (const g of set.good) {
+      const uid = (g.pod.metadata as { uid: string }).uid
+      expect((await startupByUid(q)({ cluster: 'poison-live', uid }))?.outcome, uid).toBe('ready')
+    }
+    expect((await startupByUid(q)({ cluster: 'poison-live', uid: 'poison-flapped' }))?.totalMs).toBeNull()
+    const forged = await startupByUid(q)({ cluster: 'poison-live', uid: 'poison-forged' })
+    expect(forged?.pulls.every((p) => p.pullMs === null || p.pullMs < 86_400_000)).toBe(true)
+    await collector.flush(10_000)
+    const stats = collector.stats()
+    expect(stats.records.rejected).toEqual({ 'pod_startups:created-out-of-range': 3 })
+    expect(stats.records.corrected['duration-over-ceiling']).toBeGreaterThanOrEqual(2)
+    expect(stats.bufferDepth).toBe(0)
+    expect(stats.storeFailing).toBe(false)
+    const rejected = await q.query(
+      'test.rejected',
+      `SELECT record_key, reason, raw FROM rejected_records WHERE cluster = {c:String} ORDER BY record_key`,
+      { c: 'poison-live' },
+      z.object({ record_key: z.string(), reason: z.string(), raw: z.string() }),
+    )
+    expect(rejected.map((r) => r.record_key)).toEqual([
+      'shop/year-1899 (uid poison-year-1899)',
+      'shop/year-2400 (uid poison-year-2400)',
+      'shop/year-9999 (uid poison-year-9999)',
+    ])
+    for (const r of rejected) expect(JSON.parse(r.raw).uid).toMatch(/^poison-year-/)
+    expect(logs.some((l) => l.includes('poison-year-2400') && l.includes('outside the storable range'))).toBe(
+      true,
+    )
+    // Nothing stalled: a stop right away leaves nothing behind.
+    const left = await collector.stop(5_000)
+    expect(left).toEqual({ unwritten: 0, byTable: {} })
+  }, 120_000)
+})

@@ -1,0 +1,65 @@
+// A small list/watch server for inputs the simulator never produces: it answers LIST of each collection with
+// the objects it was given (resourceVersion "100") and keeps watches open with BOOKMARKs, so the real
+// collector reads forged or extreme objects exactly as it would from an API server.
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+type Obj = Record<string, unknown>
+
+export interface FakeApiServer {
+  url: string
+  close(): Promise<void>
+}
+
+const COLLECTIONS: Record<string, string> = {
+  '/api/v1/pods': 'Pod',
+  '/api/v1/events': 'Event',
+  '/api/v1/nodes': 'Node',
+  '/apis/apps/v1/replicasets': 'ReplicaSet',
+  '/apis/apps/v1/deployments': 'Deployment',
+  '/apis/batch/v1/jobs': 'Job',
+}
+
+export async function startFakeApiServer(objects: Obj[]): Promise<FakeApiServer> {
+  const open = new Set<http.ServerResponse>()
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x')
+    const kind = COLLECTIONS[url.pathname]
+    if (!kind) {
+      res.writeHead(404, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ kind: 'Status', status: 'Failure', code: 404, reason: 'NotFound' }))
+      return
+    }
+    if (url.searchParams.get('watch') === 'true') {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.flushHeaders()
+      open.add(res)
+      const bookmark = () =>
+        res.write(
+          `${JSON.stringify({ type: 'BOOKMARK', object: { kind, apiVersion: 'v1', metadata: { resourceVersion: '100' } } })}\n`,
+        )
+      bookmark()
+      const t = setInterval(bookmark, 5_000)
+      res.on('close', () => {
+        clearInterval(t)
+        open.delete(res)
+      })
+      return
+    }
+    const items = objects.filter((o) => o.kind === kind)
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(
+      JSON.stringify({ kind: `${kind}List`, apiVersion: 'v1', metadata: { resourceVersion: '100' }, items }),
+    )
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const r of open) r.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}
