@@ -121,6 +121,7 @@ export class StartupSummary {
 }
 
 /**
+ * Fallback for readers that yield a Status as an object rather than reporting it as a fatal problem.
  * A Kubernetes Status object that reports a failure (what kubectl or curl saved when the request was refused:
  * Forbidden, NotFound, Unauthorized) is not a dump: the message says so, with the API's own reason.
  */
