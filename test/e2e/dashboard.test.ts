@@ -2,16 +2,23 @@
 // real headless Chromium. Pages load cleanly, charts render their series, filters live in the URL and change the
 // numbers, the pod waterfall shows the simulator's true phases, and the access gate works.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { loadScenario } from '@podstart/collector/sim'
+import { generateHistory, loadScenario } from '@podstart/collector/sim'
 import type { StartupRecord } from '@podstart/schema/record'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Browser, launchBrowser, openPage, screenshot } from '../support/browser.ts'
 import { buildDemoStore, type DemoStore } from '../support/demo-store.ts'
-import { freePort, type RunningProcess, repoRoot, startPodstart, waitFor } from '../support/process.ts'
+import {
+  freePort,
+  type RunningProcess,
+  repoRoot,
+  runPodstart,
+  startPodstart,
+  waitFor,
+} from '../support/process.ts'
 
 const webDir = path.join(repoRoot, 'web')
 const dir = mkdtempSync(path.join(os.tmpdir(), 'podstart-dashboard-'))
@@ -19,6 +26,8 @@ let demo: DemoStore
 let up: RunningProcess
 let base: string
 let browser: Browser
+/** Startups of a dump 300 days old, imported with --keep-old under the cluster "imported". */
+let importedStartups = 0
 
 async function startUp(
   dataDir: string,
@@ -46,6 +55,32 @@ beforeAll(async () => {
   }
   browser = await launchBrowser()
   demo = await buildDemoStore({ dir: path.join(dir, 'demo'), days: 3, podsPerHour: 60 })
+  const lines: string[] = []
+  generateHistory(
+    {
+      seed: 3,
+      scenario: 'mixed',
+      days: 0.1,
+      podsPerHour: 60,
+      endAtMs: Date.now() - 300 * 86_400_000,
+      cluster: 'imported',
+    },
+    (l) => lines.push(JSON.stringify(l)),
+  )
+  const oldDump = path.join(dir, 'old-dump.ndjson')
+  writeFileSync(oldDump, `${lines.join('\n')}\n`)
+  const imported = await runPodstart([
+    'import',
+    '--data',
+    demo.dataDir,
+    '--cluster',
+    'imported',
+    '--keep-old',
+    '--json',
+    oldDump,
+  ])
+  if (imported.code !== 0) throw new Error(`import --keep-old failed (${imported.code}): ${imported.stderr}`)
+  importedStartups = (JSON.parse(imported.stdout) as { startups: number }).startups
   ;({ up, base } = await startUp(demo.dataDir))
 }, 300_000)
 
@@ -277,6 +312,20 @@ describe('dashboard in a browser', () => {
     expect(errors).toEqual([])
     await page.close()
   }, 180_000)
+
+  it('the Imports page links an old dump to the overview over its own range, showing its startups', async () => {
+    expect(importedStartups).toBeGreaterThan(0)
+    const { page, errors } = await openPage(browser.context)
+    await visit(page, '/imports')
+    const row = page.locator('tr', { hasText: 'old-dump.ndjson' })
+    await expect(row.count()).resolves.toBe(1)
+    await row.locator('a.import-range').click()
+    await page.waitForURL(/[?&]from=.*&to=.*&cluster=imported/)
+    await page.waitForSelector('[data-chart="startup-percentiles"] svg.recharts-surface', { timeout: 20_000 })
+    expect(await kpi(page, 'startups')).toBe(importedStartups.toLocaleString('en-US'))
+    expect(errors).toEqual([])
+    await page.close()
+  })
 
   it('keyboard and themes: skip link first, focus visible, dark theme toggle', async () => {
     const { page, errors } = await openPage(browser.context)
