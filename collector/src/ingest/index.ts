@@ -1,3 +1,12 @@
 // Streaming readers of Kubernetes dumps, shared by `podstart analyze` and `podstart import`.
-export { type IngestedUpdate, type IngestProblem, type ReadOptions, readDump } from './dump-reader.ts'
-export { JsonScanner, type ScannedUnit } from './json-scanner.ts'
+export {
+  DEFAULT_MAX_LINE_BYTES,
+  type IngestedUpdate,
+  type IngestProblem,
+  type IngestProblemKind,
+  type ReadOptions,
+  readDump,
+  statusProblem,
+} from './dump-reader.ts'
+export { JsonScanner, type JsonScannerOptions, type ScannedUnit } from './json-scanner.ts'
+export { type LinePiece, LineSplitter } from './lines.ts'

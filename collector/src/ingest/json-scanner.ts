@@ -1,9 +1,18 @@
 // A small streaming JSON tokenizer: cuts a byte stream into top-level values, and the elements of a
-// top-level object's `items` array one by one, so a Kubernetes List is never held in memory whole.
+// top-level object's `items` array one by one, so a Kubernetes List is never held in memory whole. A value
+// over the cap is not held either: its bytes are only scanned for structure until it closes, then reported.
+import { DEFAULT_MAX_LINE_BYTES } from './lines.ts'
+
+export type ScanErrorKind = 'not-json' | 'truncated' | 'value-too-large'
 
 export type ScannedUnit =
   | { type: 'value'; text: string; offset: number; listKind: string | null }
-  | { type: 'error'; offset: number; message: string }
+  | { type: 'error'; offset: number; message: string; kind: ScanErrorKind }
+
+export interface JsonScannerOptions {
+  /** Longest value emitted (a List item, an array element or a top-level object); longer ones are skipped. */
+  maxValueBytes?: number
+}
 
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
@@ -13,7 +22,6 @@ const OPEN_ARR = 0x5b
 const CLOSE_ARR = 0x5d
 const COLON = 0x3a
 const NEWLINE = 0x0a
-const MAX_UNIT_BYTES = 256 * 1024 * 1024
 
 const isSpace = (b: number) =>
   b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0xef || b === 0xbb || b === 0xbf
@@ -23,6 +31,7 @@ const isSpace = (b: number) =>
  * the start of the stream. Garbage between values is reported once per run and skipped to the next line.
  */
 export class JsonScanner {
+  readonly maxValueBytes: number
   private offset = 0
   private depth = 0
   private inString = false
@@ -41,6 +50,14 @@ export class JsonScanner {
   private skippingGarbage = false
   private garbageReported = false
   private listKind: string | null = null
+  /** The value being scanned went over the cap: its bytes are no longer kept. */
+  private oversize = false
+
+  constructor(opts: JsonScannerOptions = {}) {
+    this.maxValueBytes = opts.maxValueBytes ?? DEFAULT_MAX_LINE_BYTES
+    if (!(this.maxValueBytes > 0))
+      throw new RangeError(`value cap must be a positive byte count, got ${this.maxValueBytes}`)
+  }
 
   push(chunk: Buffer): ScannedUnit[] {
     const out: ScannedUnit[] = []
@@ -73,6 +90,7 @@ export class JsonScanner {
             out.push({
               type: 'error',
               offset: pos,
+              kind: 'not-json',
               message: `not JSON at byte ${pos} (skipping to the next value)`,
             })
             this.garbageReported = true
@@ -85,6 +103,7 @@ export class JsonScanner {
         this.header = ''
         this.listKind = null
         this.unitDepth = this.topIsObject ? 0 : 1
+        this.oversize = false
         if (this.topIsObject) {
           this.unitStart = pos
           captureFrom = i
@@ -106,7 +125,8 @@ export class JsonScanner {
           this.lastSignificant === COLON
         ) {
           // Switch from buffering the List object to emitting its items one by one.
-          this.header = this.flushText(chunk, captureFrom, i)
+          this.header = this.oversize ? '' : this.flushText(chunk, captureFrom, i)
+          this.dropParts()
           const m = /"kind"\s*:\s*"(\w+?)List"/.exec(this.header)
           this.listKind = m ? (m[1] as string) : null
           this.unitStart = -1
@@ -116,6 +136,7 @@ export class JsonScanner {
         } else if (this.depth === this.unitDepth && this.unitStart < 0) {
           this.unitStart = pos
           captureFrom = i
+          this.oversize = false
         }
         this.depth++
       } else if (b === CLOSE_OBJ || b === CLOSE_ARR) {
@@ -124,6 +145,7 @@ export class JsonScanner {
           out.push({
             type: 'error',
             offset: pos,
+            kind: 'not-json',
             message: `unbalanced "${String.fromCharCode(b)}" at byte ${pos}`,
           })
           this.depth = 0
@@ -133,8 +155,20 @@ export class JsonScanner {
           continue
         }
         if (this.depth === this.unitDepth && this.unitStart >= 0) {
-          const text = this.flushText(chunk, captureFrom, i + 1)
-          out.push({ type: 'value', text, offset: this.unitStart, listKind: this.listKind })
+          const size = pos + 1 - this.unitStart
+          if (this.oversize || size > this.maxValueBytes) {
+            this.dropParts()
+            this.oversize = false
+            out.push({
+              type: 'error',
+              offset: this.unitStart,
+              kind: 'value-too-large',
+              message: `value at byte ${this.unitStart} is ${size.toLocaleString('en-US')} bytes, over the ${this.maxValueBytes.toLocaleString('en-US')}-byte cap: skipped`,
+            })
+          } else {
+            const text = this.flushText(chunk, captureFrom, i + 1)
+            out.push({ type: 'value', text, offset: this.unitStart, listKind: this.listKind })
+          }
           this.garbageReported = false
           this.unitStart = -1
           captureFrom = -1
@@ -149,17 +183,14 @@ export class JsonScanner {
       }
       this.lastSignificant = b
     }
-    if (this.unitStart >= 0 && captureFrom >= 0) {
+    if (this.unitStart >= 0 && captureFrom >= 0 && !this.oversize) {
       const part = chunk.subarray(captureFrom)
       this.parts.push(part)
       this.partBytes += part.length
-      if (this.partBytes > MAX_UNIT_BYTES) {
-        out.push({
-          type: 'error',
-          offset: this.unitStart,
-          message: `value at byte ${this.unitStart} exceeds ${MAX_UNIT_BYTES} bytes`,
-        })
-        this.reset()
+      // Over the cap: keep scanning the value's structure to find where it ends, but hold none of it.
+      if (this.partBytes > this.maxValueBytes) {
+        this.dropParts()
+        this.oversize = true
       }
     }
     this.offset += chunk.length
@@ -170,7 +201,14 @@ export class JsonScanner {
   end(): ScannedUnit[] {
     if (this.depth > 0 || this.inString) {
       const at = this.unitStart >= 0 ? ` (value starting at byte ${this.unitStart})` : ''
-      return [{ type: 'error', offset: this.offset, message: `truncated at byte ${this.offset}${at}` }]
+      return [
+        {
+          type: 'error',
+          offset: this.offset,
+          kind: 'truncated',
+          message: `truncated at byte ${this.offset}${at}`,
+        },
+      ]
     }
     return []
   }
@@ -183,12 +221,8 @@ export class JsonScanner {
     return text
   }
 
-  private reset(): void {
+  private dropParts(): void {
     this.parts = []
     this.partBytes = 0
-    this.unitStart = -1
-    this.depth = 0
-    this.inString = false
-    this.skippingGarbage = true
   }
 }
