@@ -1,9 +1,17 @@
 // One resource's list-then-watch loop: lists from the API server's cache (resourceVersion=0), watches
 // from the list's resourceVersion with bookmarks, relists on 410 Expired, and restarts with backoff on any
-// other error or a stalled stream. Objects go straight to the handler as parsed JSON (no object cache);
-// a handler that returns a promise pauses reading until it settles (back-pressure).
+// other error or a stalled stream; after a few resumes in a row fail it relists, since a server that keeps
+// refusing a resourceVersion (an etcd restore answers 400, not 410) would otherwise be retried forever.
+// Objects go straight to the handler as parsed JSON (no object cache); a handler that returns a promise
+// pauses reading until it settles (back-pressure). A watch line over the cap is skipped unread and counted.
 import { setTimeout as sleep } from 'node:timers/promises'
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../ingest/lines.ts'
 import { type KubeAccess, KubeApiError } from './access.ts'
+
+export { DEFAULT_MAX_LINE_BYTES } from '../ingest/lines.ts'
+
+/** Consecutive failed watch resumes after which the resource is listed again from scratch. */
+export const DEFAULT_MAX_FAILED_RESUMES = 5
 
 export type ResourceName = 'pods' | 'events' | 'nodes' | 'replicasets' | 'deployments' | 'jobs'
 
@@ -16,7 +24,8 @@ export interface ResourceSpec {
 }
 
 export type ObjectUpdateType = 'LIST' | 'ADDED' | 'MODIFIED' | 'DELETED'
-export type RestartReason = 'expired' | 'error' | 'closed' | 'stalled'
+/** `relist`: resuming failed DEFAULT_MAX_FAILED_RESUMES times in a row, so the next attempt lists afresh. */
+export type RestartReason = 'expired' | 'error' | 'closed' | 'stalled' | 'relist'
 
 export interface ListWatchHandlers {
   onObject(type: ObjectUpdateType, object: KubeJson, receivedAtMs: number): void | Promise<void>
@@ -35,6 +44,13 @@ export interface ListWatchOptions {
   stallMs?: number
   backoffInitialMs?: number
   backoffMaxMs?: number
+  /**
+   * Relist after this many watch resumes in a row failed (an HTTP error, or an ERROR event other than 410 in
+   * the stream) without delivering anything. Default DEFAULT_MAX_FAILED_RESUMES (5).
+   */
+  maxFailedResumes?: number
+  /** Longest watch line read; a longer one is skipped (onReject 'line-too-long'). Default 4 MiB. */
+  maxLineBytes?: number
 }
 
 export type KubeJson = {
@@ -61,6 +77,8 @@ export class ListWatch {
   private readonly stopController = new AbortController()
   private controller: AbortController | null = null
   private rv: string | null = null
+  /** Watch attempts in a row that failed before delivering an event. */
+  private failedResumes = 0
   private running: Promise<void> | null = null
   private readonly o: Required<ListWatchOptions>
 
@@ -77,7 +95,11 @@ export class ListWatch {
       stallMs: opts.stallMs ?? 60_000,
       backoffInitialMs: opts.backoffInitialMs ?? 500,
       backoffMaxMs: opts.backoffMaxMs ?? 30_000,
+      maxFailedResumes: opts.maxFailedResumes ?? DEFAULT_MAX_FAILED_RESUMES,
+      maxLineBytes: opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
     }
+    if (!(this.o.maxFailedResumes >= 1))
+      throw new RangeError(`maxFailedResumes must be at least 1, got ${this.o.maxFailedResumes}`)
   }
 
   get resourceVersion(): string | null {
@@ -99,10 +121,13 @@ export class ListWatch {
     let needList = true
     let backoff = this.o.backoffInitialMs
     while (!this.stopped) {
+      let listing = needList
       try {
         if (needList) {
           await this.list()
           needList = false
+          listing = false
+          this.failedResumes = 0
         }
         const outcome = await this.watch()
         backoff = this.o.backoffInitialMs
@@ -116,7 +141,12 @@ export class ListWatch {
           this.handlers.onRestart?.(this.spec.name, 'expired', e)
           continue
         }
-        this.handlers.onRestart?.(this.spec.name, 'error', e)
+        if (!listing && ++this.failedResumes >= this.o.maxFailedResumes) {
+          // The server keeps refusing this resourceVersion: start over from a fresh list (after the backoff).
+          needList = true
+          this.failedResumes = 0
+          this.handlers.onRestart?.(this.spec.name, 'relist', e)
+        } else this.handlers.onRestart?.(this.spec.name, 'error', e)
         const jitter = 0.5 + Math.random() / 2
         await sleep(Math.round(backoff * jitter), undefined, { signal: this.stopController.signal }).catch(
           () => undefined,
@@ -193,22 +223,26 @@ export class ListWatch {
         controller.signal,
       )
       if (!res.body) return 'closed'
-      const decoder = new TextDecoder()
-      let buffer = ''
+      const lines = new LineSplitter(this.o.maxLineBytes)
       for await (const chunk of res.body) {
         arm()
         const receivedAt = Date.now()
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true })
-        let nl = buffer.indexOf('\n')
-        while (nl >= 0) {
-          const line = buffer.slice(0, nl)
-          buffer = buffer.slice(nl + 1)
-          const pending = this.handleLine(line, receivedAt)
+        for (const piece of lines.push(chunk as Uint8Array)) {
+          if (piece.kind === 'too-long') {
+            this.handlers.onReject?.(this.spec.name, 'line-too-long')
+            continue
+          }
+          const pending = this.handleLine(piece.bytes.toString('utf8'), receivedAt)
           if (pending) await pending
-          nl = buffer.indexOf('\n')
         }
       }
-      if (buffer.trim()) this.handleLine(buffer, Date.now())
+      for (const piece of lines.end()) {
+        if (piece.kind === 'too-long') this.handlers.onReject?.(this.spec.name, 'line-too-long')
+        else {
+          const pending = this.handleLine(piece.bytes.toString('utf8'), Date.now())
+          if (pending) await pending
+        }
+      }
       return 'closed'
     } catch (err) {
       if (stalled) return 'stalled'
@@ -230,21 +264,17 @@ export class ListWatch {
       return
     }
     const { type, object } = event ?? {}
+    // A bare Status line (no watch event around it) is the server refusing the watch, like an ERROR event.
+    if ((event as KubeJson | null)?.kind === 'Status') throw statusError(this.spec.path, event as KubeJson)
     if (!object || typeof object !== 'object') {
       this.handlers.onReject?.(this.spec.name, 'event-without-object')
       return
     }
-    if (type === 'ERROR') {
-      const status = object as { code?: number; reason?: string; message?: string }
-      throw new KubeApiError(
-        `watch ${this.spec.path}: ${status.message ?? 'error'}`,
-        status.code ?? null,
-        status.reason ?? null,
-      )
-    }
+    if (type === 'ERROR') throw statusError(this.spec.path, object)
     const rv = object.metadata?.resourceVersion
     if (type === 'BOOKMARK') {
       if (rv) this.rv = rv
+      this.failedResumes = 0
       return
     }
     if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') {
@@ -256,6 +286,21 @@ export class ListWatch {
       return
     }
     if (rv) this.rv = rv
+    // The resume worked: it delivered an event.
+    this.failedResumes = 0
     return this.handlers.onObject(type, object, receivedAt)
   }
+}
+
+/** A Kubernetes Status met in a watch stream, as the error it stands for (410 Expired makes the loop relist). */
+function statusError(path: string, object: KubeJson): KubeApiError {
+  const s = object as { status?: unknown; code?: unknown; reason?: unknown; message?: unknown }
+  const code = typeof s.code === 'number' ? s.code : null
+  const reason = typeof s.reason === 'string' && s.reason ? s.reason : null
+  const message = typeof s.message === 'string' && s.message ? s.message : 'error'
+  return new KubeApiError(
+    `watch ${path}: a Kubernetes Status, not objects: ${typeof s.status === 'string' ? s.status : 'Failure'}${code === null ? '' : ` ${code}`}${reason ? ` (${reason})` : ''}: ${message}`,
+    code,
+    reason,
+  )
 }
