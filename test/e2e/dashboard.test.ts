@@ -356,7 +356,7 @@ describe('dashboard access gate', () => {
   beforeAll(async () => {
     gated = await startUp(path.join(dir, 'gated'), {
       PODSTART_DASHBOARD_TOKEN: token,
-      PODSTART_DASHBOARD_BASIC_AUTH: 'sre:basic-secret',
+      PODSTART_DASHBOARD_BASIC_AUTH: 'sre:basic-secret-0123456',
     })
   }, 120_000)
   afterAll(async () => {
@@ -373,7 +373,7 @@ describe('dashboard access gate', () => {
       (await fetch(`${b}/`, { headers: { authorization: 'Bearer wrong-token-000000000' } })).status,
     ).toBe(401)
     expect((await fetch(`${b}/`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200)
-    const basic = `Basic ${Buffer.from('sre:basic-secret').toString('base64')}`
+    const basic = `Basic ${Buffer.from('sre:basic-secret-0123456').toString('base64')}`
     expect((await fetch(`${b}/advice`, { headers: { authorization: basic } })).status).toBe(200)
     expect(
       (await fetch(`${b}/`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status,
