@@ -58,8 +58,8 @@ describe('exit codes', () => {
       const r = await runPodstart([cmd, '--help'])
       expect(r.code, cmd).toBe(0)
       for (const line of TABLE_LINES) expect(r.stdout, `${cmd} --help`).toMatch(line)
-      // One table: no command keeps a list of its own (import's own line is its owner's to drop).
-      if (cmd !== 'import') expect(r.stdout.match(/Exit codes/g), cmd).toHaveLength(1)
+      // One table: no command keeps a list of its own.
+      expect(r.stdout.match(/Exit codes/g), cmd).toHaveLength(1)
     })
     const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8')
     for (const [code, word] of [

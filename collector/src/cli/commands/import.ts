@@ -39,8 +39,8 @@ Options:
   --json           print a JSON summary on stdout
   --help           this text
 
-Exit codes: 0 imported, 1 nothing could be read, 2 bad usage, 3 store unreachable, 4 imported but some
-records were not stored (outside retention without --keep-old, or rejected by the store).`
+Exit code 4 means imported, but some records were not stored: outside retention without --keep-old, or
+rejected (each named on stderr, kept in rejected_records).`
 
 export const command: Command = {
   summary: 'load kubectl dumps or watch streams into the store',
