@@ -194,7 +194,10 @@ describe('exit codes', () => {
         const r = await runPodstart(
           [...c.args, ...(c.args[0] === 'up' ? ['--port', String(port)] : ['--metrics-port', String(port)])],
           {
-            env: clean({ ...c.env, PODSTART_DATA_DIR: path.join(tmp, `never-${port}`) }),
+            env: clean({
+              ...(c.env as Record<string, string | undefined> as Record<string, string>),
+              PODSTART_DATA_DIR: path.join(tmp, `never-${port}`),
+            }),
             timeoutMs: 30_000,
           },
         )
