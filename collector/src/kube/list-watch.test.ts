@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { KubeAccess } from './access.ts'
 import { DEFAULT_MAX_LINE_BYTES, type KubeJson, ListWatch, type ListWatchOptions } from './list-watch.ts'
 
-type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>
+type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => unknown
 
 let server: Server | null = null
 let watch: ListWatch | null = null
