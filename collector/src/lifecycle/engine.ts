@@ -6,6 +6,7 @@ import { OwnerIndex, runtimeName } from './owners.ts'
 import { applyPod, PodState, StringPool } from './pod-state.ts'
 import { buildRecord, type ImageProfileLookup, type RecordContext, type RecordMode } from './record.ts'
 import type { SplitRates } from './split.ts'
+import { parseTime } from './time.ts'
 
 export type KubeObject = {
   apiVersion?: string
@@ -206,7 +207,8 @@ export class LifecycleEngine {
     if (this.finished.has(uid)) return
     let state = this.pods.get(uid)
     if (!state) {
-      if (Number.isNaN(Date.parse(String(meta.creationTimestamp)))) {
+      // The same reading applyPod keeps (a number or a short string like "2024" is no creation time).
+      if (Number.isNaN(parseTime(meta.creationTimestamp))) {
         this.reject('pod-without-creationTimestamp')
         return
       }

@@ -12,7 +12,18 @@ export interface PullFacts {
   resolved: boolean
 }
 
-const iso = (ms: number): string | null => (Number.isNaN(ms) ? null : new Date(Math.round(ms)).toISOString())
+/** null when unknown or beyond what a Date holds (a forged `in 9999999999999999h` puts the start there). */
+const iso = (ms: number): string | null => {
+  const d = new Date(Math.round(ms))
+  return Number.isNaN(d.getTime()) ? null : d.toISOString()
+}
+
+/** Whole ms of a message's duration; null past 2^53 ms (`in 9999999999999999h`): no exact sum can hold it. */
+function exactMs(v: number | null): number | null {
+  if (v === null) return null
+  const ms = Math.round(v)
+  return Number.isSafeInteger(ms) ? ms : null
+}
 
 /** Builds the pull of one container from its events; undefined when it has no pull evidence. */
 export function pullOf(
@@ -102,8 +113,8 @@ export function pullOf(
   }
   if (pulled && pulled.parsed.kind === 'pulled') {
     const p = pulled.parsed
-    const pullMs = p.pullMs === null ? null : Math.round(p.pullMs)
-    const withWait = p.withWaitMs === null ? null : Math.round(p.withWaitMs)
+    const pullMs = exactMs(p.pullMs)
+    const withWait = exactMs(p.withWaitMs)
     const attempts = Math.max(pullingCount, failedCount + 1, 1)
     // The Pulled event is stamped when the pull finished; the successful pull began pullMs before.
     const pulledAt = pulled.firstMs

@@ -287,6 +287,9 @@ export function buildRecord(state: PodState, ctx: RecordContext, mode: RecordMod
     }
   }
 
+  // Forged durations (`in 99999999h` on many containers) can sum past 2^53 ms, where the sums stop being exact.
+  if (!Number.isSafeInteger(pullSum + pullWaitSum)) regularPullsKnown = false
+
   // --- phases
   const diff = (a: Point | null, b: Point | null): number | null => (a && b ? b.ms - a.ms : null)
   const phases: Phases = {
