@@ -1,6 +1,7 @@
 // The lifecycle engine: folds watch updates of Pods, Events, Nodes and owners into compact per-pod state
 // and emits one StartupRecord per pod UID once it is final (after a grace period for late events).
 import type { StartupRecord } from '@podstart/schema/record'
+import { addEvent, MAX_PENDING_EVENTS_PER_POD, podEventCap } from './event-caps.ts'
 import { type CompactEvent, compactEvent, eventTarget, isPodEvent } from './events.ts'
 import { OwnerIndex, runtimeName } from './owners.ts'
 import { applyPod, PodState, StringPool } from './pod-state.ts'
@@ -44,6 +45,10 @@ export interface LifecycleOptions {
   stuckTimeoutMs?: number
   splitRates?: (node: string | null, runtime: string | null) => SplitRates | undefined
   imageProfile?: ImageProfileLookup
+  /** Each input not used (or evidence dropped), by reason, as counted in stats().rejects. */
+  onReject?: (reason: string) => void
+  /** Input that contradicts itself (one UID for two pods), said once per case; also kept in stats().warnings. */
+  onWarning?: (message: string) => void
 }
 
 export interface LifecycleStats {
@@ -53,11 +58,17 @@ export interface LifecycleStats {
   clockSkewClamps: number
   lateEventsDropped: number
   approxStateBytes?: number
+  /** The first MAX_WARNINGS warnings (see LifecycleOptions.onWarning). */
+  warnings: string[]
 }
 
 const WATCH_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'LIST'])
-const MAX_EVENTS_PER_POD = 64
 const MAX_PENDING_KEYS = 50_000
+/** Events held for pods not seen yet, all pods together (~50 MB): the oldest pods' go first beyond it. */
+const MAX_PENDING_EVENTS = 250_000
+const MAX_WARNINGS = 20
+/** Distinct conflicts remembered so each is warned about once. */
+const MAX_CONFLICTS_REMEMBERED = 10_000
 const PENDING_MAX_AGE_MS = 10 * 60_000
 const MAX_FINISHED = 100_000
 
@@ -80,20 +91,6 @@ function kindOf(o: Obj): string | null {
   return null
 }
 
-function upsertEvent(holder: { events: CompactEvent[] }, e: CompactEvent): boolean {
-  const list = holder.events
-  for (let i = 0; i < list.length; i++) {
-    if (list[i]?.key === e.key) {
-      list[i] = e
-      return true
-    }
-  }
-  if (list.length >= MAX_EVENTS_PER_POD) return false
-  // A copy of the exact length: push() would reserve 17 slots for a pod's first event.
-  holder.events = list.concat(e)
-  return true
-}
-
 export class LifecycleEngine {
   private readonly pods = new Map<string, PodState>()
   private readonly uidByName = new Map<string, string>()
@@ -109,6 +106,11 @@ export class LifecycleEngine {
   private stuckQueue: PodState[] = []
   private stuckHead = 0
   private readonly rejects: Record<string, number> = {}
+  private pendingEvents = 0
+  private readonly warnings: string[] = []
+  private readonly conflicts = new Set<string>()
+  /** namespace/name of the other pods seen claiming a tracked UID: their events are theirs, not its. */
+  private readonly claims = new Map<string, Set<string>>()
   private emitted = 0
   private clockSkewClamps = 0
   private lateEventsDropped = 0
@@ -128,8 +130,45 @@ export class LifecycleEngine {
     }
   }
 
-  private reject(reason: string): void {
-    this.rejects[reason] = (this.rejects[reason] ?? 0) + 1
+  private reject(reason: string, n = 1): void {
+    if (n <= 0) return
+    this.rejects[reason] = (this.rejects[reason] ?? 0) + n
+    if (this.opts.onReject) for (let i = 0; i < n; i++) this.opts.onReject(reason)
+  }
+
+  /** Counts a second identity for a tracked UID and warns once per distinct pair. */
+  private conflict(state: PodState, namespace: string, name: string, what: string): void {
+    this.reject('uid-conflict')
+    if (!this.once(state.uid, `${namespace}/${name}`)) return
+    if (what === 'a pod update') {
+      const claims = this.claims.get(state.uid) ?? new Set<string>()
+      claims.add(`${namespace}/${name}`)
+      this.claims.set(state.uid, claims)
+    }
+    this.warn(
+      `uid ${state.uid} is pod ${state.namespace}/${state.name} but ${what} names it ${namespace}/${name}: kept ${state.namespace}/${state.name}, ignored ${namespace}/${name}`,
+    )
+  }
+
+  /** True the first time a (uid, what) pair is met, while there is room to remember it. */
+  private once(uid: string, what: string): boolean {
+    const key = `${uid} ${what}`
+    if (this.conflicts.has(key) || this.conflicts.size >= MAX_CONFLICTS_REMEMBERED) return false
+    this.conflicts.add(key)
+    return true
+  }
+
+  private warn(message: string): void {
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push(message)
+    this.opts.onWarning?.(message)
+  }
+
+  /** Adds an event to a pod's (or a pending pod's) events under its cap, counting what the cap dropped. */
+  private keep(holder: { events: CompactEvent[] }, e: CompactEvent, cap: number): boolean {
+    const outcome = addEvent(holder, e, cap)
+    if (outcome === 'repeat-dropped') this.reject('event-repeat-dropped')
+    else if (outcome === 'cap-dropped') this.reject('events-per-pod-cap')
+    return outcome === 'added'
   }
 
   /** Folds one watch update in; observedAtMs is the collector's receipt time (NaN: timestamps only). */
@@ -206,6 +245,7 @@ export class LifecycleEngine {
     }
     if (this.finished.has(uid)) return
     let state = this.pods.get(uid)
+    const seen = state !== undefined
     if (!state) {
       // The same reading applyPod keeps (a number or a short string like "2024" is no creation time).
       if (Number.isNaN(parseTime(meta.creationTimestamp))) {
@@ -214,13 +254,22 @@ export class LifecycleEngine {
       }
       state = new PodState(uid, this.pool.get(namespace), name)
       this.pods.set(uid, state)
-      const nameKey = `${namespace}/${name}`
-      this.uidByName.set(nameKey, uid)
-      this.adoptPending(state, uid)
-      this.adoptPending(state, nameKey)
+      this.uidByName.set(`${namespace}/${name}`, uid)
       this.stuckQueue.push(state)
+    } else if (state.namespace !== namespace || state.name !== name) {
+      // A UID is unique in a cluster: a second namespace/name for it is forged or merged input. Folding it
+      // into the first pod would make one startup out of two; the first one seen is kept.
+      this.conflict(state, namespace, name, 'a pod update')
+      return
     }
     applyPod(state, o, observedAtMs, this.pool, listed)
+    if (!seen) {
+      // After applyPod: the pod's container count sets how many events it may keep.
+      const nameKey = `${namespace}/${name}`
+      this.adoptPending(state, pendingKey(uid, nameKey))
+      this.adoptPending(state, pendingKey(uid, `${namespace}/`))
+      this.adoptPending(state, nameKey)
+    }
     if (deleted && Number.isNaN(state.deletedMs))
       state.deletedMs = Number.isNaN(observedAtMs) ? 0 : observedAtMs
     const final =
@@ -234,8 +283,14 @@ export class LifecycleEngine {
   private adoptPending(state: PodState, key: string): void {
     const p = this.pending.get(key)
     if (!p) return
+    this.dropPending(key, p)
+    const cap = podEventCap(state.containers.length)
+    for (const e of p.events) this.keep(state, e, cap)
+  }
+
+  private dropPending(key: string, p: PendingEvents): void {
     this.pending.delete(key)
-    for (const e of p.events) upsertEvent(state, e)
+    this.pendingEvents -= p.events.length
   }
 
   private observeEvent(o: Obj): void {
@@ -254,25 +309,42 @@ export class LifecycleEngine {
       this.lateEventsDropped++
       return
     }
-    const nameKey = `${target.namespace ?? 'default'}/${target.name ?? ''}`
+    const namespace = target.namespace ?? 'default'
+    const nameKey = `${namespace}/${target.name ?? ''}`
     const uid = target.uid ?? (target.name ? this.uidByName.get(nameKey) : undefined)
     const state = uid ? this.pods.get(uid) : undefined
     if (state) {
-      if (!upsertEvent(state, e)) this.reject('events-per-pod-cap')
+      const name = target.name ?? state.name
+      if (name !== state.name || this.claims.get(state.uid)?.has(`${namespace}/${name}`)) {
+        this.conflict(state, namespace, name, 'an event')
+        return
+      }
+      // Same UID and name in another namespace, and no pod seen there: tools that anonymise captures rewrite
+      // namespaces in one file and not the other, so the UID decides; said once.
+      if (namespace !== state.namespace && this.once(state.uid, `${namespace}/${name} joined`))
+        this.warn(
+          `events for uid ${state.uid} name ${namespace}/${name}, the pod is ${state.namespace}/${state.name}: joined by uid`,
+        )
+      this.keep(state, e, podEventCap(state.containers.length))
       return
     }
-    const key = target.uid ?? nameKey
+    // Keyed by UID and name together, so events of two pods claiming one UID never share a key.
+    const key = target.uid ? pendingKey(target.uid, nameKey) : nameKey
     let p = this.pending.get(key)
     if (!p) {
-      if (this.pending.size >= MAX_PENDING_KEYS) {
-        const oldest = this.pending.keys().next().value
-        if (oldest !== undefined) this.pending.delete(oldest)
-        this.reject('pending-events-evicted')
-      }
+      if (this.pending.size >= MAX_PENDING_KEYS) this.evictOldestPending()
       p = { events: [], sinceMs: e.firstMs }
       this.pending.set(key, p)
     }
-    if (!upsertEvent(p, e)) this.reject('events-per-pod-cap')
+    if (this.keep(p, e, MAX_PENDING_EVENTS_PER_POD) && ++this.pendingEvents > MAX_PENDING_EVENTS)
+      this.evictOldestPending()
+  }
+
+  private evictOldestPending(): void {
+    const oldest = this.pending.entries().next().value
+    if (oldest === undefined) return
+    this.dropPending(oldest[0], oldest[1])
+    this.reject('pending-events-evicted', oldest[1].events.length)
   }
 
   private emit(state: PodState, mode: RecordMode): StartupRecord {
@@ -285,6 +357,7 @@ export class LifecycleEngine {
 
   private forget(state: PodState): void {
     this.pods.delete(state.uid)
+    this.claims.delete(state.uid)
     const nameKey = `${state.namespace}/${state.name}`
     if (this.uidByName.get(nameKey) === state.uid) this.uidByName.delete(nameKey)
     this.finished.add(state.uid)
@@ -345,7 +418,7 @@ export class LifecycleEngine {
     }
     for (const [key, p] of this.pending) {
       if (p.sinceMs + PENDING_MAX_AGE_MS > nowMs) break
-      this.pending.delete(key)
+      this.dropPending(key, p)
       this.reject('events-for-unseen-pod')
     }
   }
@@ -367,9 +440,9 @@ export class LifecycleEngine {
       out.push(this.emit(s, mode))
       if (mode === 'drain') this.forget(s)
     }
-    for (const p of this.pending.values())
-      this.rejects['events-for-unseen-pod'] = (this.rejects['events-for-unseen-pod'] ?? 0) + p.events.length
+    for (const p of this.pending.values()) this.reject('events-for-unseen-pod', p.events.length)
     this.pending.clear()
+    this.pendingEvents = 0
     this.finalQueue = []
     this.finalHead = 0
     this.settleHead = 0
@@ -389,9 +462,12 @@ export class LifecycleEngine {
       clockSkewClamps: this.clockSkewClamps,
       lateEventsDropped: this.lateEventsDropped,
       approxStateBytes: this.pods.size * 900 + events * 220 + this.finished.size * 80,
+      warnings: [...this.warnings],
     }
   }
 }
+
+const pendingKey = (uid: string, nameKey: string): string => `${uid}|${nameKey}`
 
 /** Whole input at once: observes every update in order, then drains. */
 export function analyzeBatch(
