@@ -119,9 +119,13 @@ export function pullOf(
     // The Pulled event is stamped when the pull finished; the successful pull began pullMs before.
     const pulledAt = pulled.firstMs
     const startMs = pullMs === null ? pullingLast : pulledAt - pullMs
+    // Unknown wait is null, not 0. Kubelets before `(X including waiting)` (<1.26) time `in Y` from before the
+    // puller's queue, so a first attempt's wait is inside pullMs and cannot be told apart: Pulling is emitted
+    // just before that clock starts, so Pulling -> Pulled minus Y is ~0 whatever the queue did. Retries are
+    // different: the time from the first Pulling to the start of the pull that succeeded is measured.
     let waitMs: number | null = null
     if (pullMs !== null) {
-      if (attempts <= 1 && withWait !== null) waitMs = Math.max(0, withWait - pullMs)
+      if (attempts <= 1) waitMs = withWait === null ? null : Math.max(0, withWait - pullMs)
       else if (!Number.isNaN(pullingFirst) && pulled.firstSrc !== TimeSrc.None)
         waitMs = Math.max(
           0,

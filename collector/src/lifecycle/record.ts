@@ -241,6 +241,8 @@ export function buildRecord(state: PodState, ctx: RecordContext, mode: RecordMod
   let pullFailure: string | null = null
   let pullFailureMs = Number.NaN
   let regularPullsKnown = regularCount > 0
+  /** Every regular pull's wait is known (see the pullWait phase below). */
+  let waitsKnown = true
   let pullWaitSum = 0
   let pullSum = 0
   let downloadSum = 0
@@ -280,10 +282,11 @@ export function buildRecord(state: PodState, ctx: RecordContext, mode: RecordMod
     }
     pulls.push(r)
     if (c.init) continue
-    if (r.outcome !== 'ok' || r.pullMs === null || r.waitMs === null) regularPullsKnown = false
+    if (r.outcome !== 'ok' || r.pullMs === null) regularPullsKnown = false
     else {
       pullSum += r.pullMs
-      pullWaitSum += r.waitMs
+      if (r.waitMs === null) waitsKnown = false
+      else pullWaitSum += r.waitMs
     }
   }
 
@@ -296,22 +299,25 @@ export function buildRecord(state: PodState, ctx: RecordContext, mode: RecordMod
     scheduling: diff(created, scheduled),
     sandbox: diff(scheduled, sandboxReady),
     init: hasInit ? diff(sandboxReady, initialized) : 0,
-    pullWait: regularPullsKnown ? pullWaitSum : null,
+    // pullWait is the sum over regular containers, so one unknown wait makes it unknown (null), never a
+    // partial sum posing as the whole. An unknown wait comes from a kubelet whose `in Y` includes the queue
+    // (<1.26): that wait is inside `pull`, so pull and start stay known and the phases still add up.
+    pullWait: regularPullsKnown && waitsKnown ? pullWaitSum : null,
     pull: regularPullsKnown ? pullSum : null,
     download: null,
     decompress: null,
     start: null,
     ready: diff(containersStarted, readyP),
   }
-  if (initialized && containersStarted && phases.pull !== null && phases.pullWait !== null) {
-    let rest = containersStarted.ms - initialized.ms - phases.pullWait - phases.pull
+  if (initialized && containersStarted && phases.pull !== null) {
+    let rest = containersStarted.ms - initialized.ms - (phases.pullWait ?? 0) - phases.pull
     if (rest < 0) {
       // The pulls do not fit between Initialized and the last start: some boundary ran ahead. Keep the
       // total exact by taking the excess from the least exact phase first (wait), then the pull.
       clamps++
       clampedMs += -rest
-      const fromWait = Math.min(phases.pullWait, -rest)
-      phases.pullWait -= fromWait
+      const fromWait = Math.min(phases.pullWait ?? 0, -rest)
+      if (phases.pullWait !== null) phases.pullWait -= fromWait
       rest += fromWait
       if (rest < 0) {
         phases.pull = Math.max(0, phases.pull + rest)
@@ -405,8 +411,8 @@ export function buildRecord(state: PodState, ctx: RecordContext, mode: RecordMod
   const pullKnown = pulls.length > 0
   const cold = pullKnown ? pulls.some((p) => p.outcome === 'ok' && !p.cached) : null
   const sloMs =
-    containersStarted && created && phases.pull !== null && phases.pullWait !== null && phases.init !== null
-      ? Math.max(0, containersStarted.ms - created.ms - phases.pullWait - phases.pull - phases.init)
+    containersStarted && created && phases.pull !== null && phases.init !== null
+      ? Math.max(0, containersStarted.ms - created.ms - (phases.pullWait ?? 0) - phases.pull - phases.init)
       : null
   const createdMs = Math.round(created.ms)
   const record: StartupRecord = {
