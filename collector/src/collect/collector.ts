@@ -197,6 +197,9 @@ export class Collector {
       stuckTimeoutMs: opts.stuckTimeoutMs,
       splitRates: opts.splitRates ?? this.splitSources.splitRates,
       imageProfile: this.splitSources.imageProfile,
+      // Evidence the engine dropped (caps, UID conflicts, unusable events), counted on /metrics by reason.
+      onReject: (reason) => metrics.lifecycleRejects.inc({ reason }),
+      onWarning: (message) => log(`lifecycle: ${message}`),
       onRecord: (record) => {
         if (record.clockSkewClamps) metrics.clockSkewClamps.inc(record.clockSkewClamps)
         const pending = this.startups.push(record)

@@ -25,7 +25,7 @@ export const metrics = {
   }),
   watchRestarts: new Counter({
     name: 'podstart_watch_restarts_total',
-    help: 'Watch restarts, by resource and reason (relist on 410, error, closed).',
+    help: 'Watch restarts, by resource and reason (expired: relist on 410; relist: after repeated failed resumes; error, closed, stalled).',
     labelNames: ['resource', 'reason'] as const,
     registers: [registry],
   }),
@@ -73,6 +73,12 @@ export const metrics = {
     help: 'Startup phase durations of written startups, by cluster and phase (bounded label set).',
     labelNames: ['cluster', 'phase'] as const,
     buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600],
+    registers: [registry],
+  }),
+  lifecycleRejects: new Counter({
+    name: 'podstart_lifecycle_rejects_total',
+    help: 'Updates or events the lifecycle engine did not use or dropped, by reason (uid-conflict, event-repeat-dropped, events-per-pod-cap, events-for-unseen-pod...).',
+    labelNames: ['reason'] as const,
     registers: [registry],
   }),
 }
