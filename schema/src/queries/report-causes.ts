@@ -2,12 +2,12 @@
 // and tags per repository, pull or decompression throughput per node pool, init containers, cold startups' phase
 // p90s, pull failure reasons; and the previous window's image sizes anywhere in scope.
 import { z } from 'zod'
-import type { CauseFacts, Dimension, GroupKey, ImageSize } from '../report/types.ts'
-import { REPORT_PHASES } from '../report/types.ts'
 import { isoToCh } from '../rows/codec.ts'
 import type { Querier } from '../store/querier.ts'
 import { timeWindow } from './filters.ts'
 import { PHASE_COLUMN, REPOSITORY_SQL, reportScope, TAG_SQL } from './report-groups.ts'
+import type { CauseFacts, Dimension, GroupKey, ImageSize } from './report-shapes.ts'
+import { REPORT_PHASES } from './report-shapes.ts'
 
 export const reportCauseParams = z.object({
   previous: timeWindow,

@@ -2,6 +2,9 @@
 // total and each phase, cold share, pulls and failures per cluster, namespace, workload, image repository and
 // node; and, for the rank tests, a uniform random sample of at most `sampleSize` values per group and metric.
 import { z } from 'zod'
+import { isoToCh } from '../rows/codec.ts'
+import type { Querier } from '../store/querier.ts'
+import { startupWhere, timeWindow } from './filters.ts'
 import type {
   Dimension,
   GroupKey,
@@ -9,11 +12,8 @@ import type {
   MetricSamples,
   Percentiles,
   ReportPhase,
-} from '../report/types.ts'
-import { REPORT_PHASES } from '../report/types.ts'
-import { isoToCh } from '../rows/codec.ts'
-import type { Querier } from '../store/querier.ts'
-import { startupWhere, timeWindow } from './filters.ts'
+} from './report-shapes.ts'
+import { REPORT_PHASES } from './report-shapes.ts'
 
 export const reportGroupParams = z.object({
   previous: timeWindow,

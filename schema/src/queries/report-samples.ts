@@ -218,4 +218,3 @@ export const reportPullSamples =
 // The store path of the report (figures in SQL, bounded samples), next to the in-memory samples above.
 export { reportCauseFacts, reportPreviousImageSizes } from './report-causes.ts'
 export { reportGroups, type WindowGroup } from './report-groups.ts'
-export { reportFromStore, type StoreReportRequest, statsOfWindows } from './report-store.ts'

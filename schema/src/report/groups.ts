@@ -1,6 +1,7 @@
 // Splits a window's samples into the report's groups (cluster, namespace, workload, image repository, node) and
 // summarises each side: counts, cold share, percentiles of the total, the phases, cold pulls and failures.
 import type { PullSample, StartupSample } from '../queries/report-samples.ts'
+import { keyId } from '../queries/report-shapes.ts'
 import { quantile, sortNumbers } from './stats.ts'
 import {
   type Dimension,
@@ -65,20 +66,7 @@ function keyOfPull(d: Dimension, p: PullSample): GroupKey | null {
   }
 }
 
-export function keyId(d: Dimension, k: GroupKey): string {
-  switch (d) {
-    case 'cluster':
-      return k.cluster
-    case 'namespace':
-      return `${k.cluster}/${k.namespace}`
-    case 'workload':
-      return `${k.cluster}/${k.namespace}/${k.workload}`
-    case 'image':
-      return `${k.cluster}/${k.image}`
-    case 'node':
-      return `${k.cluster}/${k.node}`
-  }
-}
+export { keyId }
 
 export function keyLabel(d: Dimension, k: GroupKey): string {
   switch (d) {

@@ -1,4 +1,5 @@
 // The weekly regression report: a pure model over two windows of samples and its renderers (Markdown, HTML, JSON).
+export { reportFromStore, type StoreReportRequest, statsOfWindows } from './from-store.ts'
 export { renderHtml } from './html.ts'
 export { renderMarkdown, renderSummary } from './markdown.ts'
 export { buildReport, foldChanges } from './model.ts'

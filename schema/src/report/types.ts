@@ -1,12 +1,20 @@
 // The weekly regression report as plain data: what the renderers print and what `--format json` emits
 // (JSON Schema: report.schema.json; documented in docs/reports.md).
 import type { PullSample, StartupSample } from '../queries/report-samples.ts'
+import type {
+  CauseFacts,
+  Dimension,
+  GroupKey,
+  GroupSide,
+  MetricSamples,
+  Percentiles,
+  ReportPhase,
+} from '../queries/report-shapes.ts'
+
+// The shapes the report's queries return are defined with them (queries never import the report).
+export * from '../queries/report-shapes.ts'
 
 export const REPORT_SCHEMA_VERSION = 1
-export const DIMENSIONS = ['cluster', 'namespace', 'workload', 'image', 'node'] as const
-export type Dimension = (typeof DIMENSIONS)[number]
-export const REPORT_PHASES = ['scheduling', 'sandbox', 'init', 'pullWait', 'pull', 'start', 'ready'] as const
-export type ReportPhase = (typeof REPORT_PHASES)[number]
 /** What a change was measured on: all ready startups' totals, cold startups' totals, cold pulls' durations, pull failures. */
 export const METRICS = ['total', 'coldTotal', 'pull', 'pullFailureRate'] as const
 export type Metric = (typeof METRICS)[number]
@@ -84,46 +92,6 @@ export interface ReportInput {
   config?: Partial<ReportConfig>
 }
 
-export interface GroupKey {
-  cluster: string
-  namespace?: string
-  workloadKind?: string
-  workload?: string
-  /** Image repository (reference without tag or digest): tags change every rollout. */
-  image?: string
-  node?: string
-  pool?: string
-}
-
-export interface Percentiles {
-  n: number
-  p50: number | null
-  p90: number | null
-  p99: number | null
-}
-
-export interface GroupSide {
-  startups: number
-  ready: number
-  failed: number
-  /** Share of startups with a known cold flag that pulled an image (0..1); null when none known. */
-  coldShare: number | null
-  total: Percentiles
-  coldTotal: Percentiles
-  phases: Record<ReportPhase, Percentiles>
-  pulls: {
-    count: number
-    cold: number
-    failed: number
-    /** Failed or backed-off pulls over all pulls (0..1); null without pulls. */
-    failureRate: number | null
-    coldPull: Percentiles
-    /** Median size the kubelet reported over cold pulls (compressed on containerd). */
-    medianSizeBytes: number | null
-    tags: string[]
-  }
-}
-
 export interface GroupComparison {
   dimension: Dimension
   key: GroupKey
@@ -152,13 +120,6 @@ export interface Cause {
   unit: 'bytes' | 'B/s' | 'ms' | 'share' | 'count'
 }
 
-/** Tested values of one group in one window, each sorted ascending (see ReportConfig.sampleSize). */
-export interface MetricSamples {
-  total: number[]
-  coldTotal: number[]
-  pull: number[]
-}
-
 /** One group of one dimension in both windows: exact figures and the samples its tests run on. */
 export interface GroupStats {
   dimension: Dimension
@@ -172,27 +133,6 @@ export interface GroupStats {
 export interface ReportStats {
   totals: { previous: GroupSide; current: GroupSide }
   groups: GroupStats[]
-}
-
-/** Cold pulls of one image repository that reported a size. */
-export interface ImageSize {
-  image: string
-  medianBytes: number
-  /** Tags seen, sorted. */
-  tags: string[]
-}
-
-/** What the causes of a group's regression are read from, in one window (beyond its GroupSide). */
-export interface CauseFacts {
-  images: ImageSize[]
-  /** Per node pool, median over cold pulls of bytes per second (decompression when most have a split). */
-  pools: Array<{ pool: string; bytesPerSecond: number; pulls: number; basis: 'decompression' | 'pull' }>
-  /** Median init containers per startup, over all startups and over cold ones. */
-  initContainers: { all: number | null; cold: number | null }
-  /** p90 of each phase over cold startups (all startups' are in the GroupSide). */
-  coldPhaseP90: Record<ReportPhase, number | null>
-  /** Reasons of failed or backed-off pulls, sorted, at most three. */
-  failureReasons: string[]
 }
 
 export interface Change {

@@ -1,4 +1,15 @@
 // Startup rollups: hourly quantile states rebuilt from deduplicated rows, and the write protocol that keeps them exact.
+
+export {
+  PULL_DIMENSIONS,
+  PULL_GRAINS,
+  PULL_MEASURES,
+  type PullDimension,
+  pullGrainFor,
+  pullGrainsInsert,
+  SIZE_CLASS_SQL,
+  SIZE_CLASSES,
+} from '../rows/pull-rollups.ts'
 export {
   grainFor,
   grainsInsertFromHourly,
@@ -12,17 +23,7 @@ export {
   type RollupDimension,
   type RollupGrain,
   rollupSelectFromRaw,
-} from './aggregates.ts'
-export {
-  PULL_DIMENSIONS,
-  PULL_GRAINS,
-  PULL_MEASURES,
-  type PullDimension,
-  pullGrainFor,
-  pullGrainsInsert,
-  SIZE_CLASS_SQL,
-  SIZE_CLASSES,
-} from './pull-aggregates.ts'
+} from '../rows/startup-rollups.ts'
 export {
   markRollupBucketsDirty,
   pruneSupersededRollups,

@@ -4,15 +4,15 @@
 import { z } from 'zod'
 import type { StartupRecord } from '../record/types.ts'
 import { isoToCh } from '../rows/codec.ts'
-import type { Querier } from '../store/querier.ts'
-import { type InsertStartupsOptions, insertStartups } from '../writes/startups.ts'
+import { pullGrainsInsert } from '../rows/pull-rollups.ts'
 import {
   grainsInsertFromHourly,
   ROLLUP_COLUMNS,
   ROLLUP_DIMENSIONS,
   rollupSelectFromRaw,
-} from './aggregates.ts'
-import { pullGrainsInsert } from './pull-aggregates.ts'
+} from '../rows/startup-rollups.ts'
+import type { Querier } from '../store/querier.ts'
+import { type InsertStartupsOptions, insertStartups } from '../writes/startups.ts'
 
 const HOUR_MS = 3_600_000
 

@@ -2,7 +2,8 @@
 // `podstart report`) and the stored alert history.
 import 'server-only'
 import { evaluateAdvice } from '@podstart/schema/advice'
-import { type AlertEpisode, listAlerts, reportFromStore } from '@podstart/schema/queries'
+import { type AlertEpisode, listAlerts } from '@podstart/schema/queries'
+import { reportFromStore } from '@podstart/schema/report'
 import type { AdviceLink, Report } from '@podstart/schema/report'
 import { dashboardQuerier } from './store.ts'
 

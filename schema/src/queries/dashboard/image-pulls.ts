@@ -1,8 +1,8 @@
 // Pull questions of the images page and the overview: failures over time, pull time by image and size class
 // with the download/decompress split and how it was obtained, cache hits per node, concurrent pulls.
 import { z } from 'zod'
-import { SIZE_CLASSES } from '../../rollups/pull-aggregates.ts'
 import { isoToCh } from '../../rows/codec.ts'
+import { SIZE_CLASSES } from '../../rows/pull-rollups.ts'
 import type { Querier } from '../../store/querier.ts'
 import { type StartupFilters, startupFilters, timeWindow } from '../filters.ts'
 import { pullSource } from './pull-source.ts'

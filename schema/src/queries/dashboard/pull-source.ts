@@ -1,12 +1,7 @@
 // Where image pull aggregates come from: pull_rollup_grains for the hours the rollups serve (the coarsest grain
 // with the dimensions asked for), image_pulls for the rest; filters the grains cannot answer (namespace,
 // workload) read image_pulls FINAL for the whole window.
-import {
-  PULL_DIMENSIONS,
-  PULL_MEASURES,
-  type PullDimension,
-  pullGrainFor,
-} from '../../rollups/pull-aggregates.ts'
+import { PULL_DIMENSIONS, PULL_MEASURES, type PullDimension, pullGrainFor } from '../../rows/pull-rollups.ts'
 import type { Querier } from '../../store/querier.ts'
 import type { StartupFilters } from '../filters.ts'
 import { servedConditions, servedWindow } from './rollup-source.ts'

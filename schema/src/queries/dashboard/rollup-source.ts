@@ -3,14 +3,14 @@
 // pod_startups for everything else (edges, the open hour, dirty or never-built buckets).
 
 import { z } from 'zod'
+import { isoToCh } from '../../rows/codec.ts'
 import {
   grainFor,
   ROLLUP_DIMENSIONS,
   ROLLUP_GRAINS,
   ROLLUP_MEASURES,
   type RollupDimension,
-} from '../../rollups/aggregates.ts'
-import { isoToCh } from '../../rows/codec.ts'
+} from '../../rows/startup-rollups.ts'
 import type { Querier } from '../../store/querier.ts'
 import { type StartupFilters, startupWhere } from '../filters.ts'
 

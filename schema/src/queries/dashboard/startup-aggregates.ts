@@ -2,7 +2,12 @@
 // (the stacked breakdown), grouped by time step and/or dimensions; read from rollups plus the raw tail.
 import { z } from 'zod'
 import { PHASE_NAMES, type PhaseName } from '../../record/types.ts'
-import { mergeMeasure, PHASE_STEM, ROLLUP_MEASURES, type RollupDimension } from '../../rollups/aggregates.ts'
+import {
+  mergeMeasure,
+  PHASE_STEM,
+  ROLLUP_MEASURES,
+  type RollupDimension,
+} from '../../rows/startup-rollups.ts'
 import type { Querier } from '../../store/querier.ts'
 import { startupFilters, timeWindow } from '../filters.ts'
 import type { Percentiles } from '../phase-breakdown.ts'

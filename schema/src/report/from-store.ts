@@ -1,7 +1,11 @@
 // The weekly report from the store: per-group figures and samples in SQL for both windows, the model's tests in
 // memory, then cause facts in SQL for the few groups found regressed. Memory stays bounded by groups x sampleSize.
-import { keyId } from '../report/groups.ts'
-import { assembleReport, factsId, groupsToExplain, testGroups } from '../report/model.ts'
+
+import { reportCauseFacts, reportPreviousImageSizes } from '../queries/report-causes.ts'
+import { emptySide, reportGroups, type WindowGroup } from '../queries/report-groups.ts'
+import { keyId } from '../queries/report-shapes.ts'
+import type { Querier } from '../store/querier.ts'
+import { assembleReport, factsId, groupsToExplain, testGroups } from './model.ts'
 import {
   type AdviceLink,
   type CauseFacts,
@@ -10,10 +14,7 @@ import {
   type Report,
   type ReportConfig,
   type ReportStats,
-} from '../report/types.ts'
-import type { Querier } from '../store/querier.ts'
-import { reportCauseFacts, reportPreviousImageSizes } from './report-causes.ts'
-import { emptySide, reportGroups, type WindowGroup } from './report-groups.ts'
+} from './types.ts'
 
 /** Pairs each current group with the same group of the previous window (empty when it had none). */
 export function statsOfWindows(

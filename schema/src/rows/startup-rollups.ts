@@ -1,7 +1,7 @@
 // The SQL shape of a startup rollup row, shared by the rebuild (from pod_startups FINAL) and by readers that
 // complete the rollup with raw rows for buckets not rebuilt yet: one definition, so both paths agree exactly.
 import { PHASE_NAMES, type PhaseName } from '../record/types.ts'
-import { PHASE_COLUMN } from '../rows/startup-rows.ts'
+import { PHASE_COLUMN } from './startup-rows.ts'
 
 /** quantiles levels baked into the state type of every *_q column. */
 export const ROLLUP_LEVELS = [0.5, 0.9, 0.99] as const
