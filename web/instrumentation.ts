@@ -3,6 +3,6 @@
 export async function register(): Promise<void> {
   // NEXT_RUNTIME is Next.js's own marker of the server runtime, set before any module of ours loads.
   if (process.env.NEXT_RUNTIME !== 'nodejs') return
-  const { warmFindings } = await import('./src/server/advice-warmup.ts')
+  const { warmFindings } = await import('@/server/advice-warmup.ts')
   setTimeout(() => void warmFindings(), 2_000).unref()
 }

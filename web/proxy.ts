@@ -1,8 +1,8 @@
 // Access gate for every page and API route (rules in @podstart/schema/access via src/server/access.ts, setup in
 // docs/dashboard.md). Under `podstart up` the process's HTTP server applies the same decision first.
 import { type NextRequest, NextResponse } from 'next/server'
-import { decideAccess, TOKEN_COOKIE } from './src/server/access.ts'
-import { dashboardEnv } from './src/server/env.ts'
+import { decideAccess, TOKEN_COOKIE } from '@/server/access.ts'
+import { dashboardEnv } from '@/server/env.ts'
 
 export function proxy(request: NextRequest) {
   const url = request.nextUrl

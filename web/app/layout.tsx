@@ -1,7 +1,7 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
 import type { ReactNode } from 'react'
-import { ThemeToggle } from '../components/theme-toggle.tsx'
+import { ThemeToggle } from '@/components/theme-toggle.tsx'
 import './globals.css'
 
 export const metadata: Metadata = {

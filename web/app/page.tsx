@@ -1,6 +1,6 @@
 // Overview: every startup in the window (narrowed by the URL's filters), with drill-downs by dimension.
-import { ScopePage } from '../components/scope-page.tsx'
-import { parseDashboardQuery, type RawSearchParams } from '../src/lib/search-params.ts'
+import { ScopePage } from '@/components/scope-page.tsx'
+import { parseDashboardQuery, type RawSearchParams } from '@/lib/search-params.ts'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,9 +1,9 @@
 // Advice: every finding for the window, ranked by pod-seconds saved per week, with evidence and the artifact.
-import { FilterBar } from '../../components/filter-bar.tsx'
-import { Findings } from '../../components/findings.tsx'
-import { parseDashboardQuery, type RawSearchParams } from '../../src/lib/search-params.ts'
-import { RANGES } from '../../src/lib/time-range.ts'
-import { loadFindings } from '../../src/server/dashboard-data.ts'
+import { FilterBar } from '@/components/filter-bar.tsx'
+import { Findings } from '@/components/findings.tsx'
+import { parseDashboardQuery, type RawSearchParams } from '@/lib/search-params.ts'
+import { RANGES } from '@/lib/time-range.ts'
+import { loadFindings } from '@/server/dashboard-data.ts'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,5 +1,5 @@
 // Alert history: every episode the collector raised, firing first, with its delivery record.
-import { loadAlertHistory } from '../../src/server/reports.ts'
+import { loadAlertHistory } from '@/server/reports.ts'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,20 +1,15 @@
 // Images: what pulls cost, by image and size class, how each split was obtained, node caches, concurrent pulls.
-import { FilterBar } from '../../components/filter-bar.tsx'
+import { FilterBar } from '@/components/filter-bar.tsx'
 import {
   ConcurrentPullsTable,
   ImagePullTable,
   ImageSplitChart,
   NodeCacheTable,
-} from '../../components/image-pulls-panels.tsx'
-import { StoreProblem } from '../../components/states.tsx'
-import {
-  parseDashboardQuery,
-  queryString,
-  type RawSearchParams,
-  timeOnly,
-} from '../../src/lib/search-params.ts'
-import { RANGES } from '../../src/lib/time-range.ts'
-import { loadImagesView } from '../../src/server/dashboard-data.ts'
+} from '@/components/image-pulls-panels.tsx'
+import { StoreProblem } from '@/components/states.tsx'
+import { parseDashboardQuery, queryString, type RawSearchParams, timeOnly } from '@/lib/search-params.ts'
+import { RANGES } from '@/lib/time-range.ts'
+import { loadImagesView } from '@/server/dashboard-data.ts'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,8 +1,8 @@
 // Imports: every `podstart import` with what it stored and refused, and a link to the overview over the dump's
 // own time range (an imported dump is usually older than the default window ending now).
 import Link from 'next/link'
-import { importOverviewHref } from '../../src/lib/import-link.ts'
-import { loadImportRuns } from '../../src/server/imports.ts'
+import { importOverviewHref } from '@/lib/import-link.ts'
+import { loadImportRuns } from '@/server/imports.ts'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,6 +1,6 @@
 // Weekly regression report: this week against the one before, the same model as `podstart report`.
 import { type Change, DIMENSIONS, type Report } from '@podstart/schema/report'
-import { loadWeeklyReport } from '../../src/server/reports.ts'
+import { loadWeeklyReport } from '@/server/reports.ts'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,7 +1,7 @@
 // Background evaluation of the default view's advice (see instrumentation.ts); failures only mean the first
 // page load evaluates it instead.
 import 'server-only'
-import { resolveWindow } from '../lib/time-range.ts'
+import { resolveWindow } from '@/lib/time-range.ts'
 import { loadFindings } from './dashboard-data.ts'
 import { dashboardEnv } from './env.ts'
 

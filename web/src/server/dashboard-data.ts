@@ -15,7 +15,7 @@ import {
   startupByUid,
   workloadRollouts,
 } from '@podstart/schema/queries'
-import type { TimeWindow } from '../lib/time-range.ts'
+import type { TimeWindow } from '@/lib/time-range.ts'
 import { dashboardQuerier } from './store.ts'
 
 export interface ScopeView {

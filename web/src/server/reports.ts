@@ -3,8 +3,8 @@
 import 'server-only'
 import { evaluateAdvice } from '@podstart/schema/advice'
 import { type AlertEpisode, listAlerts } from '@podstart/schema/queries'
-import { reportFromStore } from '@podstart/schema/report'
 import type { AdviceLink, Report } from '@podstart/schema/report'
+import { reportFromStore } from '@podstart/schema/report'
 import { dashboardQuerier } from './store.ts'
 
 const WEEK_MS = 7 * 86_400_000

@@ -1,5 +1,5 @@
 // Health of the dashboard's view of the store: { ok, store, startups } from the real store.
-import { storeHealth } from '../../../src/server/store'
+import { storeHealth } from '@/server/store'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,6 +1,6 @@
 // One cluster: its breakdown, namespaces, workloads and nodes.
-import { ScopePage } from '../../../components/scope-page.tsx'
-import { parseDashboardQuery, type RawSearchParams } from '../../../src/lib/search-params.ts'
+import { ScopePage } from '@/components/scope-page.tsx'
+import { parseDashboardQuery, type RawSearchParams } from '@/lib/search-params.ts'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,15 +1,10 @@
 // One image: the startups that used it (read raw: image is not a rollup dimension), its pulls, its profile.
-import { ImagePullTable } from '../../../components/image-pulls-panels.tsx'
-import { ScopePage } from '../../../components/scope-page.tsx'
-import { Empty } from '../../../components/states.tsx'
-import { formatBytes, formatTime } from '../../../src/lib/format.ts'
-import {
-  parseDashboardQuery,
-  queryString,
-  type RawSearchParams,
-  timeOnly,
-} from '../../../src/lib/search-params.ts'
-import { loadImageProfile, loadImagesView } from '../../../src/server/dashboard-data.ts'
+import { ImagePullTable } from '@/components/image-pulls-panels.tsx'
+import { ScopePage } from '@/components/scope-page.tsx'
+import { Empty } from '@/components/states.tsx'
+import { formatBytes, formatTime } from '@/lib/format.ts'
+import { parseDashboardQuery, queryString, type RawSearchParams, timeOnly } from '@/lib/search-params.ts'
+import { loadImageProfile, loadImagesView } from '@/server/dashboard-data.ts'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,6 +1,6 @@
 // One node: the startups it ran, the workloads behind them.
-import { ScopePage } from '../../../components/scope-page.tsx'
-import { parseDashboardQuery, type RawSearchParams } from '../../../src/lib/search-params.ts'
+import { ScopePage } from '@/components/scope-page.tsx'
+import { parseDashboardQuery, type RawSearchParams } from '@/lib/search-params.ts'
 
 export const dynamic = 'force-dynamic'
 

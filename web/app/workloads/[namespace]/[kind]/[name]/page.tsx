@@ -1,15 +1,10 @@
 // One workload: its breakdown, the nodes it landed on, and its rollouts on the timeline with how long each took.
 
-import { paths } from '../../../../../components/links.ts'
-import { RolloutsPanel } from '../../../../../components/rollouts-panel.tsx'
-import { ScopePage } from '../../../../../components/scope-page.tsx'
-import {
-  parseDashboardQuery,
-  queryString,
-  type RawSearchParams,
-  timeOnly,
-} from '../../../../../src/lib/search-params.ts'
-import { loadRollouts } from '../../../../../src/server/dashboard-data.ts'
+import { paths } from '@/components/links.ts'
+import { RolloutsPanel } from '@/components/rollouts-panel.tsx'
+import { ScopePage } from '@/components/scope-page.tsx'
+import { parseDashboardQuery, queryString, type RawSearchParams, timeOnly } from '@/lib/search-params.ts'
+import { loadRollouts } from '@/server/dashboard-data.ts'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,7 +1,7 @@
 // One startup as a waterfall: phase spans and per-container pull wait / pull / create / run on a time axis
 // from creation. Server-rendered SVG: exact positions, no hydration needed, numbers in each row's label.
-import type { PodWaterfall, SpanKind } from '../src/charts/pod-waterfall.ts'
-import { formatMs } from '../src/lib/format.ts'
+import type { PodWaterfall, SpanKind } from '@/charts/pod-waterfall.ts'
+import { formatMs } from '@/lib/format.ts'
 
 const COLOR: Record<SpanKind, string> = {
   phase: 'var(--phase-scheduling)',

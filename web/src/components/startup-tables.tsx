@@ -2,7 +2,7 @@
 
 import type { SlowStartup, StartupAggregate } from '@podstart/schema/queries'
 import Link from 'next/link'
-import { formatCount, formatMs, formatShare, formatTime } from '../src/lib/format.ts'
+import { formatCount, formatMs, formatShare, formatTime } from '@/lib/format.ts'
 import { paths } from './links.ts'
 import { Empty } from './states.tsx'
 

@@ -1,7 +1,7 @@
 // A workload's rollouts on the window's timeline (a mark per rollout, its bar as long as it took) and a table.
 import type { WorkloadRollout } from '@podstart/schema/queries'
-import { formatMs, formatTime } from '../src/lib/format.ts'
-import type { TimeWindow } from '../src/lib/time-range.ts'
+import { formatMs, formatTime } from '@/lib/format.ts'
+import type { TimeWindow } from '@/lib/time-range.ts'
 import { Empty } from './states.tsx'
 
 export function RolloutsPanel({

@@ -1,8 +1,8 @@
 'use client'
 // p50/p90/p99 of created -> Ready per step, in seconds.
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
-import type { PercentilePoint } from '../../src/charts/startup-series.ts'
-import { formatTick } from '../../src/lib/format.ts'
+import type { PercentilePoint } from '@/charts/startup-series.ts'
+import { formatTick } from '@/lib/format.ts'
 
 const seconds = (v: unknown) => (typeof v === 'number' ? `${v.toFixed(2)} s` : '–')
 

@@ -9,9 +9,9 @@ import {
   sloDays,
   startKindSeries,
   startKindSummary,
-} from '../src/charts/startup-series.ts'
-import { formatCount, formatMs, formatShare } from '../src/lib/format.ts'
-import type { ScopeView } from '../src/server/dashboard-data.ts'
+} from '@/charts/startup-series.ts'
+import { formatCount, formatMs, formatShare } from '@/lib/format.ts'
+import type { ScopeView } from '@/server/dashboard-data.ts'
 import { BarPhaseBreakdown } from './charts/bar-phase-breakdown.tsx'
 import { BarPullFailures } from './charts/bar-pull-failures.tsx'
 import { BarSloClusterDay } from './charts/bar-slo-cluster-day.tsx'

@@ -1,8 +1,8 @@
 'use client'
 // Stacked mean phase time of complete startups per step, absolute (seconds) or as a share of the step's total.
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
-import type { PhaseStack } from '../../src/charts/startup-series.ts'
-import { formatTick } from '../../src/lib/format.ts'
+import type { PhaseStack } from '@/charts/startup-series.ts'
+import { formatTick } from '@/lib/format.ts'
 
 export function BarPhaseBreakdown({ stack, mode }: { stack: PhaseStack; mode: 'seconds' | 'share' }) {
   const data = mode === 'share' ? stack.shares : stack.points

@@ -2,7 +2,7 @@
 // each split, cache hits per node, and concurrent pulls of one image.
 import type { ConcurrentPulls, ImagePullStats, NodeCacheHits } from '@podstart/schema/queries'
 import Link from 'next/link'
-import { formatBytes, formatCount, formatMs, formatShare, formatTime } from '../src/lib/format.ts'
+import { formatBytes, formatCount, formatMs, formatShare, formatTime } from '@/lib/format.ts'
 import { BarImagePulls } from './charts/bar-image-pulls.tsx'
 import { paths } from './links.ts'
 import { Empty } from './states.tsx'
