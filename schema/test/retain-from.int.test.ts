@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { servedWindow } from '../src/queries/dashboard/rollup-source.ts'
 import { startupAggregates } from '../src/queries/dashboard/startup-aggregates.ts'
-import { importFileName, importRunWindow, listImportRuns, recordImportRun } from '../src/queries/imports.ts'
+import { importRunWindow, listImportRuns } from '../src/queries/imports.ts'
 import type { StartupRecord } from '../src/record/types.ts'
 import { refreshRollups, writeStartups } from '../src/rollups/index.ts'
 import {
@@ -17,6 +17,7 @@ import {
   type Querier,
   type Store,
 } from '../src/store/index.ts'
+import { importFileName, recordImportRun } from '../src/writes/imports.ts'
 import { coldRecord } from './fixtures/records.ts'
 import { openTempStore } from './fixtures/temp-store.ts'
 

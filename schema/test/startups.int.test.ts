@@ -4,7 +4,6 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   countStartups,
-  insertPodEvents,
   phaseBreakdown,
   podEvents,
   slowestStartups,
@@ -21,7 +20,7 @@ import {
   type Querier,
   type Store,
 } from '../src/store/index.ts'
-import { insertStartups } from '../src/writes/index.ts'
+import { insertPodEvents, insertStartups } from '../src/writes/index.ts'
 import { at, BASE_MS, coldRecord, fixtureWindow, pendingRecord } from './fixtures/records.ts'
 import { openTempStore } from './fixtures/temp-store.ts'
 

@@ -10,9 +10,9 @@ import { type KubeJson, ListWatch, type ResourceName, type ResourceSpec } from '
 import { LifecycleEngine, type LifecycleOptions } from '../lifecycle/index.ts'
 import { metrics } from '../observability/metrics.ts'
 import { SplitSources } from '../pulls/split-sources.ts'
-import { BatchWriter } from '../sink/batch-writer.ts'
-import { StartupSink, type StartupSinkStats } from '../sink/startup-sink.ts'
-import { eventRow, type PodEventRow } from './event-rows.ts'
+import { eventRow } from '../sink/event-rows.ts'
+import { Sink, type StopSummary } from '../sink/sink.ts'
+import type { StartupSinkStats } from '../sink/startup-sink.ts'
 import { nodeRow, RolloutTracker, WorkloadImageTracker } from './inventory.ts'
 import { RollupRefresher } from './rollup-refresher.ts'
 
@@ -61,11 +61,7 @@ export interface CollectorStats {
   records: StartupSinkStats
 }
 
-/** What a stop left behind: rows not written within the deadline, per table. */
-export interface StopSummary {
-  unwritten: number
-  byTable: Record<string, number>
-}
+export type { StopSummary }
 
 const RESOURCE_ORDER: ResourceName[] = ['nodes', 'replicasets', 'deployments', 'jobs', 'pods', 'events']
 
@@ -85,15 +81,12 @@ function resourceSpecs(opts: CollectorOptions): ResourceSpec[] {
 export class Collector {
   readonly engine: LifecycleEngine
   private readonly watches: ListWatch[]
-  private readonly startups: StartupSink
-  private readonly events: BatchWriter<PodEventRow>
+  private readonly sink: Sink
   /** Inventory rows (nodes, workload images, rollouts): small, written through one writer per table. */
-  private readonly inventory: Record<'nodes' | 'workload_images' | 'workload_rollouts', BatchWriter<object>>
   private readonly workloadImages = new WorkloadImageTracker()
   private readonly rollouts = new RolloutTracker()
   private readonly nodeNames = new Set<string>()
   private readonly scraper: KubeletScraper | null
-  private readonly histograms: BatchWriter<object>
   private ticker: NodeJS.Timeout | null = null
   private readonly splitSources: SplitSources
   private splitTimer: NodeJS.Timeout | null = null
@@ -107,69 +100,14 @@ export class Collector {
 
   constructor(private readonly opts: CollectorOptions) {
     const log = opts.log ?? (() => undefined)
-    const writerOpts = {
-      batchSize: opts.batchSize ?? 2_000,
-      flushIntervalMs: opts.flushIntervalMs ?? 1_000,
-      maxBuffered: opts.maxBuffered ?? 50_000,
-      onFlushError: (name: string, err: Error, attempt: number) => {
-        metrics.sinkFlushFailures.inc({ table: name })
-        if (attempt === 1 || attempt % 10 === 0)
-          log(`store write to ${name} failed (attempt ${attempt}), retrying: ${err.message}`)
-      },
-    }
-    this.startups = new StartupSink({
+    this.sink = new Sink({
       querier: opts.querier,
       cluster: opts.cluster,
-      source: 'collect',
-      batchSize: writerOpts.batchSize,
-      flushIntervalMs: writerOpts.flushIntervalMs,
-      maxBuffered: writerOpts.maxBuffered,
-      onFlushError: writerOpts.onFlushError,
+      batchSize: opts.batchSize,
+      flushIntervalMs: opts.flushIntervalMs,
+      maxBuffered: opts.maxBuffered,
       log,
-      // One insert per table for the whole batch, each row with its own version (a batch may hold two
-      // versions of one pod, pending then final: the store keeps the higher).
-      onStored: (records) => {
-        const now = Date.now()
-        for (const record of records) {
-          this.stats_.startupsWritten++
-          opts.alerts?.onStartup(record)
-          metrics.startupsWritten.inc({ outcome: record.outcome })
-          const readyAt = record.readyAt ? Date.parse(record.readyAt) : null
-          if (readyAt) metrics.lagSeconds.set(Math.max(0, (now - readyAt) / 1000))
-          for (const [phase, ms] of Object.entries(record.phases)) {
-            if (ms !== null) metrics.phaseSeconds.observe({ cluster: record.cluster, phase }, ms / 1000)
-          }
-        }
-      },
-    })
-    this.events = new BatchWriter({
-      name: 'pod_events',
-      ...writerOpts,
-      write: (batch) => opts.querier.insert('pod_events', batch),
-      onRejected: (row, err) =>
-        this.startups.rejected.reject({
-          target: 'pod_events',
-          key: `${row.namespace}/${row.event_name}`,
-          category: 'store-refused',
-          reason: `the store refused it: ${err.message}`,
-          record: row,
-        }),
-    })
-    const inventoryWriter = (table: 'nodes' | 'workload_images' | 'workload_rollouts') =>
-      new BatchWriter<object>({
-        name: table,
-        ...writerOpts,
-        write: (batch) => opts.querier.insert(table, batch),
-      })
-    this.inventory = {
-      nodes: inventoryWriter('nodes'),
-      workload_images: inventoryWriter('workload_images'),
-      workload_rollouts: inventoryWriter('workload_rollouts'),
-    }
-    this.histograms = new BatchWriter<object>({
-      name: 'kubelet_pull_histograms',
-      ...writerOpts,
-      write: (batch) => opts.querier.insert('kubelet_pull_histograms', batch),
+      onStartupsStored: (records) => this.onStored(records),
     })
     this.scraper = opts.kubeletMetricsIntervalMs
       ? new KubeletScraper({
@@ -177,7 +115,7 @@ export class Collector {
           cluster: opts.cluster,
           nodes: () => [...this.nodeNames],
           intervalMs: opts.kubeletMetricsIntervalMs,
-          write: (rows) => this.histograms.push(...rows),
+          write: (rows) => this.sink.rows('kubelet_pull_histograms', rows),
           onError: (node, err) => {
             this.reject(`kubelet-metrics:${err.name === 'KubeApiError' ? 'http' : 'parse'}`)
             log(`kubelet metrics of ${node}: ${err.message}`)
@@ -202,8 +140,7 @@ export class Collector {
       onWarning: (message) => log(`lifecycle: ${message}`),
       onRecord: (record) => {
         if (record.clockSkewClamps) metrics.clockSkewClamps.inc(record.clockSkewClamps)
-        const pending = this.startups.push(record)
-        if (pending) this.backpressure.push(pending)
+        this.sink.startup(record)
       },
     })
     this.watches = resourceSpecs(opts).map(
@@ -227,8 +164,20 @@ export class Collector {
     )
   }
 
-  /** Promises of writers that are full: the watch loop waits on them before reading on. */
-  private backpressure: Promise<void>[] = []
+  /** A stored batch: alert evaluation and the process's own metrics. */
+  private onStored(records: StartupRecord[]): void {
+    const now = Date.now()
+    for (const record of records) {
+      this.stats_.startupsWritten++
+      this.opts.alerts?.onStartup(record)
+      metrics.startupsWritten.inc({ outcome: record.outcome })
+      const readyAt = record.readyAt ? Date.parse(record.readyAt) : null
+      if (readyAt) metrics.lagSeconds.set(Math.max(0, (now - readyAt) / 1000))
+      for (const [phase, ms] of Object.entries(record.phases)) {
+        if (ms !== null) metrics.phaseSeconds.observe({ cluster: record.cluster, phase }, ms / 1000)
+      }
+    }
+  }
 
   private reject(reason: string): void {
     this.stats_.rejects[reason] = (this.stats_.rejects[reason] ?? 0) + 1
@@ -246,22 +195,15 @@ export class Collector {
     this.engine.observe({ type: type as 'ADDED', object }, receivedAt)
     if (resource === 'events' && this.opts.storeEvents !== false && type !== 'DELETED') {
       const row = eventRow(this.opts.cluster, object, receivedAt)
-      if (row) {
-        const pending = this.events.push(row)
-        if (pending) this.backpressure.push(pending)
-      } else this.reject('events:unusable-event')
+      if (row) this.sink.event(row)
+      else this.reject('events:unusable-event')
     }
     this.recordInventory(resource, type, object, receivedAt)
-    if (this.backpressure.length > 0) {
-      const waits = this.backpressure
-      this.backpressure = []
-      return Promise.all(waits).then(() => undefined)
-    }
+    return this.sink.pressure()
   }
 
   private recordInventory(resource: ResourceName, type: string, object: KubeJson, receivedAt: number): void {
     const { cluster } = this.opts
-    let pending: void | Promise<void> | undefined
     if (resource === 'nodes') {
       const name = object.metadata?.name
       if (name) {
@@ -270,19 +212,13 @@ export class Collector {
       }
       const row = nodeRow(cluster, object, type === 'DELETED', receivedAt)
       if (type !== 'DELETED') this.splitSources.noteNode(row)
-      pending = this.inventory.nodes.push(row)
+      this.sink.rows('nodes', [row])
     } else if (resource === 'pods' && type !== 'DELETED') {
-      const rows = this.workloadImages.rows(cluster, object, receivedAt)
-      if (rows.length > 0) pending = this.inventory.workload_images.push(...rows)
+      this.sink.rows('workload_images', this.workloadImages.rows(cluster, object, receivedAt))
     } else if (resource === 'replicasets' && type !== 'DELETED') {
       const row = this.rollouts.row(cluster, object, receivedAt)
-      if (row) pending = this.inventory.workload_rollouts.push(row)
+      if (row) this.sink.rows('workload_rollouts', [row])
     }
-    if (pending) this.backpressure.push(pending)
-  }
-
-  private writers(): BatchWriter<unknown>[] {
-    return [this.events, this.histograms, ...Object.values(this.inventory)] as BatchWriter<unknown>[]
   }
 
   start(): void {
@@ -305,8 +241,8 @@ export class Collector {
     this.ticker = setInterval(() => {
       this.engine.tick(Date.now())
       metrics.trackedPods.set(this.engine.stats().trackedPods)
-      metrics.sinkBufferRows.set({ table: 'pod_startups' }, this.startups.depth)
-      metrics.sinkBufferRows.set({ table: 'pod_events' }, this.events.depth)
+      metrics.sinkBufferRows.set({ table: 'pod_startups' }, this.sink.depthOf('pod_startups'))
+      metrics.sinkBufferRows.set({ table: 'pod_events' }, this.sink.depthOf('pod_events'))
     }, 500)
     this.ticker.unref()
   }
@@ -326,22 +262,14 @@ export class Collector {
     ])
     this.engine.tick(Date.now())
     const left = () => Math.max(0, until - Date.now())
-    const [startups, ...others] = await Promise.all([
-      this.startups.close(left()),
-      ...this.writers().map(async (w) => ({ [w.o.name]: await w.close(left()) })),
-    ])
-    const byTable: Record<string, number> = {}
-    for (const part of [startups, ...others]) {
-      for (const [table, n] of Object.entries(part ?? {}))
-        if (n > 0) byTable[table] = (byTable[table] ?? 0) + n
-    }
+    const summary = await this.sink.close(left())
     await Promise.race([this.rollups?.stop(), sleep(left(), undefined, { ref: false })])
-    return { unwritten: Object.values(byTable).reduce((a, b) => a + b, 0), byTable }
+    return summary
   }
 
   /** Writes everything buffered so far. */
   async flush(deadlineMs?: number): Promise<void> {
-    await Promise.all([this.startups.flush(deadlineMs), ...this.writers().map((w) => w.flush(deadlineMs))])
+    await this.sink.flush(deadlineMs)
   }
 
   stats(): CollectorStats {
@@ -354,9 +282,9 @@ export class Collector {
       watchRestarts: { ...this.stats_.watchRestarts },
       rejects,
       trackedPods: engine.trackedPods,
-      bufferDepth: this.writers().reduce((n, w) => n + w.depth, this.startups.depth),
-      storeFailing: this.startups.failing || this.writers().some((w) => w.failing),
-      records: this.startups.stats(),
+      bufferDepth: this.sink.depth,
+      storeFailing: this.sink.failing,
+      records: this.sink.stats(),
     }
   }
 }

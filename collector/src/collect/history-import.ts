@@ -8,8 +8,8 @@ import type { KubeJson } from '../kube/list-watch.ts'
 import { LifecycleEngine, type WatchUpdate } from '../lifecycle/index.ts'
 import { SplitSources } from '../pulls/split-sources.ts'
 import type { WatchLine } from '../sim/history.ts'
+import { eventRow, type PodEventRow } from '../sink/event-rows.ts'
 import { startupVersion } from '../sink/startup-version.ts'
-import { eventRow, type PodEventRow } from './event-rows.ts'
 import { type NodeRow, nodeRow, type RolloutRow, RolloutTracker, WorkloadImageTracker } from './inventory.ts'
 
 export interface HistoryImportOptions {

@@ -1,27 +1,7 @@
-// Raw pod events: written as observed (short TTL), read back per pod for audit and re-processing.
+// Raw pod events, read back per pod for audit and re-processing (written by writes/events.ts).
 import { z } from 'zod'
-import {
-  POD_EVENT_COLUMNS,
-  type PodEventInsert,
-  type PodEventRead,
-  podEventInsert,
-  podEventRead,
-} from '../rows/pod-events.ts'
+import { POD_EVENT_COLUMNS, type PodEventRead, podEventRead } from '../rows/pod-events.ts'
 import type { Querier } from '../store/querier.ts'
-
-/** Validates every row first (a bad row rejects the batch before anything is written), then inserts. */
-export async function insertPodEvents(q: Querier, rows: PodEventInsert[]): Promise<void> {
-  rows.forEach((row, i) => {
-    const r = podEventInsert.safeParse(row)
-    if (!r.success) {
-      const issue = r.error.issues[0]
-      throw new Error(
-        `pod event ${i} (${row.event_name ?? '?'}) does not fit pod_events: ${issue?.path.join('.')} ${issue?.message}`,
-      )
-    }
-  })
-  await q.insert('pod_events', rows)
-}
 
 export const podEventsParams = z.object({
   cluster: z.string().min(1),

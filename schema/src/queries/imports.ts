@@ -1,5 +1,5 @@
 // Import runs (import_runs, migration 0008): what each `podstart import` read, stored and refused, and the time
-// range of the startups it stored, so the dashboard can open a dump on its own range.
+// range of the startups it stored, so the dashboard can open a dump on its own range (written by writes/imports.ts).
 import { z } from 'zod'
 import { chTimeOut, isoToCh, isoToChOrNull, uint64Out } from '../rows/codec.ts'
 import type { Querier } from '../store/querier.ts'
@@ -29,35 +29,6 @@ export interface ImportRun {
 }
 
 const HOUR_MS = 3_600_000
-
-/** Only a file's base name is kept: paths can name users and directories nobody asked to publish. */
-export function importFileName(file: string): string {
-  if (file === '-') return '-'
-  const parts = file.split(/[\\/]/).filter((p) => p !== '')
-  return parts[parts.length - 1] ?? file
-}
-
-/** Writes one import run's record. */
-export async function recordImportRun(q: Querier, run: ImportRun): Promise<void> {
-  await q.insert('import_runs', [
-    {
-      cluster: run.cluster,
-      id: run.id,
-      files: run.files.map(importFileName),
-      started_at: isoToCh(run.startedAt),
-      finished_at: isoToCh(run.finishedAt),
-      stored: run.stored,
-      refused: run.refused,
-      rejected: run.rejected,
-      outside_retention: run.outsideRetention,
-      retention_days: run.retentionDays,
-      cutoff: isoToCh(run.cutoff),
-      kept_old: run.keptOld,
-      min_created_at: isoToChOrNull(run.minCreatedAt),
-      max_created_at: isoToChOrNull(run.maxCreatedAt),
-    },
-  ])
-}
 
 export const importRunsParams = z.object({
   cluster: z.string().min(1).optional(),
