@@ -1,5 +1,7 @@
 // Raw pod events -> pod_events rows (core/v1 Event and events.k8s.io/v1 shapes), kept for audit and
-// re-processing. Returns null for an object that is not a usable pod event.
+// re-processing, times in the row schema's DateTime64 text. Returns null for an object that is not a usable pod
+// event.
+import { msToCh } from '@podstart/schema/rows'
 import type { KubeJson } from '../kube/list-watch.ts'
 
 export interface PodEventRow {
@@ -31,7 +33,7 @@ const MAX_MS = Date.UTC(2300, 0, 1) - 1
 function iso(value: unknown): string | null {
   if (typeof value !== 'string' || value === '') return null
   const ms = Date.parse(value)
-  return ms >= MIN_MS && ms <= MAX_MS ? new Date(ms).toISOString() : null
+  return ms >= MIN_MS && ms <= MAX_MS ? msToCh(ms) : null
 }
 
 /** Messages are kept for audit, not as a store for whatever an event carries: 64 KiB is any kubelet message. */
@@ -56,7 +58,7 @@ export function eventRow(cluster: string, event: KubeJson, observedAtMs: number)
   const series = (e.series ?? {}) as { count?: number; lastObservedTime?: string }
   const raw = typeof e.count === 'number' ? e.count : typeof series.count === 'number' ? series.count : 1
   const count = Number.isFinite(raw) ? Math.trunc(raw) : 1
-  const observed = new Date(observedAtMs).toISOString()
+  const observed = msToCh(observedAtMs)
   return {
     cluster,
     namespace,
