@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { startSimulatedCluster } from '@podstart/collector/sim'
 import { countStartups, phaseBreakdown, startupByUid } from '@podstart/schema/queries'
-import { insertStartups } from '@podstart/schema/writes'
 import type { StartupRecord } from '@podstart/schema/record'
 import {
   createQuerier,
@@ -16,6 +15,7 @@ import {
   type Store,
   storeConfigFromEnv,
 } from '@podstart/schema/store'
+import { insertStartups } from '@podstart/schema/writes'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnClickHouseHttp } from '../support/clickhouse-http.ts'
 import { runPodstart } from '../support/process.ts'

@@ -103,7 +103,9 @@ describe('BatchWriter', () => {
         const bad = b.find((x) => poison.has(x))
         if (bad !== undefined) {
           // As the store says it: a value that does not fit its column (ClickHouse code 53).
-          throw Object.assign(new Error(`Code: 53. DB::Exception: Type mismatch for value ${bad}`), { code: '53' })
+          throw Object.assign(new Error(`Code: 53. DB::Exception: Type mismatch for value ${bad}`), {
+            code: '53',
+          })
         }
         written.push(...b)
       },
@@ -170,4 +172,3 @@ describe('BatchWriter', () => {
     expect(took).toBeLessThan(2_000)
   })
 })
-
