@@ -17,6 +17,9 @@ export async function freePort(): Promise<number> {
   return port
 }
 
+/** The suites read the lines podstart prints for people (text logs); the JSON format has its own unit test. */
+const TEXT_LOGS = { PODSTART_LOG_FORMAT: 'text' }
+
 export interface RunningProcess {
   child: ChildProcess
   output(): string
@@ -29,7 +32,7 @@ export function startPodstart(
 ): RunningProcess {
   const child = spawn(process.execPath, [podstartBin, ...args], {
     cwd: opts.cwd ?? repoRoot,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...opts.env },
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...TEXT_LOGS, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
@@ -56,7 +59,7 @@ export async function runPodstart(
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [podstartBin, ...args], {
     cwd: opts.cwd ?? repoRoot,
-    env: { ...process.env, ...opts.env },
+    env: { ...process.env, ...TEXT_LOGS, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stdout = ''

@@ -1,12 +1,8 @@
 // Shared argument parsing for podstart subcommands: node's parseArgs plus consistent errors and --help.
 import { type ParseArgsConfig, parseArgs } from 'node:util'
+import { DURATION_EXAMPLES, parseDuration } from '../durations.ts'
 
-/**
- * Exit codes of every command: 0 ok, 1 the work failed (unusable input, a refused operation), 2 bad usage
- * (unknown flag, bad value, missing input file), 3 a dependency (store, cluster, registry) unreachable,
- * 4 partial: the work ran, but some records were rejected or left unwritten (the summary says which).
- */
-export const EXIT = { ok: 0, failed: 1, usage: 2, unavailable: 3, partial: 4 } as const
+export { EXIT } from '../exit-codes.ts'
 
 /** The exit code table, appended to every command's --help (and the same in the README). */
 export const EXIT_CODES_HELP = `Exit codes (every command):
@@ -53,13 +49,12 @@ export function intFlag(name: string, value: string | undefined, fallback: numbe
   return n
 }
 
-/** Parses a duration like 90s, 15m, 7d, 2h into milliseconds. */
+/** Parses a duration flag like 90s, 15m, 7d, 2h into milliseconds. */
 export function durationFlag(name: string, value: string | undefined, fallbackMs: number): number {
   if (value === undefined) return fallbackMs
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(value.trim())
-  if (!m) throw new UsageError(`--${name} must be a duration like 30s, 15m, 6h, 7d; got "${value}"`)
-  const unit = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 }[m[2] as 'ms']
-  return Math.round(Number(m[1]) * unit)
+  const ms = parseDuration(value)
+  if (ms === null) throw new UsageError(`--${name} must be ${DURATION_EXAMPLES}; got "${value}"`)
+  return ms
 }
 
 export interface Command {

@@ -1,7 +1,8 @@
 // The podstart CLI: dispatches to subcommands, each in its own module, loaded lazily.
 import { createRequire } from 'node:module'
+import { configureLogging } from '../observability/log.ts'
 import { type Command, EXIT, EXIT_CODES_HELP, UsageError } from './args.ts'
-import { cliEnv } from './env.ts'
+import { logEnv } from './env.ts'
 
 const require = createRequire(import.meta.url)
 const pkg = require('../../package.json') as { version: string }
@@ -18,6 +19,9 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   resplit: () => import('./commands/resplit.ts'),
   advise: () => import('./commands/advise.ts'),
 }
+
+/** The long-running commands log to stdout (their logs are what they print); the others keep stdout for output. */
+const LOGS_ON_STDOUT = new Set(['up', 'collect', 'simulate'])
 
 const usage = `podstart: where the seconds of every Kubernetes pod startup go
 
@@ -59,7 +63,17 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`${command.help}\n\n${EXIT_CODES_HELP}`)
     return EXIT.ok
   }
+  let debug = false
   try {
+    const env = logEnv()
+    debug = env.PODSTART_DEBUG
+    configureLogging({
+      level: env.PODSTART_LOG_LEVEL,
+      ...(env.PODSTART_LOG_FORMAT ? { format: env.PODSTART_LOG_FORMAT } : {}),
+      // `up` has always printed `podstart: ...`; every other command its own name.
+      name: name === 'up' ? 'podstart' : `podstart ${name}`,
+      stream: LOGS_ON_STDOUT.has(name) ? process.stdout : process.stderr,
+    })
     return await command.run(rest)
   } catch (err) {
     if (err instanceof UsageError) {
@@ -68,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const e = err as Error & { exitCode?: number }
     console.error(`podstart ${name}: ${e.message}`)
-    if (cliEnv.debug()) console.error(e.stack)
+    if (debug) console.error(e.stack)
     return e.exitCode ?? EXIT.failed
   }
 }

@@ -8,8 +8,7 @@ import path from 'node:path'
 
 import { countStartups } from '@podstart/schema/queries'
 import type { Querier } from '@podstart/schema/store'
-import { durationFlag, EXIT } from '../cli/args.ts'
-import { cliEnv } from '../cli/env.ts'
+import { EXIT } from '../exit-codes.ts'
 import { KubeAccess } from '../kube/access.ts'
 import type { KubeJson } from '../kube/list-watch.ts'
 import type { generateHistorySliced as GenerateHistorySliced } from '../sim/index.ts'
@@ -30,15 +29,19 @@ export interface ClusterSourceOptions {
   kubeconfig?: string
   context?: string
   cluster?: string
-  history?: string
+  /** How much simulated history the demo starts with (default 14 days; 0 for none). */
+  historyMs?: number
+  /** Where a kubeconfig could be (the entries of $KUBECONFIG); ~/.kube/config is always looked at. */
+  kubeconfigPaths: string[]
+  /** Running in a pod (KUBERNETES_SERVICE_HOST set): the in-cluster config is there. */
+  inCluster: boolean
   querier: Querier
   log: (line: string) => void
 }
 
-function kubeconfigAvailable(): boolean {
-  const paths = cliEnv.kubeconfigPaths()
-  paths.push(path.join(os.homedir(), '.kube', 'config'))
-  return paths.some((p) => existsSync(p)) || cliEnv.inCluster()
+function kubeconfigAvailable(opts: ClusterSourceOptions): boolean {
+  const paths = [...opts.kubeconfigPaths, path.join(os.homedir(), '.kube', 'config')]
+  return paths.some((p) => existsSync(p)) || opts.inCluster
 }
 
 async function reachable(access: KubeAccess): Promise<string | null> {
@@ -67,7 +70,7 @@ export async function startClusterSource(opts: ClusterSourceOptions): Promise<Cl
   if (!opts.demo) {
     let reason: string | null
     try {
-      if (!opts.kubeconfig && !kubeconfigAvailable())
+      if (!opts.kubeconfig && !kubeconfigAvailable(opts))
         throw new Error('no kubeconfig ($KUBECONFIG, ~/.kube/config) and not in a pod')
       const access = KubeAccess.load({ kubeconfig: opts.kubeconfig, context: opts.context })
       reason = await reachable(access)
@@ -100,7 +103,7 @@ export async function startClusterSource(opts: ClusterSourceOptions): Promise<Cl
 async function startDemo(opts: ClusterSourceOptions): Promise<ClusterSource> {
   const { generateHistorySliced, startSimulatedCluster } = await import('../sim/index.ts')
   const cluster = opts.cluster ?? 'demo'
-  const historyMs = durationFlag('history', opts.history, 14 * 86_400_000)
+  const historyMs = opts.historyMs ?? 14 * 86_400_000
   const sim = await startSimulatedCluster({ port: 0, scenario: 'demo', cluster, seed: Date.now() % 100_000 })
   const access = KubeAccess.fromString(sim.kubeconfig())
   opts.log(`demo: simulated cluster serving on ${sim.url}`)

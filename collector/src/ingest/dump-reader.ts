@@ -72,6 +72,27 @@ export function statusProblem(value: unknown): Found | null {
   }
 }
 
+/**
+ * Fallback for readers that yield a Status as an object rather than reporting it as a fatal problem.
+ * A Kubernetes Status object that reports a failure (what kubectl or curl saved when the request was refused:
+ * Forbidden, NotFound, Unauthorized) is not a dump: the message says so, with the API's own reason.
+ */
+export function failureStatus(object: unknown): string | null {
+  if (object === null || typeof object !== 'object') return null
+  const o = object as {
+    kind?: unknown
+    status?: unknown
+    reason?: unknown
+    message?: unknown
+    code?: unknown
+  }
+  if (o.kind !== 'Status' || o.status === 'Success') return null
+  const reason = typeof o.reason === 'string' && o.reason ? o.reason : 'no reason'
+  const code = typeof o.code === 'number' ? ` ${o.code}` : ''
+  const message = typeof o.message === 'string' && o.message ? `: ${o.message.slice(0, 300)}` : ''
+  return `a Kubernetes Status object (${String(o.status ?? 'Failure')}${code} ${reason}${message}), not a dump: the request that produced this file failed`
+}
+
 /** A parsed top-level value -> the updates it holds (a watch event, a List's item, or a bare object). */
 function toUpdate(value: unknown, listKind: string | null): IngestedUpdate | Found {
   if (!isObj(value)) return problem('not-an-object', 'not a JSON object')

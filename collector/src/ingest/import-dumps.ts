@@ -8,14 +8,15 @@ import { refreshRollups } from '@podstart/schema/rollups'
 import { importMeasuredSplits, type MeasuredImportSummary } from '@podstart/schema/splits'
 import type { createQuerier } from '@podstart/schema/store'
 import { createdStorable, recordImportRun } from '@podstart/schema/writes'
-import { eventRow, type PodEventRow } from '../sink/event-rows.ts'
 import { nodeRow } from '../collect/inventory.ts'
 import type { KubeJson } from '../kube/list-watch.ts'
 import { LifecycleEngine } from '../lifecycle/index.ts'
+import { logger } from '../observability/log.ts'
 import { progress } from '../observability/progress.ts'
 import { type LayerApply, logFileLines, parseContainerdLog } from '../pulls/containerd-log.ts'
 import { SplitSources } from '../pulls/split-sources.ts'
 import { BatchWriter } from '../sink/batch-writer.ts'
+import { eventRow, type PodEventRow } from '../sink/event-rows.ts'
 import { StartupSink } from '../sink/startup-sink.ts'
 import { readDump } from './dump-reader.ts'
 import {
@@ -24,6 +25,9 @@ import {
   RetentionGate,
   retentionNotice,
 } from './import-retention.ts'
+
+/** Lines about the run (notices, input problems, records set aside); `podstart import` names itself in them. */
+const log = logger()
 
 export interface ImportSummary {
   files: number
@@ -82,9 +86,7 @@ export async function importDumps(
   )
   const pre = await prescanOutsideRetention(files, gate.retention.cutoffMs)
   if (pre.outside > 0)
-    process.stderr.write(
-      `podstart import: ${retentionNotice(gate.retention, { outside: pre.outside, of: pre.pods, noun: 'pods' })}\n`,
-    )
+    log.warn(retentionNotice(gate.retention, { outside: pre.outside, of: pre.pods, noun: 'pods' }))
   const summary: ImportSummary = {
     files: files.length,
     bytes: 0,
@@ -118,7 +120,7 @@ export async function importDumps(
     keepRicherStored: true,
     ...(opts.keepOld ? { retainFrom: gate.retention.retainFrom } : {}),
     log: (line) => {
-      if (!opts.quiet) process.stderr.write(`podstart import: ${line}\n`)
+      if (!opts.quiet) log.info(line)
     },
     onStored: (batch) => {
       gate.noteStored(batch)
@@ -169,7 +171,7 @@ export async function importDumps(
     for await (const { update, observedAtMs } of readDump(file, input, {
       onProblem: (p) => {
         summary.problems++
-        process.stderr.write(`podstart import: ${p.file}: ${p.position}: ${p.message}\n`)
+        log.warn(`${p.file}: ${p.position}: ${p.message}`)
       },
       onProgress: (bytes) => {
         summary.bytes = before + bytes
@@ -222,9 +224,7 @@ export async function importDumps(
   const [minCreatedAt, maxCreatedAt] = [gate.minCreatedAt, gate.maxCreatedAt]
   summary.storedRange = minCreatedAt && maxCreatedAt ? { from: minCreatedAt, to: maxCreatedAt } : null
   if (files.includes('-') && gate.outside > pre.outside)
-    process.stderr.write(
-      `podstart import: ${retentionNotice(gate.retention, { outside: gate.outside, of: gate.seen, noun: 'startups' })}\n`,
-    )
+    log.warn(retentionNotice(gate.retention, { outside: gate.outside, of: gate.seen, noun: 'startups' }))
   await recordImportRun(querier, {
     cluster: opts.cluster,
     id: randomUUID(),

@@ -1,6 +1,8 @@
-// Streaming readers of Kubernetes dumps, shared by `podstart analyze` and `podstart import`.
+// Streaming readers of Kubernetes dumps, shared by `podstart analyze` and `podstart import`, and the
+// breakdown `analyze` prints from what they read.
 export {
   DEFAULT_MAX_LINE_BYTES,
+  failureStatus,
   type IngestedUpdate,
   type IngestProblem,
   type IngestProblemKind,
@@ -10,3 +12,4 @@ export {
 } from './dump-reader.ts'
 export { JsonScanner, type JsonScannerOptions, type ScannedUnit } from './json-scanner.ts'
 export { type LinePiece, LineSplitter } from './lines.ts'
+export { quantile, StartupSummary } from './startup-summary.ts'

@@ -64,11 +64,9 @@ function build(settings: LogSettings): pino.Logger {
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: ['password', 'token', 'authorization', '*.password', '*.token', '*.authorization'] },
   }
-  if (format === 'text') return pino(options, textStream(out))
-  // Synchronous writes: a line logged just before process.exit (a second SIGTERM) is not lost.
-  if (out === process.stdout || out === process.stderr)
-    return pino(options, pino.destination({ fd: out === process.stdout ? 1 : 2, sync: true }))
-  return pino(options, out)
+  // Through the stream's own write (synchronous for files, pipes and terminals on Linux, so a line logged just
+  // before process.exit is not lost), never a second handle on its file descriptor.
+  return pino(options, format === 'text' ? textStream(out) : out)
 }
 
 let root = build({})

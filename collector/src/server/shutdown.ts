@@ -1,7 +1,7 @@
 // Bounded shutdown of `podstart up` and `podstart collect`: on the first SIGTERM/SIGINT every part gets what
 // is left of one deadline (flushing first), a second signal exits at once, and the exit code says what was
 // left: EXIT.partial with the rows per table that were not written.
-import { EXIT } from '../cli/args.ts'
+import { EXIT } from '../exit-codes.ts'
 
 export interface LeftUnwritten {
   unwritten: number

@@ -1,10 +1,13 @@
 // `podstart analyze`: breaks down pod startups from kubectl dumps or recorded watch streams, in the terminal.
 import { createReadStream, statSync } from 'node:fs'
 import type { Readable } from 'node:stream'
-import { ADDITIVE_PHASES, type PhaseName, type StartupRecord } from '@podstart/schema/record'
-import { type IngestProblem, readDump } from '../../ingest/index.ts'
+import type { StartupRecord } from '@podstart/schema/record'
+import { failureStatus, type IngestProblem, readDump, StartupSummary } from '../../ingest/index.ts'
 import { LifecycleEngine } from '../../lifecycle/index.ts'
+import { logger } from '../../observability/log.ts'
 import { type Command, EXIT, intFlag, parseCommandArgs, UsageError } from '../args.ts'
+
+const log = logger()
 
 const help = `podstart analyze: where the seconds of each pod startup went, from dumps
 
@@ -30,116 +33,6 @@ Kubernetes Status object (an API error saved instead of a dump), exits 1; a miss
 Examples:
   kubectl get pods,events,nodes -A -o json > dump.json && podstart analyze dump.json
   podstart analyze pods.json events.json --json > startups.ndjson`
-
-const PHASES_SHOWN: PhaseName[] = [
-  ...ADDITIVE_PHASES.slice(0, 5),
-  'download',
-  'decompress',
-  ...ADDITIVE_PHASES.slice(5),
-]
-
-export function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))
-  return sorted[idx] as number
-}
-
-const sec = (ms: number | null | undefined) =>
-  ms === null || ms === undefined || Number.isNaN(ms) ? '-' : (ms / 1000).toFixed(3)
-
-/** Aggregates records for the table without keeping them all. */
-export class StartupSummary {
-  readonly phaseValues = new Map<string, number[]>()
-  readonly outcomes = new Map<string, number>()
-  readonly sources = new Map<string, number>()
-  slowest: StartupRecord[] = []
-  records = 0
-  clamps = 0
-  clampedMs = 0
-  constructor(private readonly top: number) {}
-
-  add(r: StartupRecord): void {
-    this.records++
-    this.outcomes.set(r.outcome, (this.outcomes.get(r.outcome) ?? 0) + 1)
-    for (const p of [...PHASES_SHOWN, 'total']) {
-      const v = p === 'total' ? r.totalMs : r.phases[p as PhaseName]
-      if (v === null || v === undefined) continue
-      const list = this.phaseValues.get(p)
-      if (list) list.push(v)
-      else this.phaseValues.set(p, [v])
-    }
-    for (const b of Object.values(r.boundaries))
-      if (b) this.sources.set(b.source, (this.sources.get(b.source) ?? 0) + 1)
-    this.clamps += r.clockSkewClamps ?? 0
-    this.clampedMs += r.clockSkewClampedMs ?? 0
-    if (r.totalMs !== null && this.top > 0) {
-      this.slowest.push(r)
-      if (this.slowest.length > this.top * 4) this.trim()
-    }
-  }
-
-  private trim(): void {
-    this.slowest.sort((a, b) => (b.totalMs ?? 0) - (a.totalMs ?? 0))
-    this.slowest.length = Math.min(this.slowest.length, this.top)
-  }
-
-  render(): string {
-    this.trim()
-    const lines: string[] = []
-    lines.push(`${this.records} pod startups`)
-    lines.push('')
-    lines.push(
-      `${'phase'.padEnd(12)}${'count'.padStart(8)}${'p50 s'.padStart(10)}${'p90 s'.padStart(10)}${'p99 s'.padStart(10)}`,
-    )
-    for (const p of [...PHASES_SHOWN, 'total']) {
-      const v = (this.phaseValues.get(p) ?? []).sort((a, b) => a - b)
-      lines.push(
-        `${p.padEnd(12)}${String(v.length).padStart(8)}${sec(quantile(v, 0.5)).padStart(10)}${sec(quantile(v, 0.9)).padStart(10)}${sec(quantile(v, 0.99)).padStart(10)}`,
-      )
-    }
-    lines.push('')
-    lines.push(`outcomes: ${[...this.outcomes].map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`)
-    if (this.slowest.length > 0) {
-      lines.push('')
-      lines.push(`slowest ${this.slowest.length}:`)
-      const short = ['scheduling', 'sandbox', 'init', 'pullWait', 'pull', 'start', 'ready'] as const
-      lines.push(`  ${'pod'.padEnd(50)}${'total'.padStart(9)}${short.map((s) => s.padStart(11)).join('')}`)
-      for (const r of this.slowest) {
-        const name = `${r.namespace}/${r.pod}`
-        lines.push(
-          `  ${name.slice(0, 49).padEnd(50)}${sec(r.totalMs).padStart(9)}${short.map((s) => sec(r.phases[s]).padStart(11)).join('')}`,
-        )
-      }
-    }
-    lines.push('')
-    const src = [...this.sources].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`)
-    lines.push(
-      `precision: boundaries by source: ${src.join(', ') || 'none'}; clock skew clamped: ${this.clamps} (${this.clampedMs} ms)`,
-    )
-    return lines.join('\n')
-  }
-}
-
-/**
- * Fallback for readers that yield a Status as an object rather than reporting it as a fatal problem.
- * A Kubernetes Status object that reports a failure (what kubectl or curl saved when the request was refused:
- * Forbidden, NotFound, Unauthorized) is not a dump: the message says so, with the API's own reason.
- */
-export function failureStatus(object: unknown): string | null {
-  if (object === null || typeof object !== 'object') return null
-  const o = object as {
-    kind?: unknown
-    status?: unknown
-    reason?: unknown
-    message?: unknown
-    code?: unknown
-  }
-  if (o.kind !== 'Status' || o.status === 'Success') return null
-  const reason = typeof o.reason === 'string' && o.reason ? o.reason : 'no reason'
-  const code = typeof o.code === 'number' ? ` ${o.code}` : ''
-  const message = typeof o.message === 'string' && o.message ? `: ${o.message.slice(0, 300)}` : ''
-  return `a Kubernetes Status object (${String(o.status ?? 'Failure')}${code} ${reason}${message}), not a dump: the request that produced this file failed`
-}
 
 function openInput(file: string): Readable {
   return file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 })
@@ -189,8 +82,8 @@ export const command: Command = {
     const onProblem = (p: IngestProblem & { fatal?: boolean }) => {
       problems++
       if (p.fatal) fatal++
-      if (problems <= 50) console.error(`podstart analyze: ${p.file}: ${p.position}: ${p.message}`)
-      else if (problems === 51) console.error('podstart analyze: more problems follow; counting only')
+      if (problems <= 50) log.warn(`${p.file}: ${p.position}: ${p.message}`)
+      else if (problems === 51) log.warn('more problems follow; counting only')
     }
     for (const file of positionals) {
       const label = file === '-' ? '<stdin>' : file
@@ -232,7 +125,7 @@ export const command: Command = {
     const stats = engine.stats()
     const rejects = Object.entries(stats.rejects)
     if (rejects.length > 0) {
-      console.error(`podstart analyze: not used: ${rejects.map(([k, n]) => `${k} ${n}`).join(', ')}`)
+      log.warn(`not used: ${rejects.map(([k, n]) => `${k} ${n}`).join(', ')}`)
     }
     if (!values.json) console.log(summary.render())
     if (fatal > 0) {

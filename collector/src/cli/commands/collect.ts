@@ -6,6 +6,7 @@ import { type Alerting, startAlerting } from '../../collect/alerting.ts'
 import { Collector } from '../../collect/collector.ts'
 import { KubeAccess } from '../../kube/access.ts'
 import { LeaderElector } from '../../kube/leader.ts'
+import { logger } from '../../observability/log.ts'
 import { serve } from '../../server/http.ts'
 import {
   addLeft,
@@ -26,7 +27,9 @@ import {
   parseCommandArgs,
   UsageError,
 } from '../args.ts'
-import { cliEnv, storeConfig } from '../env.ts'
+import { accessEnv, cliEnv, storeConfig } from '../env.ts'
+
+const log = logger()
 
 const help = `podstart collect: watch a Kubernetes cluster and store every pod startup
 
@@ -93,20 +96,21 @@ export const command: Command = {
       'alerts-config': { type: 'string' },
       'dashboard-url': { type: 'string' },
     })
-    const cluster = values.cluster ?? cliEnv.cluster()
+    const env = cliEnv()
+    const cluster = values.cluster ?? env.PODSTART_CLUSTER
     if (!cluster) throw new UsageError('--cluster NAME is required (the label written on every row)')
-    const httpAccess = cliEnv.access()
+    const httpAccess = accessEnv()
     const metricsPort = intFlag('metrics-port', values['metrics-port'], 9464)
-    const metricsHost = values['metrics-host'] ?? cliEnv.metricsHost() ?? '127.0.0.1'
+    const metricsHost = values['metrics-host'] ?? env.PODSTART_METRICS_HOST ?? '127.0.0.1'
     const shutdownMs = durationFlag(
       'shutdown-timeout',
-      values['shutdown-timeout'] ?? cliEnv.shutdownTimeout(),
-      DEFAULT_SHUTDOWN_TIMEOUT_MS,
+      values['shutdown-timeout'],
+      env.PODSTART_SHUTDOWN_TIMEOUT ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
     )
     const stuckTimeoutMs = durationFlag('stuck-timeout', values['stuck-timeout'], 15 * 60_000)
     const kubeletMetricsMs = durationFlag('kubelet-metrics', values['kubelet-metrics'], 0)
     const leaseDurationMs = durationFlag('lease-duration', values['lease-duration'], 15_000)
-    const leaseNamespace = values['lease-namespace'] ?? cliEnv.podNamespace() ?? serviceAccountNamespace()
+    const leaseNamespace = values['lease-namespace'] ?? env.POD_NAMESPACE ?? serviceAccountNamespace()
     if (values['leader-elect'] && !leaseNamespace) {
       throw new UsageError('--leader-elect needs --lease-namespace NS (or $POD_NAMESPACE) outside a pod')
     }
@@ -114,7 +118,7 @@ export const command: Command = {
       throw new UsageError('--lease-duration must be >= 3s')
 
     const store = await openStore(storeConfig(values.data))
-    if (values.migrate) await migrate(store, { log: (l: string) => console.log(`migrate: ${l}`) })
+    if (values.migrate) await migrate(store, { log: log.child('migrate').info })
     const status = await schemaVersionStatus(store)
     if (status.pending.length > 0) {
       await store.close()
@@ -143,7 +147,7 @@ export const command: Command = {
             configPath: alertsConfig,
             querier: createQuerier(store),
             dashboardUrl: values['dashboard-url'],
-            log: (line) => console.log(`alerts: ${line}`),
+            log: log.child('alerts').info,
           })
         : null
       latest = new Collector({
@@ -155,7 +159,7 @@ export const command: Command = {
         stuckTimeoutMs,
         ...(kubeletMetricsMs > 0 ? { kubeletMetricsIntervalMs: kubeletMetricsMs } : {}),
         ...(alerting ? { alerts: alerting.engine } : {}),
-        log: (line) => console.log(`collect: ${line}`),
+        log: log.info,
       })
       return latest
     }
@@ -164,12 +168,7 @@ export const command: Command = {
     let left: LeftUnwritten = NOTHING_LEFT
     let shutdownUntil: number | null = null
     const stopWithin = async (c: Collector, untilMs: number) => {
-      left = addLeft(
-        left,
-        await stopCollectorWithin(c, untilMs, Math.min(2_000, shutdownMs / 5), (l) =>
-          console.log(`collect: ${l}`),
-        ),
-      )
+      left = addLeft(left, await stopCollectorWithin(c, untilMs, Math.min(2_000, shutdownMs / 5), log.info))
     }
     let collector: Collector | null = null
     let elector: LeaderElector | null = null
@@ -178,9 +177,9 @@ export const command: Command = {
         access,
         namespace: leaseNamespace,
         name: values['lease-name'] ?? 'podstart-collector',
-        ...(cliEnv.podName() ? { identity: cliEnv.podName() as string } : {}),
+        ...(env.POD_NAME ? { identity: env.POD_NAME } : {}),
         leaseDurationMs,
-        log: (line) => console.log(`collect: ${line}`),
+        log: log.info,
         onStartedLeading: () => {
           collector = newCollector()
           collector.start()
@@ -193,20 +192,18 @@ export const command: Command = {
           alerting = null
           const untilMs = shutdownUntil ?? Date.now() + 30_000
           if (stopping) await stopWithin(stopping, untilMs)
-          await within(stoppingAlerts?.stop(), untilMs, (err) => console.log(`alerts: ${err.message}`))
+          await within(stoppingAlerts?.stop(), untilMs, (err) => log.child('alerts').warn(err.message))
         },
       })
       elector.start()
-      console.log(
-        `podstart collect: standby until it holds lease ${leaseNamespace}/${values['lease-name'] ?? 'podstart-collector'} as ${elector.identity}`,
+      log.info(
+        `standby until it holds lease ${leaseNamespace}/${values['lease-name'] ?? 'podstart-collector'} as ${elector.identity}`,
       )
     } else {
       collector = newCollector()
       collector.start()
     }
-    console.log(
-      `podstart collect: watching ${access.describe()} as cluster "${cluster}", writing to ${store.describe()}`,
-    )
+    log.info(`watching ${access.describe()} as cluster "${cluster}", writing to ${store.describe()}`)
     const server =
       metricsPort > 0
         ? await serve({
@@ -218,11 +215,11 @@ export const command: Command = {
             notReadyReason: () => (collector?.stats().storeFailing ? 'store writes failing' : null),
           })
         : null
-    if (server) console.log(`podstart collect: metrics on ${server.url}/metrics`)
+    if (server) log.info(`metrics on ${server.url}/metrics`)
     const stopping = waitForStopSignal((signal) => {
       const buffered = (latest as Collector | null)?.stats().bufferDepth ?? 0
-      console.error(
-        `podstart collect: second ${signal}: exiting now${buffered > 0 ? `, ${buffered} buffered rows left unwritten` : ''}`,
+      log.warn(
+        `second ${signal}: exiting now${buffered > 0 ? `, ${buffered} buffered rows left unwritten` : ''}`,
       )
       process.exit(buffered > 0 || left.unwritten > 0 ? EXIT.partial : EXIT.ok)
     })
@@ -230,13 +227,13 @@ export const command: Command = {
     const startedAt = Date.now()
     const until = startedAt + shutdownMs
     shutdownUntil = until
-    console.log(
-      `podstart collect: ${signal} received, flushing buffered rows (within ${shutdownMs} ms; a second signal exits at once)`,
+    log.info(
+      `${signal} received, flushing buffered rows (within ${shutdownMs} ms; a second signal exits at once)`,
     )
     const late: string[] = []
     // The leader flushes first, then releases the lease (onStoppedLeading stops the collector within `until`).
     if (elector) {
-      if (!(await within(elector.stop(), until, (err) => console.log(`collect: lease: ${err.message}`))))
+      if (!(await within(elector.stop(), until, (err) => log.child('lease').warn(err.message))))
         late.push('lease release')
     } else if (collector) {
       const c: Collector = collector
@@ -245,14 +242,11 @@ export const command: Command = {
       if (!(await within((alerting as Alerting | null)?.stop(), until))) late.push('alerts')
     }
     if (!(await within(server?.close(Math.max(0, until - Date.now())), until))) late.push('metrics server')
-    if (!(await within(store.close(), until, (err) => console.log(`collect: store: ${err.message}`))))
+    if (!(await within(store.close(), until, (err) => log.child('store').warn(err.message))))
       late.push('store')
-    if (late.length > 0)
-      console.log(`podstart collect: did not finish within the shutdown timeout: ${late.join(', ')}`)
+    if (late.length > 0) log.warn(`did not finish within the shutdown timeout: ${late.join(', ')}`)
     const { code, line } = describeLeft(left)
-    ;(code === EXIT.ok ? console.log : console.error)(
-      `podstart collect: stopped in ${Date.now() - startedAt} ms: ${line}`,
-    )
+    ;(code === EXIT.ok ? log.info : log.warn)(`stopped in ${Date.now() - startedAt} ms: ${line}`)
     stopping.dispose()
     exitSoonIfHeld(code)
     return code

@@ -16,7 +16,7 @@ import {
 } from '@podstart/schema/store'
 import { parse as parseYaml } from 'yaml'
 import { type Command, EXIT, parseCommandArgs, UsageError } from '../args.ts'
-import { cliEnv, storeConfig } from '../env.ts'
+import { cliEnv, namedByConfig, storeConfig } from '../env.ts'
 
 const help = `podstart migrate: apply the store's migrations
 
@@ -77,7 +77,7 @@ export const command: Command = {
       if (!json) console.log(line)
     }
     const config = storeConfig(values.data)
-    const retention = values.retention ? loadRetention(values.config ?? cliEnv.configFile()) : null
+    const retention = values.retention ? loadRetention(values.config ?? cliEnv().PODSTART_CONFIG) : null
     if (values.config && !values.retention) throw new UsageError('--config is only read with --retention')
 
     if (values.dry) {
@@ -157,5 +157,5 @@ function loadRetention(file: string | undefined): RetentionDays {
     }
     section = doc && typeof doc === 'object' ? (doc as { retention?: unknown }).retention : undefined
   }
-  return retentionFromConfig(section, cliEnv.all(), file ? `${file}: retention` : 'retention')
+  return retentionFromConfig(section, namedByConfig(), file ? `${file}: retention` : 'retention')
 }

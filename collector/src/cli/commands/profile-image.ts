@@ -136,7 +136,7 @@ export const command: Command = {
         await storeImageProfile(querier, profile, values.cluster ?? 'default')
         console.error(`podstart profile-image: stored in image_profiles on ${store.describe()}`)
         // Stored pulls of this image were split by an estimate until now: split them with the profile.
-        const { describeResplit, resplitStored } = await import('./resplit.ts')
+        const { describeResplit, resplitStored } = await import('../../pulls/resplit.ts')
         const summary = await resplitStored(querier, {
           cluster: values.cluster ?? 'default',
           references: [profile.reference],

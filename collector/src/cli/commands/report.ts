@@ -6,9 +6,11 @@ import { createQuerier, migrate, openStore } from '@podstart/schema/store'
 import { loadAlertsConfig } from '../../alerts/config.ts'
 import { AlertEngine } from '../../alerts/engine.ts'
 import { produceReport, reportLink } from '../../alerts/report-delivery.ts'
+import { logger } from '../../observability/log.ts'
 import { type Command, durationFlag, EXIT, parseCommandArgs, UsageError } from '../args.ts'
 import { storeConfig } from '../env.ts'
 
+const log = logger()
 const help = `podstart report: what changed in pod startups between this window and the one before
 
 Usage: podstart report [--window 7d] [--compare previous|DATE] [--format md|html|json] [--out FILE]
@@ -73,7 +75,7 @@ export const command: Command = {
         ...(values.cluster ? { cluster: values.cluster } : {}),
         ...(values.namespace ? { namespace: values.namespace } : {}),
         ...(alerts ? { dashboardUrl: alerts.externalUrl } : {}),
-        log: (l) => console.error(l),
+        log: log.info,
       })
       const text =
         format === 'html'
@@ -87,7 +89,7 @@ export const command: Command = {
         const engine = new AlertEngine({
           cluster: values.cluster ?? '',
           config: alerts,
-          log: (l) => console.error(l),
+          log: log.info,
         })
         engine.announce(
           renderSummary(report, reportLink(alerts.externalUrl, report)),

@@ -1,10 +1,8 @@
 // `podstart resplit`: recompute the stored download/decompress splits from the current profiles and node classes.
-import type { RewriteSummary } from '@podstart/schema/splits'
-import { recomputeSplits } from '@podstart/schema/splits'
-import { createQuerier, migrate, openStore, type Querier } from '@podstart/schema/store'
-import { progress } from '../../observability/progress.ts'
+import { createQuerier, migrate, openStore } from '@podstart/schema/store'
 import { ImageReferenceError } from '../../pulls/registry/reference.ts'
-import { digestOf, referenceSpellings, SplitSources } from '../../pulls/split-sources.ts'
+import { describeResplit, resplitStored } from '../../pulls/resplit.ts'
+import { referenceSpellings } from '../../pulls/split-sources.ts'
 import { type Command, durationFlag, EXIT, parseCommandArgs, UsageError } from '../args.ts'
 import { storeConfig } from '../env.ts'
 
@@ -26,54 +24,6 @@ Options:
   --data DIR       embedded store directory (when CLICKHOUSE_URL is unset)
   --json           print the summary as JSON on stdout
   --help           this text`
-
-export interface ResplitTarget {
-  cluster: string
-  /** References (any spelling) and digests whose pulls to recompute; all startups when both are absent. */
-  references?: string[]
-  digests?: string[]
-  sinceMs?: number
-  /** Only startups without a split yet. */
-  unsplitOnly?: boolean
-  quiet?: boolean
-}
-
-/** Recomputes the matching stored splits with lookups freshly loaded from the store. */
-export async function resplitStored(querier: Querier, target: ResplitTarget): Promise<RewriteSummary> {
-  const sources = await SplitSources.load(querier, target.cluster)
-  let images: string[] | undefined
-  let digests: string[] | undefined
-  if (target.references || target.digests) {
-    images = (target.references ?? []).flatMap((r) => referenceSpellings(r))
-    digests = [
-      ...new Set([
-        ...(target.digests ?? []),
-        ...(target.references ?? []).flatMap((r) => [
-          ...sources.profilesOf(r).digests,
-          ...(digestOf(r.includes('@') ? r : null) ? [digestOf(r) as string] : []),
-        ]),
-      ]),
-    ]
-  }
-  const bar = target.quiet ? null : progress('resplit', null, 'items')
-  const summary = await recomputeSplits(querier, sources, {
-    cluster: target.cluster,
-    ...(images ? { images } : {}),
-    ...(digests ? { digests } : {}),
-    ...(target.unsplitOnly ? { unsplitOnly: true } : {}),
-    ...(target.sinceMs !== undefined ? { since: new Date(Date.now() - target.sinceMs).toISOString() } : {}),
-    onProgress: (s) => bar?.update(s.startups, `startups, ${s.rewritten} rewritten`),
-  })
-  bar?.finish(describeResplit(summary))
-  return summary
-}
-
-export function describeResplit(s: RewriteSummary): string {
-  const methods = Object.entries(s.byMethod)
-    .map(([m, n]) => `${m} ${n}`)
-    .join(', ')
-  return `${s.startups} startups read, ${s.rewritten} rewritten, ${s.pulls} pulls re-split${methods ? ` (${methods})` : ''}`
-}
 
 export const command: Command = {
   summary: 'recompute stored download/decompress splits from profiles and node rates',

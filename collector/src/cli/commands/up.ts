@@ -9,6 +9,7 @@ import {
 import { type Alerting, startAlerting } from '../../collect/alerting.ts'
 import { type ClusterSource, startClusterSource } from '../../collect/cluster-source.ts'
 import { Collector } from '../../collect/collector.ts'
+import { logger } from '../../observability/log.ts'
 import { loadDashboard } from '../../server/dashboard.ts'
 import { type RunningServer, serve } from '../../server/http.ts'
 import {
@@ -28,7 +29,7 @@ import {
   parseCommandArgs,
   UsageError,
 } from '../args.ts'
-import { cliEnv, storeConfig } from '../env.ts'
+import { accessEnv, cliEnv, storeConfig } from '../env.ts'
 
 const help = `podstart up: start podstart in one process
 
@@ -94,18 +95,21 @@ export const command: Command = {
       'alerts-config': { type: 'string' },
     })
     // Every setting is checked before anything opens: a bad one exits 2, never a server answering 500.
-    const access = cliEnv.access()
-    const port = intFlag('port', values.port ?? cliEnv.port(), 3000)
+    const access = accessEnv()
+    const env = cliEnv()
+    const port = values.port === undefined ? (env.PORT ?? 3000) : intFlag('port', values.port, 3000)
     const host = values.host ?? '127.0.0.1'
-    const metricsPortValue = values['metrics-port'] ?? cliEnv.metricsPort()
     const metricsPort =
-      metricsPortValue === undefined ? null : intFlag('metrics-port', metricsPortValue, 0, 1)
-    const metricsHost = values['metrics-host'] ?? cliEnv.metricsHost() ?? '127.0.0.1'
+      values['metrics-port'] === undefined
+        ? (env.PODSTART_METRICS_PORT ?? null)
+        : intFlag('metrics-port', values['metrics-port'], 0, 1)
+    const metricsHost = values['metrics-host'] ?? env.PODSTART_METRICS_HOST ?? '127.0.0.1'
     const shutdownMs = durationFlag(
       'shutdown-timeout',
-      values['shutdown-timeout'] ?? cliEnv.shutdownTimeout(),
-      DEFAULT_SHUTDOWN_TIMEOUT_MS,
+      values['shutdown-timeout'],
+      env.PODSTART_SHUTDOWN_TIMEOUT ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
     )
+    const historyMs = values.history === undefined ? undefined : durationFlag('history', values.history, 0)
     const collecting = !values['no-collector']
     if (!collecting && values.demo)
       throw new UsageError('--demo runs a collector; it cannot go with --no-collector')
@@ -113,8 +117,8 @@ export const command: Command = {
     const serverMode = config.url !== undefined
     const store = await openStore(config)
     setSharedStore(store)
-    console.log(`podstart: store ${store.describe()}`)
-    const log = (line: string) => console.log(`podstart: ${line}`)
+    const log = logger()
+    log.info(`store ${store.describe()}`)
 
     const sourceOptions = () => ({
       demo: Boolean(values.demo),
@@ -122,9 +126,11 @@ export const command: Command = {
       kubeconfig: values.kubeconfig,
       context: values.context,
       cluster: values.cluster,
-      history: values.history,
+      ...(historyMs !== undefined ? { historyMs } : {}),
+      kubeconfigPaths: env.KUBECONFIG,
+      inCluster: Boolean(env.KUBERNETES_SERVICE_HOST),
       querier: createQuerier(store),
-      log,
+      log: log.info,
     })
     let source: ClusterSource | null = null
     try {
@@ -141,7 +147,7 @@ export const command: Command = {
           )
         }
       } else {
-        await migrate(store, { log: (line: string) => log(`migrate: ${line}`) })
+        await migrate(store, { log: log.child('migrate').info })
       }
     } catch (err) {
       await source?.stop()
@@ -164,10 +170,10 @@ export const command: Command = {
         listener: 'metrics',
       })
       servers.push(metrics)
-      log(`metrics on ${metrics.url}/metrics`)
+      log.info(`metrics on ${metrics.url}/metrics`)
     }
     ready = true
-    log(`dashboard on ${server.url}`)
+    log.info(`dashboard on ${server.url}`)
 
     let collector: Collector | null = null
     let alerting: Alerting | null = null
@@ -179,7 +185,7 @@ export const command: Command = {
             configPath: values['alerts-config'],
             querier: createQuerier(store),
             dashboardUrl: server.url,
-            log: (line) => log(`alerts: ${line}`),
+            log: log.child('alerts').info,
           })
         : null
       collector = new Collector({
@@ -187,37 +193,38 @@ export const command: Command = {
         cluster: source.cluster,
         access: source.access,
         querier: createQuerier(store),
-        log: (line) => log(`collect: ${line}`),
+        log: log.child('collect').info,
       })
       collector.start()
-      log(`collecting from ${source.description} as cluster "${source.cluster}"`)
+      log.info(`collecting from ${source.description} as cluster "${source.cluster}"`)
       // Startups stored without a split (imported history, older versions) get one in the background.
-      const { describeResplit, resplitStored } = await import('./resplit.ts')
+      const { describeResplit, resplitStored } = await import('../../pulls/resplit.ts')
       const cluster = source.cluster
       void resplitStored(createQuerier(store), { cluster, unsplitOnly: true, quiet: true })
-        .then((s) => s.rewritten > 0 && log(`splits: ${describeResplit(s)}`))
-        .catch((err: Error) => log(`splits not backfilled: ${err.message}`))
+        .then((s) => s.rewritten > 0 && log.child('splits').info(describeResplit(s)))
+        .catch((err: Error) => log.warn(`splits not backfilled: ${err.message}`))
     } else if (serverMode) {
-      log('dashboard only (--no-collector): nothing is written to the store')
+      log.info('dashboard only (--no-collector): nothing is written to the store')
     }
 
     const stopping = waitForStopSignal((signal) => {
       const left = collector?.stats().bufferDepth ?? 0
-      console.error(
-        `podstart: second ${signal}: exiting now${left > 0 ? `, ${left} buffered rows left unwritten` : ''}`,
-      )
+      log.warn(`second ${signal}: exiting now${left > 0 ? `, ${left} buffered rows left unwritten` : ''}`)
       process.exit(left > 0 ? EXIT.partial : EXIT.ok)
     })
     const signal = await stopping.signal
     const startedAt = Date.now()
     const until = startedAt + shutdownMs
-    log(`${signal} received, shutting down (within ${shutdownMs} ms; a second signal exits at once)`)
+    log.info(`${signal} received, shutting down (within ${shutdownMs} ms; a second signal exits at once)`)
     ready = false
-    const warn = (what: string) => (err: Error) => log(`${what}: ${err.message}`)
+    const warn = (what: string) => (err: Error) => log.child(what).warn(err.message)
     // The flush gets most of the time; a fifth (at most 2 s) stays for what follows it.
     const left = collector
-      ? await stopCollectorWithin(collector, until, Math.min(2_000, shutdownMs / 5), (l) =>
-          log(`collect: ${l}`),
+      ? await stopCollectorWithin(
+          collector,
+          until,
+          Math.min(2_000, shutdownMs / 5),
+          log.child('collect').info,
         )
       : NOTHING_LEFT
     const late: string[] = []
@@ -228,8 +235,8 @@ export const command: Command = {
     if (!(await within(store.close(), until, warn('store')))) late.push('store')
     const { code, line } = describeLeft(left)
     const tookMs = Date.now() - startedAt
-    if (late.length > 0) log(`did not finish within the shutdown timeout: ${late.join(', ')}`)
-    ;(code === EXIT.ok ? console.log : console.error)(`podstart: stopped in ${tookMs} ms: ${line}`)
+    if (late.length > 0) log.warn(`did not finish within the shutdown timeout: ${late.join(', ')}`)
+    ;(code === EXIT.ok ? log.info : log.warn)(`stopped in ${tookMs} ms: ${line}`)
     stopping.dispose()
     exitSoonIfHeld(code)
     return code
