@@ -3,7 +3,7 @@ import { FilterBar } from '@/components/filter-bar.tsx'
 import { Findings } from '@/components/findings.tsx'
 import { parseDashboardQuery, type RawSearchParams } from '@/lib/search-params.ts'
 import { RANGES } from '@/lib/time-range.ts'
-import { loadFindings } from '@/server/dashboard-data.ts'
+import { loadFindings } from '@/server/findings-cache.ts'
 
 export const dynamic = 'force-dynamic'
 

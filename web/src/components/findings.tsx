@@ -1,6 +1,6 @@
 // Advice findings: title, scope, evidence, saving, confidence and the artifact to copy.
 import { scopeLabel } from '@podstart/schema/advice'
-import type { FindingsResult } from '@/server/dashboard-data.ts'
+import type { FindingsResult } from '@/server/findings-cache.ts'
 import { Empty } from './states.tsx'
 
 export function Findings({ result, withArtifacts }: { result: FindingsResult; withArtifacts: boolean }) {

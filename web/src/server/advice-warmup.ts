@@ -2,8 +2,8 @@
 // page load evaluates it instead.
 import 'server-only'
 import { resolveWindow } from '@/lib/time-range.ts'
-import { loadFindings } from './dashboard-data.ts'
 import { dashboardEnv } from './env.ts'
+import { loadFindings } from './findings-cache.ts'
 
 export async function warmFindings(): Promise<void> {
   if (!dashboardEnv().PODSTART_ADVICE_WARMUP) return
