@@ -1,23 +1,15 @@
 import type { StartupAggregate } from '@podstart/schema/queries'
+import { PHASE_NAMES, type PhaseName } from '@podstart/schema/record'
 import { describe, expect, it } from 'vitest'
 import { percentileSeries, phaseStack, sloChartRows, sloDays, startKindSeries } from './startup-series.ts'
 
-const PHASES = [
-  'scheduling',
-  'sandbox',
-  'init',
-  'pullWait',
-  'pull',
-  'download',
-  'decompress',
-  'start',
-  'ready',
-] as const
 const none = { count: 0, p50: null, p90: null, p99: null }
 
 function agg(group: StartupAggregate['group'], over: Partial<StartupAggregate> = {}): StartupAggregate {
-  const phases = Object.fromEntries(PHASES.map((p) => [p, none])) as StartupAggregate['phases']
-  const meanMs = Object.fromEntries(PHASES.map((p) => [p, null])) as StartupAggregate['complete']['meanMs']
+  const phases = Object.fromEntries(PHASE_NAMES.map((p) => [p, none])) as StartupAggregate['phases']
+  const meanMs = Object.fromEntries(
+    PHASE_NAMES.map((p) => [p, null]),
+  ) as StartupAggregate['complete']['meanMs']
   return {
     group,
     startups: 0,
@@ -30,9 +22,9 @@ function agg(group: StartupAggregate['group'], over: Partial<StartupAggregate> =
 }
 
 /** A step with `n` complete startups whose mean phases are given in ms. */
-function step(at: string, n: number, split: number, means: Partial<Record<(typeof PHASES)[number], number>>) {
+function step(at: string, n: number, split: number, means: Partial<Record<PhaseName, number>>) {
   const meanMs = Object.fromEntries(
-    PHASES.map((p) => [p, means[p] ?? 0]),
+    PHASE_NAMES.map((p) => [p, means[p] ?? 0]),
   ) as StartupAggregate['complete']['meanMs']
   return agg(
     { at },

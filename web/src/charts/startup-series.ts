@@ -1,6 +1,7 @@
 // Pure adapters from startup aggregate rows to chart series: percentiles over time, the stacked phase
 // breakdown (means of complete startups, absolute and as a share), cold vs warm, and the SLO view.
 import type { StartupAggregate } from '@podstart/schema/queries'
+import type { PhaseName } from '@podstart/schema/record'
 
 export interface PercentilePoint {
   at: string
@@ -25,28 +26,17 @@ export function percentileSeries(rows: StartupAggregate[]): PercentilePoint[] {
     }))
 }
 
-export type BandKey =
-  | 'scheduling'
-  | 'sandbox'
-  | 'init'
-  | 'pullWait'
-  | 'pull'
-  | 'download'
-  | 'decompress'
-  | 'start'
-  | 'ready'
-
 export interface Band {
-  key: BandKey
+  key: PhaseName
   label: string
 }
 
 export interface PhaseStack {
   bands: Band[]
   /** Mean seconds per band per step (complete startups only); null where a step has none. */
-  points: ({ at: string; complete: number } & Partial<Record<BandKey, number | null>>)[]
+  points: ({ at: string; complete: number } & Partial<Record<PhaseName, number | null>>)[]
   /** Same, each band as a share (0..1) of the step's mean total. */
-  shares: ({ at: string; complete: number } & Partial<Record<BandKey, number | null>>)[]
+  shares: ({ at: string; complete: number } & Partial<Record<PhaseName, number | null>>)[]
   /** True when every complete startup's pull is split into download + decompress. */
   split: boolean
   completeStartups: number

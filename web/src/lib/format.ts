@@ -9,6 +9,11 @@ export function formatMs(ms: number | null | undefined): string {
   return `${Math.floor(s / 3600)}h ${Math.round((s % 3600) / 60)}m`
 }
 
+/** Seconds already rounded by a chart adapter, as the charts' tooltips show them: '1.25 s'. */
+export function formatSeconds(s: number | null | undefined): string {
+  return s === null || s === undefined ? '–' : `${s.toFixed(2)} s`
+}
+
 export function formatCount(n: number | null | undefined): string {
   if (n === null || n === undefined) return '–'
   return n.toLocaleString('en-US')
