@@ -2,6 +2,7 @@
 // Each rule's own zod schema validates its keys; errors name the path and the rule's known keys.
 import { z } from 'zod'
 import { RULES } from './rules/index.ts'
+import type { Rule } from './types.ts'
 
 const ruleOverrides = z.record(z.string(), z.record(z.string(), z.unknown()))
 const adviceSection = z
@@ -54,11 +55,20 @@ export function parseAdviceConfig(doc: unknown): AdviceConfig {
 }
 
 /** A rule's thresholds for a cluster: its defaults, then `defaults`, then the cluster's own values. */
+export function thresholdsOf<T extends z.ZodType<object>>(
+  config: AdviceConfig | undefined,
+  cluster: string,
+  rule: Rule<T>,
+): z.output<T> {
+  return rule.thresholds.parse({
+    ...(config?.defaults[rule.id] ?? {}),
+    ...(config?.clusters[cluster]?.[rule.id] ?? {}),
+  })
+}
+
+/** The same for a rule named by its id (as in a config file). */
 export function thresholdsFor(config: AdviceConfig | undefined, cluster: string, ruleId: string): object {
   const rule = RULES.find((r) => r.id === ruleId)
   if (!rule) throw new AdviceConfigError(`unknown rule ${ruleId}`)
-  return rule.thresholds.parse({
-    ...(config?.defaults[ruleId] ?? {}),
-    ...(config?.clusters[cluster]?.[ruleId] ?? {}),
-  })
+  return thresholdsOf(config, cluster, rule)
 }

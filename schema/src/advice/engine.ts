@@ -9,10 +9,10 @@ import {
   phaseStatsByGroups,
 } from '../queries/advice-startups.ts'
 import type { Querier } from '../store/querier.ts'
-import { type AdviceConfig, thresholdsFor } from './config.ts'
+import { type AdviceConfig, thresholdsOf } from './config.ts'
 import { rankFindings } from './finding.ts'
 import { RULES } from './rules/index.ts'
-import type { AdviceSignals, Finding } from './types.ts'
+import type { AdviceSignals, Finding, PeerThresholds, SignalName, SignalSettings } from './types.ts'
 
 export interface EvaluateAdviceOptions {
   /** ISO-8601 UTC with ms: created_at window of the startups considered. */
@@ -23,61 +23,68 @@ export interface EvaluateAdviceOptions {
   config?: AdviceConfig
 }
 
-/** Thresholds of every rule for one cluster, and the phase targets the phase statistics need. */
+/** The phase targets and signal settings that the rules' thresholds for one cluster decide. */
 function resolve(config: AdviceConfig | undefined, cluster: string) {
-  const thresholds = new Map<string, object>()
   const targets: Partial<Record<AdvicePhase, number>> = {}
+  const settings: Partial<SignalSettings> = {}
   for (const rule of RULES) {
-    const t = thresholdsFor(config, cluster, rule.id)
-    thresholds.set(rule.id, t)
+    const t = thresholdsOf(config, cluster, rule)
     Object.assign(targets, rule.phaseTargets?.(t) ?? {})
+    Object.assign(settings, rule.signalSettings?.(t) ?? {})
   }
-  return { thresholds, targets }
+  const { bucketMinutes, rolloutMinutes } = settings
+  if (bucketMinutes === undefined || rolloutMinutes === undefined)
+    throw new Error('advice: no rule sets the pull-burst bucket or the rollout window')
+  return { targets, settings: { ...settings, bucketMinutes, rolloutMinutes } }
+}
+
+/** Every signal some rule declares: the engine fetches those and no others. */
+const DECLARED: ReadonlySet<SignalName> = new Set(RULES.flatMap((r) => r.signals))
+
+async function fetchIf<R>(name: SignalName, fetch: () => Promise<R[]>): Promise<R[]> {
+  return DECLARED.has(name) ? fetch() : []
 }
 
 export async function fetchAdviceSignals(
   q: Querier,
   opts: EvaluateAdviceOptions & { cluster: string },
   targets: Partial<Record<AdvicePhase, number>>,
-  windows: { bucketMinutes: number; rolloutMinutes: number; burstNodes?: number; minTrustedShare?: number },
+  settings: Pick<SignalSettings, 'bucketMinutes' | 'rolloutMinutes'> & Partial<SignalSettings>,
 ): Promise<AdviceSignals> {
-  const base = {
-    from: opts.from,
-    to: opts.to,
-    cluster: opts.cluster,
-    ...(opts.namespace ? { namespace: opts.namespace } : {}),
-  }
+  const base = { from: opts.from, to: opts.to, cluster: opts.cluster, namespace: opts.namespace || undefined }
   // Workload, node and cluster phase figures of the same startups: one scan.
-  const phases = await phaseStatsByGroups(q)({ ...base, targetsMs: targets })
+  const phases =
+    DECLARED.has('workloadPhases') || DECLARED.has('nodePhases') || DECLARED.has('clusterPhases')
+      ? await phaseStatsByGroups(q)({ ...base, targetsMs: targets })
+      : { workload: [], node: [], cluster: [] }
   // One query at a time: the embedded engine runs them serially anyway, and errors stay attributable.
   return {
     window: { fromMs: Date.parse(opts.from), toMs: Date.parse(opts.to) },
     cluster: opts.cluster,
-    imagePullSummary: await imagePullSummary(q)(base),
+    imagePullSummary: await fetchIf('imagePullSummary', () => imagePullSummary(q)(base)),
     // Narrowed in SQL to what the rules read (millions of rows otherwise on a large cluster).
-    nodeImagePulls: await nodeImagePulls(q)({
-      ...base,
-      ...(windows.minTrustedShare === undefined ? {} : { minTrustedShare: windows.minTrustedShare }),
-    }),
-    pullBursts: await pullBursts(q)({
-      ...base,
-      bucketMinutes: windows.bucketMinutes,
-      ...(windows.burstNodes === undefined ? {} : { burstNodes: windows.burstNodes }),
-    }),
-    imageProfiles: await imageProfilesLatest(q)({ cluster: opts.cluster }),
+    nodeImagePulls: await fetchIf('nodeImagePulls', () =>
+      nodeImagePulls(q)({ ...base, minTrustedShare: settings.minTrustedShare }),
+    ),
+    pullBursts: await fetchIf('pullBursts', () =>
+      pullBursts(q)({ ...base, bucketMinutes: settings.bucketMinutes, burstNodes: settings.burstNodes }),
+    ),
+    imageProfiles: await fetchIf('imageProfiles', () => imageProfilesLatest(q)({ cluster: opts.cluster })),
     workloadPhases: phases.workload,
     nodePhases: phases.node,
     clusterPhases: phases.cluster,
-    imageOnlyRollouts: await imageOnlyRollouts(q)({ ...base, rolloutMinutes: windows.rolloutMinutes }),
-    alwaysPullOnDigest: await alwaysPullOnDigest(q)(base),
+    imageOnlyRollouts: await fetchIf('imageOnlyRollouts', () =>
+      imageOnlyRollouts(q)({ ...base, rolloutMinutes: settings.rolloutMinutes }),
+    ),
+    alwaysPullOnDigest: await fetchIf('alwaysPullOnDigest', () => alwaysPullOnDigest(q)(base)),
   }
 }
 
 /** Runs every rule over already fetched signals (pure). */
 export function evaluateSignals(signals: AdviceSignals, config?: AdviceConfig): Finding[] {
   const out: Finding[] = []
-  const peers = (id: string) => thresholdsFor(config, signals.cluster, id)
-  for (const rule of RULES) out.push(...rule.evaluate(signals, peers(rule.id), peers))
+  const peers: PeerThresholds = (rule) => thresholdsOf(config, signals.cluster, rule)
+  for (const rule of RULES) out.push(...rule.evaluate(signals, peers(rule), peers))
   return out
 }
 
@@ -85,21 +92,11 @@ export function evaluateSignals(signals: AdviceSignals, config?: AdviceConfig): 
 export async function evaluateAdvice(q: Querier, opts: EvaluateAdviceOptions): Promise<Finding[]> {
   const clusters = opts.cluster
     ? [opts.cluster]
-    : await adviceClusters(q)({
-        from: opts.from,
-        to: opts.to,
-        ...(opts.namespace ? { namespace: opts.namespace } : {}),
-      })
+    : await adviceClusters(q)({ from: opts.from, to: opts.to, namespace: opts.namespace || undefined })
   const findings: Finding[] = []
   for (const cluster of clusters) {
-    const { thresholds, targets } = resolve(opts.config, cluster)
-    const windows = {
-      bucketMinutes: (thresholds.get('p2p') as { bucketMinutes: number }).bucketMinutes,
-      rolloutMinutes: (thresholds.get('in-place-update') as { rolloutMinutes: number }).rolloutMinutes,
-      burstNodes: (thresholds.get('p2p') as { burstNodes: number }).burstNodes,
-      minTrustedShare: (thresholds.get('decompression') as { minTrustedShare: number }).minTrustedShare,
-    }
-    const signals = await fetchAdviceSignals(q, { ...opts, cluster }, targets, windows)
+    const { targets, settings } = resolve(opts.config, cluster)
+    const signals = await fetchAdviceSignals(q, { ...opts, cluster }, targets, settings)
     findings.push(...evaluateSignals(signals, opts.config))
   }
   return rankFindings(findings)

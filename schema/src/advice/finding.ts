@@ -1,4 +1,5 @@
 // Shared arithmetic and rendering of findings: week scaling, number formats, ranking, Markdown/text.
+import type { ImagePullSummaryRow } from '../queries/advice-pulls.ts'
 import type { AdviceSignals, Finding, FindingScope, RenderedFinding } from './types.ts'
 
 export const WEEK_MS = 7 * 86_400_000
@@ -61,6 +62,15 @@ export function scopeLabel(scope: FindingScope): string {
   if (scope.image) parts.push(`image ${scope.image}`)
   if (scope.node) parts.push(`node ${scope.node}`)
   return parts.join(', ')
+}
+
+/** Narrows an image finding to the one namespace / workload that pulled it, when there is exactly one. */
+export function imageScope(cluster: string, row: ImagePullSummaryRow): FindingScope {
+  const scope: FindingScope = { level: 'image', cluster, image: row.image }
+  if (row.namespaces.length === 1) scope.namespace = row.namespaces[0]
+  const only = row.workloads.length === 1 ? row.workloads[0] : undefined
+  if (only?.name) scope.workload = { kind: only.kind, name: only.name }
+  return scope
 }
 
 function evidenceValue(e: Finding['evidence'][number]): string {

@@ -76,18 +76,44 @@ export interface RenderedFinding {
   text: string
 }
 
-export type PeerThresholds = (ruleId: string) => object
+/** Another rule's thresholds for the same cluster, typed by that rule's own schema. */
+export type PeerThresholds = <T extends z.ZodType<object>>(rule: Rule<T>) => z.output<T>
+
+/** What rules' thresholds set in the signal queries: burst buckets, rollout windows, trusted-split shares. */
+export interface SignalSettings {
+  /** Minutes per pull-burst bucket (pullBursts). */
+  bucketMinutes: number
+  /** Nodes pulling one image in one bucket that make a burst (pullBursts). */
+  burstNodes: number
+  /** Minutes after a new ReplicaSet within which its pods are the rollout's (imageOnlyRollouts). */
+  rolloutMinutes: number
+  /** Share of profile/measured splits a node needs to be compared with its peers (nodeImagePulls). */
+  minTrustedShare: number
+}
+
+/** What a rule's evaluate sees: the window, the cluster and the signals it declares, nothing else. */
+export type SignalsOf<S extends SignalName> = Pick<AdviceSignals, 'window' | 'cluster' | S>
 
 /** A rule module: pure over plain signal rows; thresholds have defaults and are validated by `thresholds`. */
-export interface Rule<T extends z.ZodType<object> = z.ZodType<object>> {
+export interface Rule<T extends z.ZodType<object> = z.ZodType<object>, S extends SignalName = SignalName> {
   id: string
   title: string
-  signals: SignalName[]
+  /** The signals the engine fetches for this rule; evaluate is typed to read only these. */
+  signals: readonly S[]
   /** zod object schema with a default for every key; per-cluster YAML overrides are parsed with it. */
   thresholds: T
   /** Per phase, the target (ms) above which phase statistics count excess time for this rule. */
   phaseTargets?(thresholds: z.output<T>): Partial<Record<AdvicePhase, number>>
+  /** The settings of the signal queries this rule's thresholds decide. */
+  signalSettings?(thresholds: z.output<T>): Partial<SignalSettings>
   /** `peers` gives another rule's thresholds for this cluster, for rules that leave findings to a peer. */
-  evaluate(signals: AdviceSignals, thresholds: z.output<T>, peers?: PeerThresholds): Finding[]
+  evaluate(signals: SignalsOf<S>, thresholds: z.output<T>, peers?: PeerThresholds): Finding[]
   render(finding: Finding): RenderedFinding
+}
+
+/** A rule with its thresholds' and signals' types inferred from the module itself. */
+export function defineRule<T extends z.ZodType<object>, const S extends SignalName>(
+  rule: Rule<T, S>,
+): Rule<T, S> {
+  return rule
 }

@@ -3,10 +3,17 @@
 // A node is blamed (slower than its peers on the same image) only on profile / measured splits.
 import { z } from 'zod'
 import type { NodeImagePullRow } from '../../queries/advice-pulls.ts'
-import { percent, perWeek, perWeekSeconds, renderFinding, round1, windowAssumption } from '../finding.ts'
+import {
+  imageScope,
+  percent,
+  perWeek,
+  perWeekSeconds,
+  renderFinding,
+  round1,
+  windowAssumption,
+} from '../finding.ts'
 import { type ImageModel, imageModel, inflateShare } from '../image-model.ts'
-import type { Artifact, Finding, Rule } from '../types.ts'
-import { imageScope } from './pre-warm.ts'
+import { type Artifact, defineRule, type Finding } from '../types.ts'
 
 const thresholds = z
   .object({
@@ -136,11 +143,12 @@ function nodeFindings(
   })
 }
 
-export const decompression: Rule<typeof thresholds> = {
+export const decompression = defineRule({
   id: 'decompression',
   title: 'Pulls dominated by unpacking layers',
   signals: ['imagePullSummary', 'nodeImagePulls', 'imageProfiles'],
   thresholds,
+  signalSettings: (t) => ({ minTrustedShare: t.minTrustedShare }),
   evaluate(signals, t) {
     const out: Finding[] = []
     for (const row of signals.imagePullSummary) {
@@ -229,4 +237,4 @@ export const decompression: Rule<typeof thresholds> = {
           'files): fewer/smaller layers or a lazy format. Predicted times per pull are in the evidence.'
     return renderFinding(finding, why)
   },
-}
+})

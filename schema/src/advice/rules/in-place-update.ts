@@ -4,7 +4,7 @@
 import { z } from 'zod'
 import type { ImageOnlyRolloutRow } from '../../queries/advice-startups.ts'
 import { perWeek, perWeekSeconds, renderFinding, round1, windowAssumption } from '../finding.ts'
-import type { Finding, Rule } from '../types.ts'
+import { defineRule, type Finding } from '../types.ts'
 
 const thresholds = z
   .object({
@@ -17,11 +17,12 @@ const thresholds = z
   })
   .strict()
 
-export const inPlaceUpdate: Rule<typeof thresholds> = {
+export const inPlaceUpdate = defineRule({
   id: 'in-place-update',
   title: 'Image-only rollouts recreate pods: in-place update',
   signals: ['imageOnlyRollouts'],
   thresholds,
+  signalSettings: (t) => ({ rolloutMinutes: t.rolloutMinutes }),
   evaluate(signals, t) {
     const byWorkload = new Map<string, ImageOnlyRolloutRow[]>()
     for (const r of signals.imageOnlyRollouts) {
@@ -101,4 +102,4 @@ spec:
         'An OpenKruise CloneSet with InPlaceIfPossible swaps the image in the running pod.',
     )
   },
-}
+})

@@ -2,11 +2,11 @@
 import { z } from 'zod'
 import { renderFinding } from '../finding.ts'
 import { phaseDominates, phaseFinding, phaseThresholds } from '../phase-rule.ts'
-import type { Finding, Rule } from '../types.ts'
+import { defineRule, type Finding } from '../types.ts'
 
 const thresholds = z.object(phaseThresholds({ minP90Seconds: 10, minShare: 0.3, targetSeconds: 2 })).strict()
 
-export const initContainers: Rule<typeof thresholds> = {
+export const initContainers = defineRule({
   id: 'init-containers',
   title: 'Init containers dominate startup',
   signals: ['workloadPhases'],
@@ -46,4 +46,4 @@ export const initContainers: Rule<typeof thresholds> = {
   render(finding) {
     return renderFinding(finding, 'Init containers hold every pod of this workload before its app starts.')
   },
-}
+})

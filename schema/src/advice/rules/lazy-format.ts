@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import {
   bytes,
+  imageScope,
   percent,
   perWeek,
   perWeekSeconds,
@@ -11,8 +12,7 @@ import {
   windowAssumption,
 } from '../finding.ts'
 import { matchProfile } from '../image-model.ts'
-import type { Finding, Rule } from '../types.ts'
-import { imageScope } from './pre-warm.ts'
+import { defineRule, type Finding } from '../types.ts'
 
 const thresholds = z
   .object({
@@ -28,7 +28,7 @@ const thresholds = z
   })
   .strict()
 
-export const lazyFormat: Rule<typeof thresholds> = {
+export const lazyFormat = defineRule({
   id: 'lazy-format',
   title: 'Large images dominated by the pull: lazy image formats',
   signals: ['imagePullSummary', 'imageProfiles'],
@@ -108,4 +108,4 @@ nerdctl image convert --estargz --oci ${row.image} ${row.image}-esgz && nerdctl 
         'moves cost into run time, and needs a snapshotter on every node.',
     )
   },
-}
+})

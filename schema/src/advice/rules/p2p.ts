@@ -5,7 +5,7 @@ import { z } from 'zod'
 import type { PullBurstRow } from '../../queries/advice-pulls.ts'
 import { imageRepository } from '../../report/groups.ts'
 import { bytes, percent, perWeekSeconds, renderFinding, round1, windowAssumption } from '../finding.ts'
-import type { Finding, Rule } from '../types.ts'
+import { defineRule, type Finding } from '../types.ts'
 
 const thresholds = z
   .object({
@@ -62,11 +62,12 @@ export function collapsedBursts(rows: readonly PullBurstRow[], t: P2pThresholds)
   return out
 }
 
-export const p2p: Rule<typeof thresholds> = {
+export const p2p = defineRule({
   id: 'p2p',
   title: 'Registry saturated by many nodes pulling one image',
   signals: ['pullBursts'],
   thresholds,
+  signalSettings: (t) => ({ bucketMinutes: t.bucketMinutes, burstNodes: t.burstNodes }),
   evaluate(signals, t) {
     const out: Finding[] = []
     for (const { image, baseline, baselineFrom, bursts } of collapsedBursts(signals.pullBursts, t)) {
@@ -143,4 +144,4 @@ helm upgrade --create-namespace --namespace spegel --install spegel oci://ghcr.i
         'Peer-to-peer distribution serves the layers from nodes that already have them.',
     )
   },
-}
+})

@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import type { ImagePullSummaryRow } from '../../queries/advice-pulls.ts'
 import {
+  imageScope,
   imageSlug,
   perWeek,
   perWeekSeconds,
@@ -11,8 +12,8 @@ import {
   seconds,
   windowAssumption,
 } from '../finding.ts'
-import type { Artifact, Finding, FindingScope, Rule } from '../types.ts'
-import { collapsedBursts, type P2pThresholds, p2p } from './p2p.ts'
+import { type Artifact, defineRule, type Finding } from '../types.ts'
+import { collapsedBursts, p2p } from './p2p.ts'
 
 const thresholds = z
   .object({
@@ -25,15 +26,6 @@ const thresholds = z
   })
   .strict()
 type Thresholds = z.output<typeof thresholds>
-
-/** Narrows an image finding to the one namespace / workload that pulled it, when there is exactly one. */
-export function imageScope(cluster: string, row: ImagePullSummaryRow): FindingScope {
-  const scope: FindingScope = { level: 'image', cluster, image: row.image }
-  if (row.namespaces.length === 1) scope.namespace = row.namespaces[0]
-  const only = row.workloads.length === 1 ? row.workloads[0] : undefined
-  if (only?.name) scope.workload = { kind: only.kind, name: only.name }
-  return scope
-}
 
 function nodesComment(row: ImagePullSummaryRow): string {
   const pools = row.pools.length ? ` (pools: ${row.pools.join(', ')})` : ''
@@ -135,7 +127,7 @@ export function preWarmArtifact(row: ImagePullSummaryRow, kind: Thresholds['arti
   }
 }
 
-export const preWarm: Rule<typeof thresholds> = {
+export const preWarm = defineRule({
   id: 'pre-warm',
   title: 'Pre-warm images pulled cold often',
   signals: ['imagePullSummary', 'pullBursts'],
@@ -143,7 +135,7 @@ export const preWarm: Rule<typeof thresholds> = {
   evaluate(signals, t, peers) {
     const out: Finding[] = []
     // Pulls in a saturated burst are the p2p finding's: pre-pulling at rollout time would saturate the same way.
-    const p2pThresholds = (peers?.('p2p') as P2pThresholds | undefined) ?? p2p.thresholds.parse({})
+    const p2pThresholds = peers?.(p2p) ?? p2p.thresholds.parse({})
     const burstsOf = new Map(
       collapsedBursts(signals.pullBursts, p2pThresholds).map((c) => [c.image, c.bursts] as const),
     )
@@ -233,4 +225,4 @@ export const preWarm: Rule<typeof thresholds> = {
         'On autoscaled pools, bake it into the node image or keep the DaemonSet so new nodes warm up on join.',
     )
   },
-}
+})

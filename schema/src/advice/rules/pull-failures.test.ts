@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { PeerThresholds } from '../types.ts'
 import { pullSummary, signals } from './fixtures.ts'
 import { p2p } from './p2p.ts'
 import { preWarm } from './pre-warm.ts'
@@ -71,7 +72,7 @@ describe('pre-warm leaves failed and saturated pulls to their own rules', () => 
     // 2 pulls left: 14 per week < 20.
     expect(preWarm.evaluate(s, tp)).toEqual([])
     // With p2p's burst size raised, the bucket is no burst and pre-warm prices all 12 pulls.
-    const peers = (id: string) => (id === 'p2p' ? p2p.thresholds.parse({ burstNodes: 20 }) : {})
+    const peers: PeerThresholds = (rule) => rule.thresholds.parse(rule.id === 'p2p' ? { burstNodes: 20 } : {})
     expect(preWarm.evaluate(s, tp, peers)[0]?.saving.podSecondsPerWeek).toBe(350)
   })
 })

@@ -1,9 +1,8 @@
 // pull-failures: pulls that fail (ErrImagePull, ImagePullBackOff) hold pods in back-off, or forever. No node or
 // image format fixes that: the reference, the credentials or the registry's limits do.
 import { z } from 'zod'
-import { perWeek, perWeekSeconds, renderFinding, round1, windowAssumption } from '../finding.ts'
-import type { Finding, Rule } from '../types.ts'
-import { imageScope } from './pre-warm.ts'
+import { imageScope, perWeek, perWeekSeconds, renderFinding, round1, windowAssumption } from '../finding.ts'
+import { defineRule, type Finding } from '../types.ts'
 
 const thresholds = z
   .object({
@@ -20,7 +19,7 @@ const CHECKLIST = `Image pulls that fail (ErrImagePull, then ImagePullBackOff wi
 - timeouts, "connection reset": registry or proxy capacity; a node-local mirror (Spegel) absorbs retries
 `
 
-export const pullFailures: Rule<typeof thresholds> = {
+export const pullFailures = defineRule({
   id: 'pull-failures',
   title: 'Image pulls that fail and back off',
   signals: ['imagePullSummary'],
@@ -79,4 +78,4 @@ export const pullFailures: Rule<typeof thresholds> = {
         'start late or never. The cause is in the reference, the credentials or the registry: see the checklist.',
     )
   },
-}
+})

@@ -2,7 +2,7 @@
 // that cannot change. IfNotPresent keeps the same guarantee without the round trip (or the outage risk).
 import { z } from 'zod'
 import { perWeek, perWeekSeconds, renderFinding, round1, windowAssumption } from '../finding.ts'
-import type { Finding, Rule } from '../types.ts'
+import { defineRule, type Finding } from '../types.ts'
 
 const thresholds = z
   .object({
@@ -11,7 +11,7 @@ const thresholds = z
   })
   .strict()
 
-export const pullPolicy: Rule<typeof thresholds> = {
+export const pullPolicy = defineRule({
   id: 'pull-policy',
   title: 'imagePullPolicy Always on immutable references',
   signals: ['alwaysPullOnDigest'],
@@ -83,4 +83,4 @@ export const pullPolicy: Rule<typeof thresholds> = {
         'default) then favours nodes that already hold the image.',
     )
   },
-}
+})

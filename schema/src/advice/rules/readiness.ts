@@ -2,11 +2,11 @@
 import { z } from 'zod'
 import { renderFinding } from '../finding.ts'
 import { phaseDominates, phaseFinding, phaseThresholds } from '../phase-rule.ts'
-import type { Finding, Rule } from '../types.ts'
+import { defineRule, type Finding } from '../types.ts'
 
 const thresholds = z.object(phaseThresholds({ minP90Seconds: 10, minShare: 0.3, targetSeconds: 2 })).strict()
 
-export const readiness: Rule<typeof thresholds> = {
+export const readiness = defineRule({
   id: 'readiness',
   title: 'Slow readiness after start',
   signals: ['workloadPhases'],
@@ -63,4 +63,4 @@ spec:
         '(caches, JIT, connections). Check the probe settings first; they are the cheap part.',
     )
   },
-}
+})

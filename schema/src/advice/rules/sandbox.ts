@@ -3,7 +3,7 @@
 import { z } from 'zod'
 import { perWeek, renderFinding } from '../finding.ts'
 import { phaseDominates, phaseFinding, phaseThresholds } from '../phase-rule.ts'
-import type { Finding, Rule } from '../types.ts'
+import { defineRule, type Finding } from '../types.ts'
 
 const thresholds = z
   .object({
@@ -25,7 +25,7 @@ const ARTIFACT = {
 `,
 }
 
-export const sandbox: Rule<typeof thresholds> = {
+export const sandbox = defineRule({
   id: 'sandbox',
   title: 'Slow pod sandbox and network (CNI)',
   signals: ['nodePhases', 'clusterPhases'],
@@ -75,4 +75,4 @@ export const sandbox: Rule<typeof thresholds> = {
         'runtime; compare the slow nodes with the others using the checklist below.',
     )
   },
-}
+})

@@ -3,7 +3,7 @@
 import { z } from 'zod'
 import { renderFinding } from '../finding.ts'
 import { phaseDominates, phaseFinding, phaseThresholds } from '../phase-rule.ts'
-import type { Artifact, Finding, Rule } from '../types.ts'
+import { type Artifact, defineRule, type Finding } from '../types.ts'
 
 const thresholds = z.object(phaseThresholds({ minP90Seconds: 5, minShare: 0.25, targetSeconds: 1 })).strict()
 
@@ -46,7 +46,7 @@ spec:
   }
 }
 
-export const scheduling: Rule<typeof thresholds> = {
+export const scheduling = defineRule({
   id: 'scheduling',
   title: 'Pods wait to be scheduled',
   signals: ['workloadPhases'],
@@ -107,4 +107,4 @@ export const scheduling: Rule<typeof thresholds> = {
         '(below) or faster provisioning; otherwise check affinity, topology spread and scheduler queue depth.',
     )
   },
-}
+})
