@@ -3,7 +3,7 @@
 // 1899, 2400 and 9999, next to 30 good pods. Before, one such record blocked every later write forever. Now the
 // good pods are stored, the odd values nulled and counted, the impossible ones set aside with their reason, and
 // the writer's queue drains.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { Collector } from '@podstart/collector/collect'
@@ -13,9 +13,10 @@ import { countStartups, startupByUid } from '@podstart/schema/queries'
 import { createQuerier, migrate, openStore } from '@podstart/schema/store'
 import { afterAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import { spawnClickHouseHttp } from '../support/clickhouse-http.ts'
 import { startFakeApiServer } from '../support/fake-apiserver.ts'
 import { poisonSet } from '../support/poison-dump.ts'
-import { waitFor } from '../support/process.ts'
+import { freePort, runPodstart, startPodstart, waitFor } from '../support/process.ts'
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'podstart-poison-collect-'))
 const cleanups: Array<() => Promise<unknown>> = []
@@ -88,4 +89,62 @@ describe('collector on poison records', () => {
     const left = await collector.stop(5_000)
     expect(left).toEqual({ unwritten: 0, byTable: {} })
   }, 120_000)
+
+  it('as a process (`podstart collect`, server mode): the same counts on /metrics, and SIGTERM leaves nothing', async () => {
+    const USER = 'podstart'
+    const PASSWORD = 'pw-poison-collect-Qx7'
+    const shim = await spawnClickHouseHttp({
+      user: USER,
+      password: PASSWORD,
+      dataDir: path.join(dir, 'server'),
+    })
+    cleanups.push(() => shim.close())
+    const env = { CLICKHOUSE_URL: shim.url, CLICKHOUSE_USER: USER, CLICKHOUSE_PASSWORD: PASSWORD }
+    const migrated = await runPodstart(['migrate'], { env })
+    expect(migrated.code, migrated.stderr).toBe(0)
+    const set = poisonSet(Date.now(), 30)
+    const parts = [...set.good, set.clamped.flapped, set.clamped.forged, ...set.rejected]
+    const api = await startFakeApiServer(parts.flatMap((p) => [p.pod, ...p.events]))
+    cleanups.push(() => api.close())
+    const kubeconfig = path.join(dir, 'poison.kubeconfig')
+    writeFileSync(kubeconfig, kubeconfigYaml(api.url, 'poison-proc'))
+    const port = await freePort()
+    const proc = startPodstart(
+      ['collect', '--cluster', 'poison-proc', '--kubeconfig', kubeconfig, '--metrics-port', String(port)],
+      { env },
+    )
+    cleanups.push(() => proc.stop('SIGKILL'))
+    const counter = (text: string, name: string, labels: RegExp) =>
+      [...text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} (\\S+)$`, 'gm'))]
+        .filter((m) => labels.test(m[1] ?? ''))
+        .reduce((n, m) => n + Number(m[2]), 0)
+    const metrics = await waitFor(
+      async () => {
+        const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+        const written = counter(text, 'podstart_startups_written_total', /./)
+        return written >= 32 ? text : undefined
+      },
+      90_000,
+      '32 startups written',
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n${proc.output().slice(-3000)}`)
+    })
+    expect(counter(metrics, 'podstart_startups_written_total', /./)).toBe(32)
+    expect(
+      counter(
+        metrics,
+        'podstart_records_rejected_total',
+        /reason="created-out-of-range".*table="pod_startups"|table="pod_startups".*reason="created-out-of-range"/,
+      ),
+    ).toBe(3)
+    expect(
+      counter(metrics, 'podstart_record_values_corrected_total', /duration-over-ceiling/),
+    ).toBeGreaterThanOrEqual(2)
+    expect(proc.output()).toContain('poison-year-9999')
+    expect(proc.output()).not.toContain(PASSWORD)
+    const t0 = Date.now()
+    const code = await proc.stop('SIGTERM')
+    expect(code, proc.output().slice(-2000)).toBe(0)
+    console.log(`poison collect: exit ${code} ${Date.now() - t0} ms after SIGTERM`)
+  }, 180_000)
 })

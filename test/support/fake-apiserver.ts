@@ -24,6 +24,11 @@ export async function startFakeApiServer(objects: Obj[]): Promise<FakeApiServer>
   const open = new Set<http.ServerResponse>()
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x')
+    if (url.pathname === '/version') {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ major: '1', minor: '31', gitVersion: 'v1.31.0' }))
+      return
+    }
     const kind = COLLECTIONS[url.pathname]
     if (!kind) {
       res.writeHead(404, { 'content-type': 'application/json' })
