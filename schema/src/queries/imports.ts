@@ -1,7 +1,7 @@
 // Import runs (import_runs, migration 0008): what each `podstart import` read, stored and refused, and the time
 // range of the startups it stored, so the dashboard can open a dump on its own range (written by writes/imports.ts).
 import { z } from 'zod'
-import { chTimeOut, isoToCh, isoToChOrNull, uint64Out } from '../rows/codec.ts'
+import { chTimeOut, uint64Out } from '../rows/codec.ts'
 import type { Querier } from '../store/querier.ts'
 
 export interface ImportRun {

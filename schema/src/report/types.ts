@@ -1,15 +1,7 @@
 // The weekly regression report as plain data: what the renderers print and what `--format json` emits
 // (JSON Schema: report.schema.json; documented in docs/reports.md).
 import type { PullSample, StartupSample } from '../queries/report-samples.ts'
-import type {
-  CauseFacts,
-  Dimension,
-  GroupKey,
-  GroupSide,
-  MetricSamples,
-  Percentiles,
-  ReportPhase,
-} from '../queries/report-shapes.ts'
+import type { Dimension, GroupKey, GroupSide, MetricSamples, ReportPhase } from '../queries/report-shapes.ts'
 
 // The shapes the report's queries return are defined with them (queries never import the report).
 export * from '../queries/report-shapes.ts'
