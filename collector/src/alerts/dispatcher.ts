@@ -2,7 +2,7 @@
 // Notifications of one group coalesce (the latest state wins); each is retried with exponential backoff and
 // the transport is rate-limited per minute.
 import type { AlertsConfig, TransportConfig } from './config.ts'
-import { DeliveryError, deliver, type GroupNotice } from './transports.ts'
+import { DeliveryError, deliver, type GroupNotice } from './transports/index.ts'
 
 export interface DeliveryResult {
   transport: string

@@ -12,7 +12,7 @@ import type { Querier } from '@podstart/schema/store'
 import type { AlertsConfig, TransportConfig } from './config.ts'
 import { type DeliveryResult, Dispatcher } from './dispatcher.ts'
 import { type Observation, observeRecord, startupObjectiveBreaches, throughputCollapses } from './rules.ts'
-import type { AlertNotice, GroupNotice } from './transports.ts'
+import type { AlertNotice, GroupNotice } from './transports/index.ts'
 
 export function fingerprint(labels: Record<string, string>): string {
   const sorted = Object.keys(labels)

@@ -10,4 +10,4 @@ export {
   reportLink,
 } from './report-delivery.ts'
 export * from './rules.ts'
-export * from './transports.ts'
+export * from './transports/index.ts'
