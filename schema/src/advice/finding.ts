@@ -2,10 +2,10 @@
 import type { ImagePullSummaryRow } from '../queries/advice-pulls.ts'
 import type { AdviceSignals, Finding, FindingScope, RenderedFinding } from './types.ts'
 
-export const WEEK_MS = 7 * 86_400_000
+const WEEK_MS = 7 * 86_400_000
 
 /** Factor from the window to a week (a 1-day window counts 7 times). */
-export function weekFactor(window: AdviceSignals['window']): number {
+function weekFactor(window: AdviceSignals['window']): number {
   const span = window.toMs - window.fromMs
   return span > 0 ? WEEK_MS / span : 0
 }

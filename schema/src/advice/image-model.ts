@@ -25,7 +25,7 @@ export interface ImageModel {
 }
 
 /** docker.io/library/nginx:1.27 and nginx:1.27 name the same image; a bare name means :latest. */
-export function normalizeReference(ref: string): string {
+function normalizeReference(ref: string): string {
   let r = ref.trim()
   if (r.startsWith('docker.io/library/')) r = r.slice('docker.io/library/'.length)
   else if (r.startsWith('docker.io/')) r = r.slice('docker.io/'.length)

@@ -23,7 +23,7 @@ export interface PhaseThresholds {
   minStartupsPerWeek: number
 }
 
-export function phaseShare(row: PhaseStatsRow, phase: AdvicePhase): number {
+function phaseShare(row: PhaseStatsRow, phase: AdvicePhase): number {
   return row.totalSumMs > 0 ? row.phases[phase].sumInReadyMs / row.totalSumMs : 0
 }
 
@@ -43,7 +43,7 @@ export function phaseDominates(
   )
 }
 
-export function rowScope(row: PhaseStatsRow): FindingScope {
+function rowScope(row: PhaseStatsRow): FindingScope {
   if (row.workload && row.namespace !== undefined)
     return { level: 'workload', cluster: row.cluster, namespace: row.namespace, workload: row.workload }
   if (row.node !== undefined) return { level: 'node', cluster: row.cluster, node: row.node }

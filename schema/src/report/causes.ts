@@ -12,7 +12,7 @@ import {
 } from './types.ts'
 
 /** Heuristics (no published source): how much a size or throughput must move to be named as a cause. */
-export const CAUSE_THRESHOLDS = {
+const CAUSE_THRESHOLDS = {
   imageGrowth: 1.2,
   throughputDrop: 0.25,
   failureRatePoints: 0.05,

@@ -107,7 +107,7 @@ export function groupSamples(
   return out
 }
 
-export function percentiles(values: readonly number[]): Percentiles {
+function percentiles(values: readonly number[]): Percentiles {
   const s = sortNumbers(values)
   return { n: s.length, p50: quantile(s, 0.5), p90: quantile(s, 0.9), p99: quantile(s, 0.99) }
 }

@@ -2,7 +2,6 @@
 // every comparison with enough samples (Mann-Whitney U on each group's sample, or a two-proportion z-test on exact
 // failure counts); adjust all p-values together with Benjamini-Hochberg; keep changes that are both significant
 // and large (exact p90s); explain them from cause facts and fold the duplicates.
-import type { PullSample, StartupSample } from '../queries/report-samples.ts'
 import { type CauseSide, findCauses } from './causes.ts'
 import { groupSamples, imageRepository, keyId, keyLabel } from './groups.ts'
 import { causeFactsOf, imageSizes, statsFromSamples } from './samples.ts'
@@ -139,7 +138,7 @@ function linkAdvice(c: TestedChange, causesImages: string[], advice: readonly Ad
 const changeId = (c: TestedChange) => `${c.metric}:${c.dimension}:${keyId(c.dimension, c.key)}`
 
 /** What causes are read from: the facts of a group in both windows, and the previous window's image sizes. */
-export interface CauseEvidence {
+interface CauseEvidence {
   /** Facts per group (keyed `dimension:keyId`) in each window; only groups with kept regressions are needed. */
   facts: (dimension: Dimension, key: GroupKey) => { previous: CauseFacts; current: CauseFacts } | undefined
   previousWindowImages: ImageSize[]
@@ -372,5 +371,3 @@ export function buildReport(input: ReportInput): Report {
     },
   })
 }
-
-export type { PullSample, StartupSample }

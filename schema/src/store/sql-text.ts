@@ -104,7 +104,7 @@ export function splitStatements(sql: string, file = '<sql>'): SqlStatement[] {
   return out
 }
 
-export const PLACEHOLDER_ENGINES = [
+const PLACEHOLDER_ENGINES = [
   'MergeTree',
   'ReplacingMergeTree',
   'AggregatingMergeTree',

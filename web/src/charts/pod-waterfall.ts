@@ -4,7 +4,7 @@ import type { BoundaryName, StartupRecord } from '@podstart/schema/record'
 
 export type SpanKind = 'phase' | 'pull-wait' | 'pull' | 'create' | 'run'
 
-export interface WaterfallSpan {
+interface WaterfallSpan {
   label: string
   kind: SpanKind
   /** ms after creation; null when the record has no evidence for this span's position. */

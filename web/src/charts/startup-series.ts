@@ -26,7 +26,7 @@ export function percentileSeries(rows: StartupAggregate[]): PercentilePoint[] {
     }))
 }
 
-export interface Band {
+interface Band {
   key: PhaseName
   label: string
 }

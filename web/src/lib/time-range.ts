@@ -1,8 +1,8 @@
 // The dashboard's time window: a named range ending now (or explicit from/to), and the chart step that fits it.
 
 export const RANGES = { '6h': 6, '24h': 24, '2d': 48, '7d': 168, '14d': 336, '30d': 720 } as const
-export type RangeName = keyof typeof RANGES
-export const DEFAULT_RANGE: RangeName = '7d'
+type RangeName = keyof typeof RANGES
+const DEFAULT_RANGE: RangeName = '7d'
 
 const HOUR_MS = 3_600_000
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
@@ -16,12 +16,12 @@ export interface TimeWindow {
   stepSeconds: number
 }
 
-export function isRange(v: unknown): v is RangeName {
+function isRange(v: unknown): v is RangeName {
   return typeof v === 'string' && Object.hasOwn(RANGES, v)
 }
 
 /** Step so a chart has roughly 24-60 points, never finer than the hourly rollup. */
-export function stepFor(spanMs: number): number {
+function stepFor(spanMs: number): number {
   const hours = spanMs / HOUR_MS
   if (hours <= 48) return 3600
   if (hours <= 168) return 3 * 3600

@@ -1,7 +1,6 @@
 // The dashboard's access gate. The decision itself lives in @podstart/schema/access, shared with the HTTP
 // server of `podstart up` / `podstart collect`, so there is one implementation of who may see what.
 export {
-  type AccessDecision,
   type AccessRequest,
   decideAccess,
   sameSecret,

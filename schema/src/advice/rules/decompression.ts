@@ -46,7 +46,7 @@ interface Option {
 }
 
 /** Window-total ms each remedy saves, splitting the observed decompress time by the model's inflate share. */
-export function remedies(
+function remedies(
   decompressMs: number,
   downloadMs: number,
   m: ImageModel,

@@ -3,7 +3,7 @@ import type { ImagePullSummaryRow, NodeImagePullRow } from '../../queries/advice
 import type { AdvicePhase, PhaseStat, PhaseStatsRow } from '../../queries/advice-startups.ts'
 import type { AdviceSignals } from '../types.ts'
 
-export const DAY = { fromMs: Date.UTC(2025, 0, 1), toMs: Date.UTC(2025, 0, 2) }
+const DAY = { fromMs: Date.UTC(2025, 0, 1), toMs: Date.UTC(2025, 0, 2) }
 
 export function signals(over: Partial<AdviceSignals> = {}): AdviceSignals {
   return {

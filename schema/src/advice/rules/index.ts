@@ -31,17 +31,3 @@ export const RULE_IDS = RULES.map((r) => r.id)
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((r) => r.id === id)
 }
-
-export {
-  decompression,
-  initContainers,
-  inPlaceUpdate,
-  lazyFormat,
-  p2p,
-  preWarm,
-  pullFailures,
-  pullPolicy,
-  readiness,
-  sandbox,
-  scheduling,
-}

@@ -34,7 +34,7 @@ function nodesComment(row: ImagePullSummaryRow): string {
   return `# Nodes that pulled it cold in the window${pools}: ${shown}${more}`
 }
 
-export function preWarmArtifact(row: ImagePullSummaryRow, kind: Thresholds['artifact']): Artifact {
+function preWarmArtifact(row: ImagePullSummaryRow, kind: Thresholds['artifact']): Artifact {
   const name = `prepull-${imageSlug(row.image)}`
   const ns = row.namespaces.length === 1 ? row.namespaces[0]! : 'kube-system'
   const header = [`# Pre-pulls ${row.image} so new pods of it start warm.`, nodesComment(row)]

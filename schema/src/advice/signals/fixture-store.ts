@@ -15,7 +15,7 @@ export async function openMigratedStore(): Promise<{ q: Querier; cleanup(): Prom
   return { q: createQuerier(store), cleanup }
 }
 
-export interface PullSpec {
+interface PullSpec {
   image: string
   container?: string
   init?: boolean
