@@ -159,4 +159,37 @@ describe('podstart import on poison records', () => {
     expect(s2.keptStored).toBe(6)
     expect(await pullsOf()).toEqual(before)
   }, 300_000)
+
+  it('PODSTART_MAX_LINE_BYTES caps a line: the huge one is skipped and named, the pods around it stored', async () => {
+    const pods = [0, 1, 2].map((i) =>
+      podWithEvents({
+        name: `cap-${i}`,
+        uid: `cap-${i}`,
+        createdMs: now - 3_600_000 + i,
+        readyMs: now - 3_590_000 + i,
+      }),
+    )
+    const huge = structuredClone(pods[1]?.pod) as { metadata: Record<string, unknown> }
+    huge.metadata.annotations = { blob: 'x'.repeat(200_000) }
+    const observedAt = new Date(now - 3_500_000).toISOString()
+    const line = (object: unknown) => JSON.stringify({ type: 'ADDED', object, observedAt })
+    const lines = [...pods.flatMap((p, i) => [i === 1 ? line(huge) : line(p.pod), ...p.events.map(line)])]
+    const file = path.join(dir, 'capped.ndjson')
+    writeFileSync(file, `${lines.join('\n')}\n`)
+    const run = await runPodstart(['import', file, '--data', data, '--cluster', 'capped', '--json'], {
+      env: { PODSTART_MAX_LINE_BYTES: '65536' },
+      timeoutMs: 120_000,
+    })
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stderr).toMatch(/line \d+ is .* over the .*line cap: skipped/)
+    await withStore(async (q) => {
+      expect((await startupByUid(q)({ cluster: 'capped', uid: 'cap-0' }))?.outcome).toBe('ready')
+      expect((await startupByUid(q)({ cluster: 'capped', uid: 'cap-2' }))?.outcome).toBe('ready')
+    })
+    const bad = await runPodstart(['import', file, '--data', data], {
+      env: { PODSTART_MAX_LINE_BYTES: '12' },
+    })
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('PODSTART_MAX_LINE_BYTES')
+  }, 300_000)
 })

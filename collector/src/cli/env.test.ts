@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { UsageError } from './args.ts'
-import { logEnv, parseCliEnv } from './env.ts'
+import { inputEnv, logEnv, parseCliEnv } from './env.ts'
 
 const refused = (env: Record<string, string>): UsageError => {
   try {
@@ -57,4 +57,15 @@ describe('the CLI environment', () => {
     expect(logEnv({ PORT: 'eighty', PODSTART_LOG_LEVEL: 'debug' }).PODSTART_LOG_LEVEL).toBe('debug')
     expect(() => logEnv({ PODSTART_LOG_LEVEL: 'loud' })).toThrow(/PODSTART_LOG_LEVEL/)
   })
+
+  it('takes the input line cap in bytes, inside 64 KiB .. 1 GiB, naming the variable when it is off', () => {
+    expect(inputEnv({ PODSTART_MAX_LINE_BYTES: '1048576' }).PODSTART_MAX_LINE_BYTES).toBe(1_048_576)
+    expect(inputEnv({}).PODSTART_MAX_LINE_BYTES).toBeUndefined()
+    for (const bad of ['4MiB', '100', '2000000000', '-1']) {
+      expect(() => inputEnv({ PODSTART_MAX_LINE_BYTES: bad })).toThrow(/invalid setting PODSTART_MAX_LINE_BYTES/)
+    }
+    // A bad port does not stop a command that reads only its input settings.
+    expect(inputEnv({ PORT: 'x', PODSTART_MAX_LINE_BYTES: '65536' }).PODSTART_MAX_LINE_BYTES).toBe(65_536)
+  })
 })
+

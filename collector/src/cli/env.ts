@@ -53,6 +53,16 @@ const cliEnvSchema = z.object({
   PODSTART_DEBUG: boolean.default(false),
   /** The lowest level logged (default info). */
   PODSTART_LOG_LEVEL: z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`).default('info'),
+  /**
+   * Longest input line read (a watch stream line, an NDJSON dump line, one item of a List dump), in bytes;
+   * a longer one is skipped and counted (default 4 MiB, at least 64 KiB, at most 1 GiB).
+   */
+  PODSTART_MAX_LINE_BYTES: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of bytes')
+    .transform(Number)
+    .refine((n) => n >= 65_536 && n <= 1_073_741_824, 'must be between 65536 (64 KiB) and 1073741824 (1 GiB)')
+    .optional(),
   /** Logs as JSON lines or readable text (default: text when the log stream is a terminal, else json). */
   PODSTART_LOG_FORMAT: z.enum(LOG_FORMATS, `must be one of ${LOG_FORMATS.join(', ')}`).optional(),
 })
@@ -95,6 +105,15 @@ export function cliEnv(): CliEnv {
 /** The logging settings alone: every command reads these before it runs. */
 export function logEnv(env: Record<string, string | undefined> = process.env): z.output<typeof logEnvSchema> {
   return parseWith(logEnvSchema, env)
+}
+
+const inputEnvSchema = cliEnvSchema.pick({ PODSTART_MAX_LINE_BYTES: true })
+
+/** The input settings alone (`analyze` and `import` read these without the rest). */
+export function inputEnv(
+  env: Record<string, string | undefined> = process.env,
+): z.output<typeof inputEnvSchema> {
+  return parseWith(inputEnvSchema, env)
 }
 
 /** Store settings (CLICKHOUSE_URL and friends, PODSTART_DATA_DIR), with `--data` when given. */

@@ -43,6 +43,8 @@ export interface CollectorOptions {
   kubeletMetricsIntervalMs?: number
   /** For tests: the watch loops' stall timeout. */
   stallMs?: number
+  /** Longest watch line read; a longer one is skipped and counted (default 4 MiB). */
+  maxLineBytes?: number
   /** Rebuild stale dashboard rollup buckets every this many ms (0 turns it off); default 30 s. */
   rollupRefreshMs?: number
   /** Alert hook: called with each startup record once it is written (e.g. an AlertEngine). */
@@ -159,7 +161,7 @@ export class Collector {
                 log(`watch ${resource} restarting (${reason})${err ? `: ${err.message}` : ''}`)
             },
           },
-          { stallMs: opts.stallMs },
+          { stallMs: opts.stallMs, ...(opts.maxLineBytes ? { maxLineBytes: opts.maxLineBytes } : {}) },
         ),
     )
   }

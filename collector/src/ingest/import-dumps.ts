@@ -76,6 +76,8 @@ export async function importDumps(
     keepOld?: boolean
     /** Give up when the store fails writes this long (default 60 s): an import never hangs silently. */
     maxRetryMs?: number
+    /** Longest line (or List item) read; a longer one is skipped and reported. Default 4 MiB. */
+    maxLineBytes?: number
   },
 ): Promise<ImportSummary> {
   const startedMs = Date.now()
@@ -84,7 +86,7 @@ export async function importDumps(
   const gate = new RetentionGate(
     await importRetention(querier, { nowMs: startedMs, keepOld: opts.keepOld === true }),
   )
-  const pre = await prescanOutsideRetention(files, gate.retention.cutoffMs)
+  const pre = await prescanOutsideRetention(files, gate.retention.cutoffMs, opts.maxLineBytes)
   if (pre.outside > 0)
     log.warn(retentionNotice(gate.retention, { outside: pre.outside, of: pre.pods, noun: 'pods' }))
   const summary: ImportSummary = {
@@ -169,6 +171,7 @@ export async function importDumps(
     const input = file === '-' ? process.stdin : createReadStream(file)
     const before = summary.bytes
     for await (const { update, observedAtMs } of readDump(file, input, {
+      ...(opts.maxLineBytes ? { maxLineBytes: opts.maxLineBytes } : {}),
       onProblem: (p) => {
         summary.problems++
         log.warn(`${p.file}: ${p.position}: ${p.message}`)

@@ -48,11 +48,18 @@ export interface PrescanResult {
  * First pass over dump files (not stdin): each pod's creationTimestamp only, nothing written. Problems in the
  * input are left for the import's own pass to report.
  */
-export async function prescanOutsideRetention(files: string[], cutoffMs: number): Promise<PrescanResult> {
+export async function prescanOutsideRetention(
+  files: string[],
+  cutoffMs: number,
+  maxLineBytes?: number,
+): Promise<PrescanResult> {
   const created = new Map<string, number>()
   for (const file of files) {
     if (file === '-') continue
-    for await (const { update } of readDump(file, createReadStream(file), { onProblem: () => undefined })) {
+    for await (const { update } of readDump(file, createReadStream(file), {
+      onProblem: () => undefined,
+      ...(maxLineBytes ? { maxLineBytes } : {}),
+    })) {
       const obj = update.object as KubeJson
       if (obj.kind !== 'Pod') continue
       const meta = obj.metadata as { uid?: unknown; creationTimestamp?: unknown } | undefined

@@ -6,6 +6,7 @@ import { failureStatus, type IngestProblem, readDump, StartupSummary } from '../
 import { LifecycleEngine } from '../../lifecycle/index.ts'
 import { logger } from '../../observability/log.ts'
 import { type Command, EXIT, intFlag, parseCommandArgs, UsageError } from '../args.ts'
+import { inputEnv } from '../env.ts'
 
 const log = logger()
 
@@ -65,9 +66,16 @@ export const command: Command = {
     const top = intFlag('top', values.top, 10)
     const cluster = values.cluster ?? 'default'
     if (cluster.length === 0) throw new UsageError('--cluster must not be empty')
+    const lineCap = inputEnv().PODSTART_MAX_LINE_BYTES
+    const maxLine = lineCap === undefined ? {} : { maxLineBytes: lineCap }
     const summary = new StartupSummary(top)
     const out: StartupRecord[] = []
-    const engine = new LifecycleEngine({ cluster, onRecord: (r, final) => final && out.push(r) })
+    const engine = new LifecycleEngine({
+      cluster,
+      onRecord: (r, final) => final && out.push(r),
+      // Input the engine could not use as it stood (a UID claimed by two pods, a flood of repeats) is said once.
+      onWarning: (message) => log.warn(message),
+    })
     const emit = async (records: StartupRecord[]) => {
       for (const r of records) {
         if (values.json) await write(`${JSON.stringify(r)}\n`)
@@ -102,7 +110,7 @@ export const command: Command = {
         }
       }
       try {
-        for await (const item of readDump(label, input, { onProblem, onProgress })) {
+        for await (const item of readDump(label, input, { onProblem, onProgress, ...maxLine })) {
           const status = failureStatus(item.update.object)
           if (status !== null) {
             onProblem({ file: label, position: 'object', message: status, fatal: true })

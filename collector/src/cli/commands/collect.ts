@@ -159,6 +159,7 @@ export const command: Command = {
         stuckTimeoutMs,
         ...(kubeletMetricsMs > 0 ? { kubeletMetricsIntervalMs: kubeletMetricsMs } : {}),
         ...(alerting ? { alerts: alerting.engine } : {}),
+        ...(env.PODSTART_MAX_LINE_BYTES ? { maxLineBytes: env.PODSTART_MAX_LINE_BYTES } : {}),
         log: log.info,
       })
       return latest

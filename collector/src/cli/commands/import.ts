@@ -4,7 +4,7 @@ import { createQuerier, migrate, openStore } from '@podstart/schema/store'
 import { type ImportSummary, importContainerdLog, importDumps } from '../../ingest/import-dumps.ts'
 import { cutoffText } from '../../ingest/import-retention.ts'
 import { type Command, EXIT, parseCommandArgs, UsageError } from '../args.ts'
-import { storeConfig } from '../env.ts'
+import { inputEnv, storeConfig } from '../env.ts'
 
 const help = `podstart import: load dumps into the store
 
@@ -72,10 +72,13 @@ export const command: Command = {
     const store = await openStore(storeConfig(values.data))
     try {
       await migrate(store, { log: () => undefined })
+      const lineCap = inputEnv().PODSTART_MAX_LINE_BYTES
+      const maxLine = lineCap === undefined ? {} : { maxLineBytes: lineCap }
       const summary = await importDumps(positionals, createQuerier(store), {
         cluster: values.cluster ?? 'default',
         storeEvents: !values['no-events'],
         keepOld: values['keep-old'] === true,
+        ...maxLine,
       })
       if (values.json) console.log(JSON.stringify(summary))
       else console.error(`podstart import: ${summaryLine(summary)}`)

@@ -193,6 +193,7 @@ export const command: Command = {
         cluster: source.cluster,
         access: source.access,
         querier: createQuerier(store),
+        ...(env.PODSTART_MAX_LINE_BYTES ? { maxLineBytes: env.PODSTART_MAX_LINE_BYTES } : {}),
         log: log.child('collect').info,
       })
       collector.start()
