@@ -1,4 +1,5 @@
 // Shared argument parsing for podstart subcommands: node's parseArgs plus consistent errors and --help.
+import { statSync } from 'node:fs'
 import { type ParseArgsConfig, parseArgs } from 'node:util'
 import { DURATION_EXAMPLES, parseDuration } from '../durations.ts'
 
@@ -37,6 +38,18 @@ export function parseCommandArgs<O extends Options>(argv: string[], options: O):
     return { values: parsed.values, positionals: parsed.positionals }
   } catch (err) {
     throw new UsageError((err as Error).message)
+  }
+}
+
+/** Input files that must exist before anything is read ('-' is stdin): a missing one is bad usage (exit 2). */
+export function requireFiles(files: string[]): void {
+  for (const f of files) {
+    if (f === '-') continue
+    try {
+      statSync(f)
+    } catch {
+      throw new UsageError(`cannot read ${f}: no such file`)
+    }
   }
 }
 

@@ -1,11 +1,11 @@
 // `podstart analyze`: breaks down pod startups from kubectl dumps or recorded watch streams, in the terminal.
-import { createReadStream, statSync } from 'node:fs'
+import { createReadStream } from 'node:fs'
 import type { Readable } from 'node:stream'
 import type { StartupRecord } from '@podstart/schema/record'
 import { failureStatus, type IngestProblem, readDump, StartupSummary } from '../../ingest/index.ts'
 import { LifecycleEngine } from '../../lifecycle/index.ts'
 import { logger } from '../../observability/log.ts'
-import { type Command, EXIT, intFlag, parseCommandArgs, UsageError } from '../args.ts'
+import { type Command, EXIT, intFlag, parseCommandArgs, requireFiles, UsageError } from '../args.ts'
 import { inputEnv } from '../env.ts'
 
 const log = logger()
@@ -55,14 +55,7 @@ export const command: Command = {
     })
     if (positionals.length === 0) throw new UsageError('give at least one FILE (or - for stdin)')
     // A missing file is bad usage (exit 2), as in \`podstart import\`, before anything is read.
-    for (const f of positionals) {
-      if (f === '-') continue
-      try {
-        statSync(f)
-      } catch {
-        throw new UsageError(`cannot read ${f}: no such file`)
-      }
-    }
+    requireFiles(positionals)
     const top = intFlag('top', values.top, 10)
     const cluster = values.cluster ?? 'default'
     if (cluster.length === 0) throw new UsageError('--cluster must not be empty')

@@ -1,9 +1,7 @@
-// `podstart import`: load kubectl dumps or NDJSON watch streams into the store through the lifecycle engine.
-import { statSync } from 'node:fs'
 import { createQuerier, migrate, openStore } from '@podstart/schema/store'
 import { type ImportSummary, importContainerdLog, importDumps } from '../../ingest/import-dumps.ts'
 import { cutoffText } from '../../ingest/import-retention.ts'
-import { type Command, EXIT, parseCommandArgs, UsageError } from '../args.ts'
+import { type Command, EXIT, parseCommandArgs, requireFiles, UsageError } from '../args.ts'
 import { inputEnv, storeConfig } from '../env.ts'
 
 const help = `podstart import: load dumps into the store
@@ -61,14 +59,7 @@ export const command: Command = {
     if (containerdLog !== undefined) return importLogCommand(containerdLog, positionals, values)
     if (values.node !== undefined) throw new UsageError('--node goes with --containerd-log')
     if (positionals.length === 0) throw new UsageError('give at least one FILE (or - for stdin)')
-    for (const f of positionals) {
-      if (f === '-') continue
-      try {
-        statSync(f)
-      } catch {
-        throw new UsageError(`cannot read ${f}: no such file`)
-      }
-    }
+    requireFiles(positionals)
     const store = await openStore(storeConfig(values.data))
     try {
       await migrate(store, { log: () => undefined })
@@ -127,13 +118,7 @@ async function importLogCommand(
     throw new UsageError('--containerd-log imports one log; give dumps in a separate run')
   if (!values.node)
     throw new UsageError('--containerd-log needs --node NAME: the node whose containerd wrote it')
-  if (file !== '-') {
-    try {
-      statSync(file)
-    } catch {
-      throw new UsageError(`cannot read ${file}: no such file`)
-    }
-  }
+  requireFiles([file])
   const store = await openStore(storeConfig(values.data))
   try {
     await migrate(store, { log: () => undefined })
