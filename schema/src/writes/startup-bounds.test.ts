@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { at, BASE_MS, coldRecord } from '../../test/fixtures/records.ts'
 import type { StartupRecord } from '../record/types.ts'
 import { validateStartupRecord } from '../record/validate.ts'
+import { imagePullInsert } from '../rows/image-pulls.ts'
+import { podStartupInsert } from '../rows/pod-startups.ts'
+import { startupToRows } from '../rows/startup-rows.ts'
 import { boundStartupRecord, MAX_DURATION_MS } from './startup-bounds.ts'
 
 const NOW = BASE_MS + 86_400_000
@@ -127,5 +130,32 @@ describe('boundStartupRecord', () => {
     expect(b.record.pulls[0]?.attempts).toBe(65_535)
     expect(b.record.pulls[0]?.sizeBytes).toBeNull()
     expect(b.corrections.map((c) => c.reason)).toEqual(['count-capped', 'count-capped'])
+  })
+
+  it('whatever it was given, a bounded record fits the pod_startups and image_pulls row schemas', () => {
+    const extreme = coldRecord()
+    extreme.totalMs = 2 ** 40
+    extreme.clockSkewClamps = 2 ** 40
+    extreme.clockSkewClampedMs = -3
+    for (const k of Object.keys(extreme.phases) as (keyof typeof extreme.phases)[])
+      extreme.phases[k] = 2 ** 33
+    for (const p of extreme.pulls) {
+      p.pullMs = 2 ** 35
+      p.waitMs = -1
+      p.downloadMs = 2 ** 32
+      p.decompressMs = 5e15
+      p.attempts = 1e6
+      p.sizeBytes = -4
+      p.startedAt = '2400-01-01T00:00:00.000Z'
+    }
+    extreme.boundaries.ready = { at: '1850-01-01T00:00:00.000Z', source: 'watch' }
+    for (const r of [coldRecord(), extreme]) {
+      const b = bound(r)
+      const rows = startupToRows(b.record, 1)
+      expect(podStartupInsert.safeParse(rows.startup).success).toBe(true)
+      for (const p of rows.pulls) expect(imagePullInsert.safeParse(p).success).toBe(true)
+    }
+    // The unbounded one does not: the schemas are a real check.
+    expect(podStartupInsert.safeParse(startupToRows(extreme, 1).startup).success).toBe(false)
   })
 })

@@ -130,9 +130,9 @@ function boundValues(input: StartupRecord): { record: StartupRecord; corrections
     return null
   }
   const count = (field: string, v: number | undefined, max: number): number | undefined => {
-    if (v === undefined || v <= max) return v
+    if (v === undefined || (v >= 0 && v <= max)) return v
     corrections.push({ field, reason: 'count-capped', was: v })
-    return max
+    return v < 0 ? 0 : max
   }
 
   r.totalMs = duration('totalMs', r.totalMs)

@@ -2,8 +2,8 @@
 // (startup-bounds.ts); one that does not fit is refused by name with a non-retryable error, before anything of
 // the batch is written.
 import type { StartupRecord } from '../record/types.ts'
-import type { ImagePullInsert } from '../rows/image-pulls.ts'
-import type { PodStartupInsert } from '../rows/pod-startups.ts'
+import { type ImagePullInsert, imagePullInsert } from '../rows/image-pulls.ts'
+import { type PodStartupInsert, podStartupInsert } from '../rows/pod-startups.ts'
 import { startupToRows } from '../rows/startup-rows.ts'
 import { StoreError } from '../store/errors.ts'
 import type { Querier } from '../store/querier.ts'
@@ -18,6 +18,21 @@ export class RecordRejectedError extends StoreError {
   ) {
     super(message, { retryable: false, exitCode: 1 })
   }
+}
+
+function rowProblem(
+  schema: {
+    safeParse(v: unknown): {
+      success: boolean
+      error?: { issues: { path: PropertyKey[]; message: string }[] }
+    }
+  },
+  row: object,
+): string | undefined {
+  const r = schema.safeParse(row)
+  if (r.success) return undefined
+  const issue = r.error?.issues[0]
+  return `${issue?.path.join('.')}: ${issue?.message}`
 }
 
 export interface InsertStartupsOptions {
@@ -59,6 +74,13 @@ export async function insertStartups(
       typeof version === 'number' ? version : (version[i] as number),
       opts.retainFrom,
     )
+    if (!opts.bounded) {
+      // The row schemas are the columns' types; bounded records fit them by construction (tested).
+      const problem =
+        rowProblem(podStartupInsert, rows.startup) ??
+        rows.pulls.map((p) => rowProblem(imagePullInsert, p)).find((x) => x !== undefined)
+      if (problem) throw new RecordRejectedError(`startup record ${i} does not fit its rows: ${problem}`, i)
+    }
     startups.push(rows.startup)
     pulls.push(...rows.pulls)
   })
