@@ -1,10 +1,6 @@
-// The Kubernetes manifests as kubectl renders them: every object valid against the published API schemas
-// (kubernetes-models), least-privilege RBAC, hardened pods, probes, and flags the CLI really accepts.
-import { execFileSync, spawnSync } from 'node:child_process'
-import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { parseAllDocuments } from 'yaml'
-import { repoRoot, runPodstart } from '../support/process.ts'
+import { kustomize as render } from '../support/manifests.ts'
+import { runPodstart } from '../support/process.ts'
 
 type Obj = {
   apiVersion: string
@@ -18,27 +14,7 @@ const DIRS = ['base', 'overlays/kubelet-metrics', 'overlays/all-in-one', 'exampl
 type Dir = (typeof DIRS)[number]
 const rendered = {} as Record<Dir, Obj[]>
 
-/** The manifests render the same with kubectl 1.20's built-in kustomize (Debian 12) and current ones; KUBECTL picks one. */
-const KUBECTL = process.env.KUBECTL ?? 'kubectl'
-
-function kustomize(dir: string): Obj[] {
-  const probe = spawnSync(KUBECTL, ['version', '--client'], { encoding: 'utf8' })
-  if (probe.error) {
-    throw new Error(
-      `${KUBECTL} is not installed: apt-get install -y kubernetes-client (Debian 12), or set KUBECTL`,
-    )
-  }
-  const text = execFileSync(KUBECTL, ['kustomize', path.join(repoRoot, 'deploy', dir)], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  return parseAllDocuments(text)
-    .map((d) => {
-      if (d.errors.length > 0) throw new Error(`${dir}: ${d.errors[0]?.message}`)
-      return d.toJSON() as Obj | null
-    })
-    .filter((o): o is Obj => o !== null)
-}
+const kustomize = (dir: string) => render(dir) as Obj[]
 
 /** kubernetes-models module of an apiVersion/kind, e.g. apps/v1 Deployment -> kubernetes-models/apps/v1/Deployment. */
 async function validateAgainstSchema(o: Obj): Promise<void> {
