@@ -7,9 +7,9 @@ export const dynamic = 'force-dynamic'
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const query = parseDashboardQuery(await searchParams, Date.now())
   const filters = {
-    ...(query.cluster ? { cluster: query.cluster } : {}),
-    ...(query.namespace ? { namespace: query.namespace } : {}),
-    ...(query.workload ? { workload: query.workload } : {}),
+    cluster: query.cluster,
+    namespace: query.namespace,
+    workload: query.workload,
   }
   return (
     <ScopePage
@@ -20,8 +20,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       filterFields={['cluster', 'namespace', 'workload']}
       groups={query.namespace ? ['workload', 'node'] : ['namespace', 'workload', 'node']}
       advice={{
-        ...(query.cluster ? { cluster: query.cluster } : {}),
-        ...(query.namespace ? { namespace: query.namespace } : {}),
+        cluster: query.cluster,
+        namespace: query.namespace,
       }}
     />
   )

@@ -99,6 +99,6 @@ export function phaseFinding(opts: {
       ],
     },
     confidence: opts.confidence,
-    ...(opts.artifact ? { artifact: opts.artifact } : {}),
+    artifact: opts.artifact,
   }
 }

@@ -61,8 +61,8 @@ export interface StoreReportRequest {
 export async function reportFromStore(q: Querier, r: StoreReportRequest): Promise<Report> {
   const cfg: ReportConfig = { ...DEFAULT_REPORT_CONFIG, ...r.config }
   const scope = {
-    ...(r.cluster ? { cluster: r.cluster } : {}),
-    ...(r.namespace ? { namespace: r.namespace } : {}),
+    cluster: r.cluster || undefined,
+    namespace: r.namespace || undefined,
   }
   const windows = { previous: r.previous, current: r.current, ...scope }
   const groups = await reportGroups(q)({ ...windows, sampleSize: cfg.sampleSize })
@@ -77,8 +77,8 @@ export async function reportFromStore(q: Querier, r: StoreReportRequest): Promis
     ...scope,
     windows: { current: r.current, previous: r.previous },
     generatedAt: r.generatedAt,
-    ...(r.dashboardUrl ? { dashboardUrl: r.dashboardUrl } : {}),
-    ...(r.advice ? { advice: r.advice } : {}),
+    dashboardUrl: r.dashboardUrl || undefined,
+    advice: r.advice,
     config: cfg,
     stats,
     tests,

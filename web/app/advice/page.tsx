@@ -12,8 +12,8 @@ export default async function AdvicePage({ searchParams }: { searchParams: Promi
   const result = await loadFindings(
     query.window,
     {
-      ...(query.cluster ? { cluster: query.cluster } : {}),
-      ...(query.namespace ? { namespace: query.namespace } : {}),
+      cluster: query.cluster,
+      namespace: query.namespace,
     },
     100,
   )

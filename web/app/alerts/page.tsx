@@ -11,7 +11,7 @@ export default async function AlertsPage({
   const sp = await searchParams
   const state = sp.state === 'firing' || sp.state === 'resolved' ? sp.state : undefined
   const cluster = typeof sp.cluster === 'string' && sp.cluster ? sp.cluster : undefined
-  const loaded = await loadAlertHistory({ ...(state ? { state } : {}), ...(cluster ? { cluster } : {}) })
+  const loaded = await loadAlertHistory({ state, cluster })
   if (!loaded.ok) {
     return (
       <section>

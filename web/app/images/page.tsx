@@ -16,8 +16,8 @@ export const dynamic = 'force-dynamic'
 export default async function ImagesPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const query = parseDashboardQuery(await searchParams, Date.now())
   const filters = {
-    ...(query.cluster ? { cluster: query.cluster } : {}),
-    ...(query.namespace ? { namespace: query.namespace } : {}),
+    cluster: query.cluster,
+    namespace: query.namespace,
   }
   const suffix = queryString(timeOnly(query))
   let view: Awaited<ReturnType<typeof loadImagesView>> | null = null

@@ -94,7 +94,7 @@ export default async function ReportsPage({
   const sp = await searchParams
   const to = typeof sp.to === 'string' && !Number.isNaN(Date.parse(sp.to)) ? Date.parse(sp.to) : Date.now()
   const cluster = typeof sp.cluster === 'string' && sp.cluster ? sp.cluster : undefined
-  const loaded = await loadWeeklyReport({ toMs: to, ...(cluster ? { cluster } : {}) })
+  const loaded = await loadWeeklyReport({ toMs: to, cluster })
   if (!loaded.ok) {
     return (
       <section>

@@ -110,6 +110,6 @@ export async function loadRollouts(
     to: window.to,
     namespace,
     workload,
-    ...(cluster ? { cluster } : {}),
+    cluster,
   })
 }

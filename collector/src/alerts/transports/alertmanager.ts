@@ -10,7 +10,8 @@ export function alertmanagerBody(g: GroupNotice) {
     labels: a.labels,
     annotations: a.annotations,
     startsAt: a.startsAt,
-    ...(a.status === 'resolved' && a.endsAt ? { endsAt: a.endsAt } : {}),
+    // JSON leaves an undefined endsAt out, as Alertmanager expects of a firing alert.
+    endsAt: a.status === 'resolved' && a.endsAt ? a.endsAt : undefined,
     generatorURL: a.generatorURL,
   }))
 }

@@ -93,7 +93,7 @@ export const scheduling = defineRule({
               : 'the wait is in the scheduler (affinity, spread, queue), which a profile review can fix',
           ],
           confidence: waitedForNodes ? 'high' : 'medium',
-          ...(waitedForNodes ? { artifact: headroomArtifact(row.namespace ?? '') } : {}),
+          artifact: waitedForNodes ? headroomArtifact(row.namespace ?? '') : undefined,
         }),
       )
     }

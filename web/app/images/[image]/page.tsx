@@ -14,7 +14,7 @@ export default async function ImagePage(props: {
 }) {
   const image = decodeURIComponent((await props.params).image)
   const query = parseDashboardQuery(await props.searchParams, Date.now())
-  const filters = { image, ...(query.cluster ? { cluster: query.cluster } : {}) }
+  const filters = { image, cluster: query.cluster }
   let extra: React.ReactNode = null
   try {
     const pulls = await loadImagesView(query.window, filters)

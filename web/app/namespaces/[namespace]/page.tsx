@@ -16,10 +16,10 @@ export default async function NamespacePage(props: {
       subtitle={query.cluster ? `In cluster ${query.cluster}.` : 'In every cluster.'}
       crumbs={[{ href: '/', label: 'Overview' }]}
       query={query}
-      filters={{ namespace, ...(query.cluster ? { cluster: query.cluster } : {}) }}
+      filters={{ namespace, cluster: query.cluster }}
       filterFields={['cluster']}
       groups={['workload', 'node']}
-      advice={{ namespace, ...(query.cluster ? { cluster: query.cluster } : {}) }}
+      advice={{ namespace, cluster: query.cluster }}
     />
   )
 }

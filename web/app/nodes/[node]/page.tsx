@@ -19,7 +19,7 @@ export default async function NodePage(props: {
         { href: `/images?range=${query.window.range ?? '7d'}`, label: 'Images' },
       ]}
       query={query}
-      filters={{ node, ...(query.cluster ? { cluster: query.cluster } : {}) }}
+      filters={{ node, cluster: query.cluster }}
       filterFields={['cluster']}
       groups={['namespace', 'workload']}
       advice={query.cluster ? { cluster: query.cluster } : {}}

@@ -35,10 +35,10 @@ export default async function WorkloadPage(props: {
         },
       ]}
       query={query}
-      filters={{ namespace, workload: name, ...(query.cluster ? { cluster: query.cluster } : {}) }}
+      filters={{ namespace, workload: name, cluster: query.cluster }}
       filterFields={['cluster']}
       groups={['node']}
-      advice={{ namespace, ...(query.cluster ? { cluster: query.cluster } : {}) }}
+      advice={{ namespace, cluster: query.cluster }}
       extra={<RolloutsPanel rollouts={rollouts} window={query.window} />}
     />
   )
