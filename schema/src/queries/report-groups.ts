@@ -208,11 +208,11 @@ const poolRow = z.object({ cluster: z.string(), node: z.string(), pool: z.string
 
 function percentilesOf(n: number, q: readonly (number | null)[]): Percentiles {
   return n > 0
-    ? { n, p50: q[0] ?? null, p90: q[1] ?? null, p99: q[2] ?? null }
-    : { n: 0, p50: null, p90: null, p99: null }
+    ? { count: n, p50: q[0] ?? null, p90: q[1] ?? null, p99: q[2] ?? null }
+    : { count: 0, p50: null, p90: null, p99: null }
 }
 
-const EMPTY_PERCENTILES: Percentiles = { n: 0, p50: null, p90: null, p99: null }
+const EMPTY_PERCENTILES: Percentiles = { count: 0, p50: null, p90: null, p99: null }
 
 export function emptySide(): GroupSide {
   return {

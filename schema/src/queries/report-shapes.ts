@@ -1,5 +1,6 @@
 // The shapes of the weekly report's figures as its queries return them: groups and their keys, per-window
 // percentiles and samples, cause facts. The report model (schema/src/report) builds on these.
+import type { Percentiles } from './phase-breakdown.ts'
 
 export const DIMENSIONS = ['cluster', 'namespace', 'workload', 'image', 'node'] as const
 export type Dimension = (typeof DIMENSIONS)[number]
@@ -17,12 +18,7 @@ export interface GroupKey {
   pool?: string
 }
 
-export interface Percentiles {
-  n: number
-  p50: number | null
-  p90: number | null
-  p99: number | null
-}
+export type { Percentiles }
 
 export interface GroupSide {
   startups: number

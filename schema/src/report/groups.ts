@@ -109,7 +109,7 @@ export function groupSamples(
 
 function percentiles(values: readonly number[]): Percentiles {
   const s = sortNumbers(values)
-  return { n: s.length, p50: quantile(s, 0.5), p90: quantile(s, 0.9), p99: quantile(s, 0.99) }
+  return { count: s.length, p50: quantile(s, 0.5), p90: quantile(s, 0.9), p99: quantile(s, 0.99) }
 }
 
 const PHASE_FIELD: Record<ReportPhase, keyof StartupSample> = {

@@ -63,7 +63,7 @@ const PERCENTILES: Record<DurationMetric, (s: GroupSide) => Percentiles> = {
 function durationTest(g: GroupStats, metric: DurationMetric, cfg: ReportConfig): TestedChange | null {
   const pa = PERCENTILES[metric](g.previous)
   const pb = PERCENTILES[metric](g.current)
-  if (pa.n < cfg.minSamples || pb.n < cfg.minSamples || pa.p90 === null || pb.p90 === null) return null
+  if (pa.count < cfg.minSamples || pb.count < cfg.minSamples || pa.p90 === null || pb.p90 === null) return null
   const a = g.samples.previous[metric as keyof MetricSamples]
   const b = g.samples.current[metric as keyof MetricSamples]
   if (a.length === 0 || b.length === 0) return null
@@ -75,8 +75,8 @@ function durationTest(g: GroupStats, metric: DurationMetric, cfg: ReportConfig):
     group: g,
     previous: pa.p90,
     current: pb.p90,
-    samples: { previous: pa.n, current: pb.n },
-    sampled: a.length < pa.n || b.length < pb.n,
+    samples: { previous: pa.count, current: pb.count },
+    sampled: a.length < pa.count || b.length < pb.count,
     test: { name: 'mann-whitney-u', statistic: mw.u, z: mw.z, pValue: mw.pTwoSided, qValue: 1 },
     values: { prev: a, cur: b },
   }
@@ -353,15 +353,15 @@ export function buildReport(input: ReportInput): Report {
     }
   }
   return assembleReport({
-    ...(input.cluster ? { cluster: input.cluster } : {}),
-    ...(input.namespace ? { namespace: input.namespace } : {}),
+    cluster: input.cluster || undefined,
+    namespace: input.namespace || undefined,
     windows: {
       current: { from: input.current.from, to: input.current.to },
       previous: { from: input.previous.from, to: input.previous.to },
     },
     generatedAt: input.generatedAt,
-    ...(input.dashboardUrl ? { dashboardUrl: input.dashboardUrl } : {}),
-    ...(input.advice ? { advice: input.advice } : {}),
+    dashboardUrl: input.dashboardUrl || undefined,
+    advice: input.advice,
     config: cfg,
     stats,
     tests,
