@@ -4,7 +4,6 @@
 // interface. The dashboard container serves pages for a while and writes nothing: every table's row count is
 // unchanged and every statement it sent is a read. The gate is checked on every route and method.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -14,7 +13,7 @@ import { createQuerier, openStore, storeConfigFromEnv } from '@podstart/schema/s
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ClickHouseHttp, startClickHouseHttp } from '../support/clickhouse-http.ts'
 import { type K8sObject, kustomize, type LocalContainer, localContainer } from '../support/manifests.ts'
-import { freePort, podstartBin, repoRoot, waitFor } from '../support/process.ts'
+import { captured, freePort, podstartBin, repoRoot, waitFor } from '../support/process.ts'
 
 const USER = 'podstart'
 const PASSWORD = 'pw-deploy-run-9QvX'
@@ -53,15 +52,7 @@ function run(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  let out = ''
-  child.stdout?.on('data', (d) => {
-    out += d
-  })
-  child.stderr?.on('data', (d) => {
-    out += d
-  })
-  const exited = once(child, 'exit').then(([code]) => code as number | null)
-  return { child, output: () => out, exited }
+  return { child, ...captured(child) }
 }
 
 async function sql<T>(query: string): Promise<T[]> {

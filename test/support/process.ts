@@ -26,6 +26,19 @@ export interface RunningProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>
 }
 
+/** A child's stdout and stderr gathered as one text, and its exit code once it exits. */
+export function captured(child: ChildProcess): { output(): string; exited: Promise<number | null> } {
+  let out = ''
+  child.stdout?.on('data', (d) => {
+    out += d
+  })
+  child.stderr?.on('data', (d) => {
+    out += d
+  })
+  const exited = once(child, 'exit').then(([code]) => code as number | null)
+  return { output: () => out, exited }
+}
+
 export function startPodstart(
   args: string[],
   opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
@@ -35,17 +48,10 @@ export function startPodstart(
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...TEXT_LOGS, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  let out = ''
-  child.stdout?.on('data', (d) => {
-    out += d
-  })
-  child.stderr?.on('data', (d) => {
-    out += d
-  })
-  const exited = once(child, 'exit').then(([code]) => code as number | null)
+  const { output, exited } = captured(child)
   return {
     child,
-    output: () => out,
+    output,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal)
       return exited
