@@ -10,7 +10,7 @@ import { countStartups } from '@podstart/schema/queries'
 import type { Querier } from '@podstart/schema/store'
 import { EXIT } from '../exit-codes.ts'
 import { KubeAccess } from '../kube/access.ts'
-import type { KubeJson } from '../kube/list-watch.ts'
+import type { KubeObject } from '../lifecycle/kube-object.ts'
 import type { generateHistorySliced as GenerateHistorySliced } from '../sim/index.ts'
 import { HistoryImport } from './history-import.ts'
 
@@ -150,7 +150,7 @@ async function importHistory(
   const total = Math.ceil(historyMs / (6 * 3_600_000))
   await generate(
     { seed: 7, scenario: 'demo', days, podsPerHour: 60, endAtMs, cluster, regressionLastWeek: true },
-    (line) => history.observe(line.type, line.object as KubeJson, Date.parse(line.observedAt)),
+    (line) => history.observe(line.type, line.object as KubeObject, Date.parse(line.observedAt)),
     async () => {
       if (stopping.value) throw new Error('stopped')
       await history.flush()

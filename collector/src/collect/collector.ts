@@ -6,8 +6,9 @@ import type { StartupRecord } from '@podstart/schema/record'
 import type { Querier } from '@podstart/schema/store'
 import type { KubeAccess } from '../kube/access.ts'
 import { KubeletScraper } from '../kube/kubelet-metrics.ts'
-import { type KubeJson, ListWatch, type ResourceName, type ResourceSpec } from '../kube/list-watch.ts'
+import { ListWatch, type ResourceName, type ResourceSpec } from '../kube/list-watch.ts'
 import { LifecycleEngine, type LifecycleOptions } from '../lifecycle/index.ts'
+import type { KubeObject } from '../lifecycle/kube-object.ts'
 import { metrics } from '../observability/metrics.ts'
 import { SplitSources } from '../pulls/split-sources.ts'
 import { eventRow } from '../sink/event-rows.ts'
@@ -189,7 +190,7 @@ export class Collector {
   private onObject(
     resource: ResourceName,
     type: string,
-    object: KubeJson,
+    object: KubeObject,
     receivedAt: number,
   ): void | Promise<void> {
     this.stats_.eventsReceived++
@@ -204,7 +205,12 @@ export class Collector {
     return this.sink.pressure()
   }
 
-  private recordInventory(resource: ResourceName, type: string, object: KubeJson, receivedAt: number): void {
+  private recordInventory(
+    resource: ResourceName,
+    type: string,
+    object: KubeObject,
+    receivedAt: number,
+  ): void {
     const { cluster } = this.opts
     if (resource === 'nodes') {
       const name = object.metadata?.name

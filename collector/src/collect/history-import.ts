@@ -4,8 +4,8 @@
 import type { StartupRecord } from '@podstart/schema/record'
 import { writeStartups } from '@podstart/schema/rollups'
 import type { Querier } from '@podstart/schema/store'
-import type { KubeJson } from '../kube/list-watch.ts'
 import { LifecycleEngine, type WatchUpdate } from '../lifecycle/index.ts'
+import type { KubeObject } from '../lifecycle/kube-object.ts'
 import { SplitSources } from '../pulls/split-sources.ts'
 import type { WatchLine } from '../sim/history.ts'
 import { eventRow, type PodEventRow } from '../sink/event-rows.ts'
@@ -85,7 +85,7 @@ export class HistoryImport {
   }
 
   /** One watch update, at the time the collector would have received it. */
-  observe(type: WatchUpdate['type'], object: KubeJson, observedAtMs: number): void {
+  observe(type: WatchUpdate['type'], object: KubeObject, observedAtMs: number): void {
     const { cluster } = this.opts
     this.summary.updates++
     this.engine.observe({ type, object } as WatchUpdate, observedAtMs)
@@ -182,7 +182,7 @@ export async function importWatchLines<R>(
 ): Promise<{ result: R; summary: HistoryImportSummary }> {
   const history = await HistoryImport.open(opts)
   const result = produce((line) =>
-    history.observe(line.type, line.object as KubeJson, Date.parse(line.observedAt)),
+    history.observe(line.type, line.object as KubeObject, Date.parse(line.observedAt)),
   )
   return { result, summary: await history.finish() }
 }

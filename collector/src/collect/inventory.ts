@@ -1,7 +1,7 @@
 // Cluster inventory rows besides startups: nodes (runtime, kubelet, pool), the images each workload runs
 // with their pull policy, and rollouts with whether they changed only the image. Pure functions over the
 // watched objects plus a small bounded memory of what was already written.
-import type { KubeJson } from '../kube/list-watch.ts'
+import type { KubeObject } from '../lifecycle/kube-object.ts'
 
 type Labels = Record<string, string>
 const POOL_LABELS = [
@@ -26,7 +26,7 @@ export function parseRuntime(version: string): { runtime: string; runtimeVersion
     : { runtime: version.toLowerCase(), runtimeVersion: '' }
 }
 
-export function nodeRow(cluster: string, node: KubeJson, deleted: boolean, observedAtMs: number) {
+export function nodeRow(cluster: string, node: KubeObject, deleted: boolean, observedAtMs: number) {
   const meta = node.metadata ?? {}
   const labels = (meta.labels ?? {}) as Labels
   const info = ((node.status as { nodeInfo?: Record<string, string> } | undefined)?.nodeInfo ?? {}) as Record<
@@ -60,7 +60,7 @@ type OwnerRef = { kind?: string; name?: string; controller?: boolean }
 type ContainerSpec = { name?: string; image?: string; imagePullPolicy?: string }
 
 /** The workload a pod belongs to, from its controller reference (ReplicaSet -> Deployment by the template hash). */
-export function podWorkload(pod: KubeJson): { kind: string; name: string } {
+export function podWorkload(pod: KubeObject): { kind: string; name: string } {
   const meta = pod.metadata ?? {}
   const owners = (meta.ownerReferences ?? []) as OwnerRef[]
   const owner = owners.find((o) => o.controller) ?? owners[0]
@@ -81,7 +81,7 @@ export class WorkloadImageTracker {
   constructor(private readonly maxRemembered = 50_000) {}
 
   /** Rows for images of this pod not written recently (bounded memory; the table deduplicates anyway). */
-  rows(cluster: string, pod: KubeJson, observedAtMs: number) {
+  rows(cluster: string, pod: KubeObject, observedAtMs: number) {
     const meta = pod.metadata ?? {}
     const spec =
       (pod as { spec?: { containers?: ContainerSpec[]; initContainers?: ContainerSpec[] } }).spec ?? {}
@@ -139,7 +139,7 @@ export class RolloutTracker {
     Array<{ rs: string; revision: number; shape: string; images: string }>
   >()
 
-  row(cluster: string, rs: KubeJson, observedAtMs: number) {
+  row(cluster: string, rs: KubeObject, observedAtMs: number) {
     const meta = rs.metadata ?? {}
     const owner = ((meta.ownerReferences ?? []) as OwnerRef[]).find((o) => o.kind === 'Deployment')
     if (!owner?.name || !meta.name) return null

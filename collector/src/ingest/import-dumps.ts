@@ -9,8 +9,8 @@ import { importMeasuredSplits, type MeasuredImportSummary } from '@podstart/sche
 import type { createQuerier } from '@podstart/schema/store'
 import { createdStorable, recordImportRun } from '@podstart/schema/writes'
 import { nodeRow } from '../collect/inventory.ts'
-import type { KubeJson } from '../kube/list-watch.ts'
 import { LifecycleEngine } from '../lifecycle/index.ts'
+import type { KubeObject } from '../lifecycle/kube-object.ts'
 import { logger } from '../observability/log.ts'
 import { progress } from '../observability/progress.ts'
 import { type LayerApply, logFileLines, parseContainerdLog } from '../pulls/containerd-log.ts'
@@ -185,7 +185,7 @@ export async function importDumps(
       const at = observedAtMs ?? Number.NaN
       if (observedAtMs !== undefined && observedAtMs > lastObserved) lastObserved = observedAtMs
       engine.observe(update, at)
-      const obj = update.object as KubeJson
+      const obj = update.object as KubeObject
       const receivedAt = Number.isNaN(at) ? Date.now() : at
       if (obj.kind === 'Event' && opts.storeEvents !== false) {
         const row = eventRow(opts.cluster, obj, receivedAt)

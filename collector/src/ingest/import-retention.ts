@@ -4,7 +4,7 @@
 import { createReadStream } from 'node:fs'
 import type { StartupRecord } from '@podstart/schema/record'
 import { type createQuerier, retentionInForce } from '@podstart/schema/store'
-import type { KubeJson } from '../kube/list-watch.ts'
+import type { KubeObject } from '../lifecycle/kube-object.ts'
 import { readDump } from './dump-reader.ts'
 
 const DAY_MS = 86_400_000
@@ -60,7 +60,7 @@ export async function prescanOutsideRetention(
       onProblem: () => undefined,
       ...(maxLineBytes ? { maxLineBytes } : {}),
     })) {
-      const obj = update.object as KubeJson
+      const obj = update.object as KubeObject
       if (obj.kind !== 'Pod') continue
       const meta = obj.metadata as { uid?: unknown; creationTimestamp?: unknown } | undefined
       if (typeof meta?.uid !== 'string' || typeof meta.creationTimestamp !== 'string') continue

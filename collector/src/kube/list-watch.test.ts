@@ -1,8 +1,9 @@
 // ListWatch against a tiny API server (node:http) that answers what each case needs.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
+import type { KubeObject } from '../lifecycle/kube-object.ts'
 import { KubeAccess } from './access.ts'
-import { DEFAULT_MAX_LINE_BYTES, type KubeJson, ListWatch, type ListWatchOptions } from './list-watch.ts'
+import { DEFAULT_MAX_LINE_BYTES, ListWatch, type ListWatchOptions } from './list-watch.ts'
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => unknown
 
@@ -32,11 +33,11 @@ current-context: x
 `)
 }
 
-const pod = (name: string, rv: string): KubeJson => ({
+const pod = (name: string, rv: string): KubeObject => ({
   kind: 'Pod',
   metadata: { name, namespace: 'default', uid: `uid-${name}`, resourceVersion: rv },
 })
-const list = (res: ServerResponse, rv: string, items: KubeJson[]) =>
+const list = (res: ServerResponse, rv: string, items: KubeObject[]) =>
   res.end(JSON.stringify({ kind: 'PodList', metadata: { resourceVersion: rv }, items }))
 const status = (code: number, reason: string, message: string) => ({
   kind: 'Status',

@@ -6,6 +6,7 @@
 // pauses reading until it settles (back-pressure). A watch line over the cap is skipped unread and counted.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../ingest/lines.ts'
+import type { KubeObject } from '../lifecycle/kube-object.ts'
 import { type KubeAccess, KubeApiError } from './access.ts'
 
 export { DEFAULT_MAX_LINE_BYTES } from '../ingest/lines.ts'
@@ -28,7 +29,7 @@ export type ObjectUpdateType = 'LIST' | 'ADDED' | 'MODIFIED' | 'DELETED'
 export type RestartReason = 'expired' | 'error' | 'closed' | 'stalled' | 'relist'
 
 export interface ListWatchHandlers {
-  onObject(type: ObjectUpdateType, object: KubeJson, receivedAtMs: number): void | Promise<void>
+  onObject(type: ObjectUpdateType, object: KubeObject, receivedAtMs: number): void | Promise<void>
   /** After a full (re)list: the keys (uid) of every object listed, to reconcile deletions missed in a gap. */
   onListed?(resource: ResourceName, uids: Set<string>, receivedAtMs: number): void | Promise<void>
   onReject?(resource: ResourceName, reason: string): void
@@ -53,22 +54,9 @@ export interface ListWatchOptions {
   maxLineBytes?: number
 }
 
-export type KubeJson = {
-  kind?: string
-  apiVersion?: string
-  metadata?: {
-    name?: string
-    namespace?: string
-    uid?: string
-    resourceVersion?: string
-    [k: string]: unknown
-  }
-  [k: string]: unknown
-}
-
 interface ListBody {
   metadata?: { resourceVersion?: string; continue?: string }
-  items?: KubeJson[]
+  items?: KubeObject[]
 }
 
 export class ListWatch {
@@ -256,7 +244,7 @@ export class ListWatch {
   /** Handles one watch line; returns a promise only when the handler applies back-pressure. */
   private handleLine(line: string, receivedAt: number): void | Promise<void> {
     if (!line.trim()) return
-    let event: { type?: unknown; object?: KubeJson }
+    let event: { type?: unknown; object?: KubeObject }
     try {
       event = JSON.parse(line)
     } catch {
@@ -265,7 +253,8 @@ export class ListWatch {
     }
     const { type, object } = event ?? {}
     // A bare Status line (no watch event around it) is the server refusing the watch, like an ERROR event.
-    if ((event as KubeJson | null)?.kind === 'Status') throw statusError(this.spec.path, event as KubeJson)
+    if ((event as KubeObject | null)?.kind === 'Status')
+      throw statusError(this.spec.path, event as KubeObject)
     if (!object || typeof object !== 'object') {
       this.handlers.onReject?.(this.spec.name, 'event-without-object')
       return
@@ -293,7 +282,7 @@ export class ListWatch {
 }
 
 /** A Kubernetes Status met in a watch stream, as the error it stands for (410 Expired makes the loop relist). */
-function statusError(path: string, object: KubeJson): KubeApiError {
+function statusError(path: string, object: KubeObject): KubeApiError {
   const s = object as { status?: unknown; code?: unknown; reason?: unknown; message?: unknown }
   const code = typeof s.code === 'number' ? s.code : null
   const reason = typeof s.reason === 'string' && s.reason ? s.reason : null

@@ -3,26 +3,15 @@
 import type { StartupRecord } from '@podstart/schema/record'
 import { addEvent, MAX_PENDING_EVENTS_PER_POD, podEventCap } from './event-caps.ts'
 import { type CompactEvent, compactEvent, eventTarget, isPodEvent } from './events.ts'
+import type { KubeObject } from './kube-object.ts'
+import { type Obj, obj } from './narrow.ts'
 import { OwnerIndex, runtimeName } from './owners.ts'
 import { applyPod, PodState, StringPool } from './pod-state.ts'
 import { buildRecord, type ImageProfileLookup, type RecordContext, type RecordMode } from './record.ts'
 import type { SplitRates } from './split.ts'
 import { parseTime } from './time.ts'
 
-export type KubeObject = {
-  apiVersion?: string
-  kind?: string
-  metadata?: {
-    name?: string
-    namespace?: string
-    uid?: string
-    creationTimestamp?: string
-    ownerReferences?: unknown[]
-    labels?: Record<string, string>
-    [k: string]: unknown
-  }
-  [k: string]: unknown
-}
+export type { KubeObject } from './kube-object.ts'
 
 export interface WatchUpdate {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'LIST'
@@ -76,10 +65,6 @@ interface PendingEvents {
   events: CompactEvent[]
   sinceMs: number
 }
-
-type Obj = Record<string, unknown>
-const obj = (v: unknown): Obj | undefined =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined
 
 /** Kind of an object, inferred from its shape when a List left it out. */
 function kindOf(o: Obj): string | null {

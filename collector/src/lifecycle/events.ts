@@ -1,5 +1,6 @@
 // Kubernetes Events (core/v1 and events.k8s.io/v1) -> a compact form kept per pod: times, reason, container.
 import { type ParsedKubeletMessage, parseKubeletMessage } from './messages.ts'
+import { type Obj, obj, str } from './narrow.ts'
 import { parseTime } from './time.ts'
 
 /** Source codes for event times, best first (kept as small ints to keep per-pod state compact). */
@@ -38,11 +39,6 @@ export interface CompactEvent {
   lastMs: number
   lastSrc: TimeSrc
 }
-
-type Obj = Record<string, unknown>
-const obj = (v: unknown): Obj | undefined =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined
-const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null)
 
 const FIELD_PATH = /^spec\.(containers|initContainers|ephemeralContainers)\{([^}]+)\}$/
 

@@ -1,9 +1,6 @@
 // Owning workloads: ReplicaSet -> Deployment and Job -> CronJob from the owners' own ownerReferences,
 // with a name-based fallback for ReplicaSets never observed.
-
-type Obj = Record<string, unknown>
-const obj = (v: unknown): Obj | undefined =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined
+import { type Obj, obj } from './narrow.ts'
 
 export interface Workload {
   kind: string

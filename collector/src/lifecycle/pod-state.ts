@@ -1,13 +1,8 @@
 // The compact state kept per tracked pod: a few numbers per boundary, container names and images, and the
 // compacted events. Full Pod and Event objects are never retained.
 import type { CompactEvent } from './events.ts'
+import { arr, type Obj, obj, str } from './narrow.ts'
 import { parseTime } from './time.ts'
-
-type Obj = Record<string, unknown>
-const obj = (v: unknown): Obj | undefined =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
-const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null)
 
 /** Waiting reasons that mean the startup is failing right now. */
 export const FAILURE_REASONS = new Set([

@@ -201,7 +201,7 @@ function faultManifest(f: FaultSpec, from: number, to: number, cluster: string):
 
 /** Events expire from the API server after the event TTL (kube-apiserver --event-ttl, 1 h by default). */
 function expireEvents(store: ObjectStore, before: number): void {
-  const old: import('./model-types.ts').KubeObject[] = []
+  const old: import('./model-types.ts').ServedKubeObject[] = []
   for (const e of store.all('events')) {
     const created = Date.parse(e.metadata.creationTimestamp ?? '')
     if (created < before) old.push(e)

@@ -1,6 +1,6 @@
 // What the simulated API server serves: its resources per group/version, the discovery documents kubectl reads,
 // and server-side Table rendering for `kubectl get`.
-import type { KubeObject, ResourceName } from './model-types.ts'
+import type { ResourceName, ServedKubeObject } from './model-types.ts'
 
 export interface ResourceInfo {
   name: ResourceName
@@ -176,7 +176,7 @@ const col = (name: string, type = 'string', format?: string): Column => ({
   priority: 0,
 })
 
-function podCells(o: KubeObject, now: number): unknown[] {
+function podCells(o: ServedKubeObject, now: number): unknown[] {
   const status = (o.status ?? {}) as Record<string, unknown>
   const cs = (status.containerStatuses ?? []) as Array<Record<string, unknown>>
   const total =
@@ -191,7 +191,7 @@ function podCells(o: KubeObject, now: number): unknown[] {
   return [o.metadata.name, `${ready}/${total}`, reason, 0, age(o.metadata.creationTimestamp, now)]
 }
 
-function eventCells(o: KubeObject, now: number): unknown[] {
+function eventCells(o: ServedKubeObject, now: number): unknown[] {
   const inv = (o.involvedObject ?? {}) as Record<string, string>
   const last =
     (o.lastTimestamp as string | null) ?? (o.eventTime as string | null) ?? o.metadata.creationTimestamp
@@ -204,7 +204,7 @@ function eventCells(o: KubeObject, now: number): unknown[] {
   ]
 }
 
-function nodeCells(o: KubeObject, now: number): unknown[] {
+function nodeCells(o: ServedKubeObject, now: number): unknown[] {
   const status = (o.status ?? {}) as Record<string, Record<string, string>>
   return [
     o.metadata.name,
@@ -217,13 +217,13 @@ function nodeCells(o: KubeObject, now: number): unknown[] {
 
 export function tableOf(
   resource: ResourceName,
-  items: KubeObject[],
+  items: ServedKubeObject[],
   listMeta: Record<string, unknown>,
   includeObject: string | null,
   now: number,
 ): object {
   let columns: Column[]
-  let cells: (o: KubeObject, now: number) => unknown[]
+  let cells: (o: ServedKubeObject, now: number) => unknown[]
   if (resource === 'pods') {
     columns = [
       col('Name', 'string', 'name'),

@@ -1,4 +1,5 @@
 // The simulated cluster's state: nodes, workloads and pods with their true transition times (ms since epoch).
+import type { ServedKubeObject } from '../lifecycle/kube-object.ts'
 import type { Distribution } from './random.ts'
 import type { ImageSpec, NodePoolSpec } from './scenario.ts'
 
@@ -13,29 +14,16 @@ export type ResourceName =
   | 'cronjobs'
   | 'leases'
 
+export type { ServedKubeObject }
+
 export type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED'
 
 /** One write the API server accepts: a created, changed or deleted object at wall time `at`. */
 export interface ObjectWrite {
   resource: ResourceName
   type: WatchType
-  object: KubeObject
+  object: ServedKubeObject
   at: number
-}
-
-export interface KubeObject {
-  apiVersion: string
-  kind: string
-  metadata: {
-    name: string
-    namespace?: string
-    uid?: string
-    resourceVersion?: string
-    creationTimestamp?: string
-    labels?: Record<string, string>
-    [key: string]: unknown
-  }
-  [key: string]: unknown
 }
 
 export interface SimNode {

@@ -6,7 +6,14 @@ import { EventQueue } from './event-queue.ts'
 import { Kubelet } from './kubelet.ts'
 import { KubeletMetrics } from './kubelet-metrics.ts'
 import { kubeletMinor } from './kubelet-wording.ts'
-import type { KubeObject, ObjectWrite, SimImage, SimNode, SimPod, WorkloadRevision } from './model-types.ts'
+import type {
+  ObjectWrite,
+  ServedKubeObject,
+  SimImage,
+  SimNode,
+  SimPod,
+  WorkloadRevision,
+} from './model-types.ts'
 import { namespaceObject, nodeObject, podObject } from './objects.ts'
 import { type InjectedProblem, type PlannedProblem, planRun, type RunPlan } from './plan.ts'
 import { type Distribution, SeededRandom } from './random.ts'
@@ -84,7 +91,12 @@ export class ClusterModel {
     return Math.max(1, Math.round(this.rng.draw(d) / this.opts.speed))
   }
 
-  emit(resource: ObjectWrite['resource'], type: ObjectWrite['type'], object: KubeObject, at: number): void {
+  emit(
+    resource: ObjectWrite['resource'],
+    type: ObjectWrite['type'],
+    object: ServedKubeObject,
+    at: number,
+  ): void {
     if (at <= this.now) {
       this.sink({ resource, type, object, at: this.now })
       return

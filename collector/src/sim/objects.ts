@@ -1,5 +1,11 @@
 // Builds Kubernetes objects as a real API server shows them: whole-second timestamps, kubelet's condition order.
-import type { KubeObject, SimContainerStatus, SimNode, SimPod, WorkloadRevision } from './model-types.ts'
+import type {
+  ServedKubeObject,
+  SimContainerStatus,
+  SimNode,
+  SimPod,
+  WorkloadRevision,
+} from './model-types.ts'
 
 let lastSecond = Number.NaN
 let lastSecondText = ''
@@ -106,7 +112,7 @@ function statusObject(s: SimContainerStatus, restartCount: number): Record<strin
   return out
 }
 
-export function podObject(pod: SimPod): KubeObject {
+export function podObject(pod: SimPod): ServedKubeObject {
   const rev = pod.revision
   const spec = podTemplateSpec(rev)
   spec.tolerations = [
@@ -146,7 +152,7 @@ export function podObject(pod: SimPod): KubeObject {
     status.podIP = pod.podIp
     status.podIPs = [{ ip: pod.podIp }]
   }
-  const metadata: KubeObject['metadata'] = {
+  const metadata: ServedKubeObject['metadata'] = {
     name: pod.name,
     namespace: pod.namespace,
     uid: pod.uid,
@@ -168,7 +174,7 @@ export function podObject(pod: SimPod): KubeObject {
   return { apiVersion: 'v1', kind: 'Pod', metadata, spec, status }
 }
 
-export function nodeObject(node: SimNode): KubeObject {
+export function nodeObject(node: SimNode): ServedKubeObject {
   const p = node.pool
   const runtimeVersion = `${p.runtime}://${p.runtimeVersion}`
   const at = secIso(node.createdAt)
@@ -222,7 +228,7 @@ export function nodeObject(node: SimNode): KubeObject {
   }
 }
 
-export function namespaceObject(name: string, uid: string, createdAt: number): KubeObject {
+export function namespaceObject(name: string, uid: string, createdAt: number): ServedKubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
@@ -251,7 +257,7 @@ export interface KubeletEventInput {
   createdAt: number
 }
 
-export function kubeletEventObject(e: KubeletEventInput): KubeObject {
+export function kubeletEventObject(e: KubeletEventInput): ServedKubeObject {
   const node = e.pod.node?.name ?? ''
   return {
     apiVersion: 'v1',
@@ -295,8 +301,8 @@ export interface SchedulerEventInput {
   createdAt: number
 }
 
-export function schedulerEventObject(e: SchedulerEventInput): KubeObject {
-  const obj: KubeObject = {
+export function schedulerEventObject(e: SchedulerEventInput): ServedKubeObject {
+  const obj: ServedKubeObject = {
     apiVersion: 'v1',
     kind: 'Event',
     metadata: {

@@ -12,7 +12,7 @@ import {
   versionInfo,
   wantsTable,
 } from './discovery.ts'
-import type { KubeObject } from './model-types.ts'
+import type { ServedKubeObject } from './model-types.ts'
 import {
   fieldSelector,
   labelSelector,
@@ -231,7 +231,7 @@ function list(
   // resourceVersion=0 is served from the watch cache, which ignores limit.
   if (limit > 0 && !fromCache && items.length > limit) {
     const page = items.slice(0, limit)
-    meta.continue = encodeContinue({ rv: listRv, key: objectKey(page[page.length - 1] as KubeObject) })
+    meta.continue = encodeContinue({ rv: listRv, key: objectKey(page[page.length - 1] as ServedKubeObject) })
     meta.remainingItemCount = items.length - limit
     items = page
   }
@@ -265,9 +265,9 @@ async function leaseWrite(
       details: { name, kind: 'leases' },
     })
   }
-  let body: KubeObject
+  let body: ServedKubeObject
   try {
-    body = JSON.parse(await readBody(req)) as KubeObject
+    body = JSON.parse(await readBody(req)) as ServedKubeObject
     if (!body || typeof body !== 'object' || !body.metadata || typeof body.metadata !== 'object') {
       throw new Error('metadata is required')
     }
@@ -322,12 +322,12 @@ async function leaseWrite(
 
 function leaseObject(
   ctx: ApiContext,
-  body: KubeObject,
+  body: ServedKubeObject,
   namespace: string,
   name: string,
   uid: string,
   created: string | undefined,
-): KubeObject {
+): ServedKubeObject {
   const createdAt = created ?? new Date(ctx.now()).toISOString()
   return {
     ...body,

@@ -1,6 +1,6 @@
 // The simulated API server's storage: one global resourceVersion counter (etcd-like), current objects per resource,
 // and a bounded history of changes that watches replay from; older versions are compacted (410 Expired).
-import type { KubeObject, ResourceName } from './model-types.ts'
+import type { ResourceName, ServedKubeObject } from './model-types.ts'
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED'
 
@@ -8,20 +8,20 @@ export interface Change {
   rv: number
   type: ChangeType
   resource: ResourceName
-  object: KubeObject
+  object: ServedKubeObject
   /** The watch line, serialised once for every watcher. */
   line?: string
 }
 
-export type ObjectFilter = (o: KubeObject) => boolean
+export type ObjectFilter = (o: ServedKubeObject) => boolean
 
-export function objectKey(o: KubeObject): string {
+export function objectKey(o: ServedKubeObject): string {
   return `${o.metadata.namespace ?? ''}/${o.metadata.name}`
 }
 
 export class ObjectStore {
   private rv = 1000
-  private readonly objects = new Map<ResourceName, Map<string, KubeObject>>()
+  private readonly objects = new Map<ResourceName, Map<string, ServedKubeObject>>()
   private history: Change[] = []
   /** Versions at or below this one can no longer be replayed. */
   compactedRv = 1000
@@ -34,7 +34,7 @@ export class ObjectStore {
     return this.rv
   }
 
-  private table(resource: ResourceName): Map<string, KubeObject> {
+  private table(resource: ResourceName): Map<string, ServedKubeObject> {
     let t = this.objects.get(resource)
     if (!t) {
       t = new Map()
@@ -43,7 +43,7 @@ export class ObjectStore {
     return t
   }
 
-  apply(resource: ResourceName, type: ChangeType, object: KubeObject): Change {
+  apply(resource: ResourceName, type: ChangeType, object: ServedKubeObject): Change {
     const rv = ++this.rv
     object.metadata.resourceVersion = String(rv)
     const key = objectKey(object)
@@ -63,18 +63,18 @@ export class ObjectStore {
     return change
   }
 
-  get(resource: ResourceName, namespace: string | undefined, name: string): KubeObject | undefined {
+  get(resource: ResourceName, namespace: string | undefined, name: string): ServedKubeObject | undefined {
     return this.table(resource).get(`${namespace ?? ''}/${name}`)
   }
 
   /** Current objects, sorted by namespace/name (the order continue tokens page through). */
-  list(resource: ResourceName, filter: ObjectFilter): KubeObject[] {
-    const out: KubeObject[] = []
+  list(resource: ResourceName, filter: ObjectFilter): ServedKubeObject[] {
+    const out: ServedKubeObject[] = []
     for (const o of this.table(resource).values()) if (filter(o)) out.push(o)
     return out.sort((a, b) => (objectKey(a) < objectKey(b) ? -1 : objectKey(a) > objectKey(b) ? 1 : 0))
   }
 
-  all(resource: ResourceName): IterableIterator<KubeObject> {
+  all(resource: ResourceName): IterableIterator<ServedKubeObject> {
     return this.table(resource).values()
   }
 
@@ -107,7 +107,7 @@ export function fieldSelector(expr: string | null): ObjectFilter {
     const path = (m[1] as string).split('.')
     const negate = m[2] === '!='
     const value = m[3] as string
-    return (o: KubeObject) => {
+    return (o: ServedKubeObject) => {
       let cur: unknown = o
       for (const p of path)
         cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[p] : undefined

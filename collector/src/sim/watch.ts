@@ -1,7 +1,7 @@
 // Watch streams: JSON lines of ADDED/MODIFIED/DELETED from a resourceVersion, BOOKMARKs, timeouts, 410 Expired,
 // and the faults that close or stall them.
 import type { ServerResponse } from 'node:http'
-import type { KubeObject, ResourceName } from './model-types.ts'
+import type { ResourceName, ServedKubeObject } from './model-types.ts'
 import type { Change, ObjectFilter, ObjectStore } from './store.ts'
 
 export function statusObject(code: number, reason: string, message: string): object {
@@ -19,7 +19,7 @@ export interface WatchRequest {
   /** Only clients that ask (allowWatchBookmarks=true) get BOOKMARKs, as from a real API server. */
   bookmarks: boolean
   /** `kubectl get -w` asks for each event's object as a one-row Table. */
-  asTable: ((o: KubeObject, first: boolean) => object) | null
+  asTable: ((o: ServedKubeObject, first: boolean) => object) | null
 }
 
 export class Watcher {
@@ -38,7 +38,7 @@ export class Watcher {
     this.lastRv = hub.store.resourceVersion
   }
 
-  start(replay: Change[] | null, initial: KubeObject[] | null): void {
+  start(replay: Change[] | null, initial: ServedKubeObject[] | null): void {
     this.res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' })
     this.res.flushHeaders()
     if (initial) for (const o of initial) this.send(this.line('ADDED', o))
@@ -61,7 +61,7 @@ export class Watcher {
     this.send(c.line)
   }
 
-  private line(type: string, o: KubeObject): string {
+  private line(type: string, o: ServedKubeObject): string {
     const object = this.req.asTable ? this.req.asTable(o, this.tableRows++ === 0) : o
     return `${JSON.stringify({ type, object })}\n`
   }
@@ -127,7 +127,7 @@ export class WatchHub {
   open(res: ServerResponse, req: WatchRequest): void {
     const rvText = req.resourceVersion
     let replay: Change[] | null = null
-    let initial: KubeObject[] | null = null
+    let initial: ServedKubeObject[] | null = null
     if (rvText === undefined || rvText === '' || rvText === '0') {
       initial = this.store.list(req.resource, req.filter)
     } else {

@@ -1,5 +1,5 @@
 // Workload controllers' objects: Deployments with one ReplicaSet per template revision, Jobs, CronJobs.
-import type { KubeObject, WorkloadRevision } from './model-types.ts'
+import type { ServedKubeObject, WorkloadRevision } from './model-types.ts'
 import { podTemplateSpec, secIso } from './objects.ts'
 import { type SeededRandom, scaleDistribution } from './random.ts'
 import type { WorkloadSpec } from './scenario.ts'
@@ -97,7 +97,7 @@ function templateOf(rev: WorkloadRevision): Record<string, unknown> {
   return { metadata: { labels: { ...rev.labels } }, spec: podTemplateSpec(rev) }
 }
 
-export function deploymentObject(w: WorkloadState, at: number): KubeObject {
+export function deploymentObject(w: WorkloadState, at: number): ServedKubeObject {
   const rev = w.current
   const n = w.revisions.length
   return {
@@ -140,7 +140,7 @@ export function deploymentObject(w: WorkloadState, at: number): KubeObject {
   }
 }
 
-export function replicaSetObject(w: WorkloadState, rev: WorkloadRevision, at: number): KubeObject {
+export function replicaSetObject(w: WorkloadState, rev: WorkloadRevision, at: number): ServedKubeObject {
   const n = w.revisions.indexOf(rev) + 1
   return {
     apiVersion: 'apps/v1',
@@ -177,7 +177,7 @@ export function replicaSetObject(w: WorkloadState, rev: WorkloadRevision, at: nu
   }
 }
 
-export function cronJobObject(w: WorkloadState): KubeObject {
+export function cronJobObject(w: WorkloadState): ServedKubeObject {
   return {
     apiVersion: 'batch/v1',
     kind: 'CronJob',
@@ -219,8 +219,8 @@ export function jobObject(
   rev: WorkloadRevision,
   at: number,
   done: { at: number; ok: boolean } | null,
-): KubeObject {
-  const metadata: KubeObject['metadata'] = {
+): ServedKubeObject {
+  const metadata: ServedKubeObject['metadata'] = {
     name: rev.ownerName,
     namespace: w.namespace,
     uid: rev.ownerUid,

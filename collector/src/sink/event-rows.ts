@@ -2,7 +2,7 @@
 // re-processing, times in the row schema's DateTime64 text. Returns null for an object that is not a usable pod
 // event.
 import { msToCh } from '@podstart/schema/rows'
-import type { KubeJson } from '../kube/list-watch.ts'
+import type { KubeObject } from '../lifecycle/kube-object.ts'
 
 export interface PodEventRow {
   cluster: string
@@ -43,7 +43,7 @@ function str(value: unknown): string {
   return typeof value === 'string' ? (value.length > MAX_TEXT ? value.slice(0, MAX_TEXT) : value) : ''
 }
 
-export function eventRow(cluster: string, event: KubeJson, observedAtMs: number): PodEventRow | null {
+export function eventRow(cluster: string, event: KubeObject, observedAtMs: number): PodEventRow | null {
   const e = event as Record<string, unknown>
   const ref = (e.involvedObject ?? e.regarding ?? {}) as Ref
   const meta = event.metadata ?? {}
