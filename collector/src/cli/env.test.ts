@@ -62,10 +62,11 @@ describe('the CLI environment', () => {
     expect(inputEnv({ PODSTART_MAX_LINE_BYTES: '1048576' }).PODSTART_MAX_LINE_BYTES).toBe(1_048_576)
     expect(inputEnv({}).PODSTART_MAX_LINE_BYTES).toBeUndefined()
     for (const bad of ['4MiB', '100', '2000000000', '-1']) {
-      expect(() => inputEnv({ PODSTART_MAX_LINE_BYTES: bad })).toThrow(/invalid setting PODSTART_MAX_LINE_BYTES/)
+      expect(() => inputEnv({ PODSTART_MAX_LINE_BYTES: bad })).toThrow(
+        /invalid setting PODSTART_MAX_LINE_BYTES/,
+      )
     }
     // A bad port does not stop a command that reads only its input settings.
     expect(inputEnv({ PORT: 'x', PODSTART_MAX_LINE_BYTES: '65536' }).PODSTART_MAX_LINE_BYTES).toBe(65_536)
   })
 })
-
