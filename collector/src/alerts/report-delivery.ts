@@ -1,8 +1,13 @@
 // The weekly report from the store: figures and samples of both windows in SQL, advice linked, the model built; and its scheduled delivery
 // (a cron expression in UTC, default Monday 08:00) as a short summary with a link to the dashboard's report page.
 import { evaluateAdvice } from '@podstart/schema/advice'
-import { reportFromStore } from '@podstart/schema/report'
-import { type AdviceLink, type Report, type ReportConfig, renderSummary } from '@podstart/schema/report'
+import {
+  type AdviceLink,
+  type Report,
+  type ReportConfig,
+  renderSummary,
+  reportFromStore,
+} from '@podstart/schema/report'
 import type { Querier } from '@podstart/schema/store'
 import { CronExpressionParser } from 'cron-parser'
 
