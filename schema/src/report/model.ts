@@ -63,7 +63,8 @@ const PERCENTILES: Record<DurationMetric, (s: GroupSide) => Percentiles> = {
 function durationTest(g: GroupStats, metric: DurationMetric, cfg: ReportConfig): TestedChange | null {
   const pa = PERCENTILES[metric](g.previous)
   const pb = PERCENTILES[metric](g.current)
-  if (pa.count < cfg.minSamples || pb.count < cfg.minSamples || pa.p90 === null || pb.p90 === null) return null
+  if (pa.count < cfg.minSamples || pb.count < cfg.minSamples || pa.p90 === null || pb.p90 === null)
+    return null
   const a = g.samples.previous[metric as keyof MetricSamples]
   const b = g.samples.current[metric as keyof MetricSamples]
   if (a.length === 0 || b.length === 0) return null
