@@ -1,6 +1,7 @@
 // The lifecycle engine: folds watch updates of Pods, Events, Nodes and owners into compact per-pod state
 // and emits one StartupRecord per pod UID once it is final (after a grace period for late events).
 import type { StartupRecord } from '@podstart/schema/record'
+import type { SplitRates } from '@podstart/schema/splits'
 import { addEvent, MAX_PENDING_EVENTS_PER_POD, podEventCap } from './event-caps.ts'
 import { type CompactEvent, compactEvent, eventTarget, isPodEvent } from './events.ts'
 import type { KubeObject } from './kube-object.ts'
@@ -8,7 +9,6 @@ import { type Obj, obj } from './narrow.ts'
 import { OwnerIndex, runtimeName } from './owners.ts'
 import { applyPod, PodState, StringPool } from './pod-state.ts'
 import { buildRecord, type ImageProfileLookup, type RecordContext, type RecordMode } from './record.ts'
-import type { SplitRates } from './split.ts'
 import { parseTime } from './time.ts'
 
 export type { KubeObject } from './kube-object.ts'

@@ -9,5 +9,5 @@ export {
   type WatchUpdate,
 } from './engine.ts'
 export { type ParsedKubeletMessage, parseKubeletMessage } from './messages.ts'
+export { PHASE_TABLE, type PhaseDefinition, type PhaseMeasure } from './phases.ts'
 export type { ImageProfileLookup } from './record.ts'
-export { type PullSplit, type PullSplitInput, type SplitRates, splitPull } from './split.ts'

@@ -25,25 +25,47 @@ function exactMs(v: number | null): number | null {
   return Number.isSafeInteger(ms) ? ms : null
 }
 
-/** Builds the pull of one container from its events; undefined when it has no pull evidence. */
-export function pullOf(
+/** What one container's pull events say, before it is read as a pull. */
+export interface PullEvidence {
+  pullingFirst: number
+  pullingLast: number
+  pullingCount: number
+  /** The earliest Pulled (success) and "already present" events. */
+  pulled: CompactEvent | undefined
+  present: CompactEvent | undefined
+  failedCount: number
+  /** Latest failure time and reason (NaN / null when none). */
+  failureMs: number
+  failureReason: string | null
+  /** The image named in a message, for a container whose spec was not seen. */
+  msgImage: string | null
+}
+
+const PULL_ERROR_REASONS = new Set([
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+])
+
+/** Gathers one container's pull events; undefined when it has none. */
+export function pullEvidence(
   container: string,
   init: boolean,
-  image: string | null,
-  events: CompactEvent[],
-  sizeKind: SizeKind | null,
-  imageDigest: string | null,
-): PullFacts | undefined {
-  let pullingFirst = Number.NaN
-  let pullingLast = Number.NaN
-  let pullingCount = 0
-  let pulled: CompactEvent | undefined
-  let present: CompactEvent | undefined
-  let failedCount = 0
-  let failureMs = Number.NaN
-  let failureReason: string | null = null
+  events: readonly CompactEvent[],
+): PullEvidence | undefined {
+  const ev: PullEvidence = {
+    pullingFirst: Number.NaN,
+    pullingLast: Number.NaN,
+    pullingCount: 0,
+    pulled: undefined,
+    present: undefined,
+    failedCount: 0,
+    failureMs: Number.NaN,
+    failureReason: null,
+    msgImage: null,
+  }
   let any = false
-  let msgImage: string | null = null
   const part = init ? Part.Init : Part.Regular
   for (const e of events) {
     if (e.part !== part || e.container !== container) continue
@@ -51,47 +73,42 @@ export function pullOf(
     switch (p.kind) {
       case 'pulling':
         any = true
-        msgImage ??= p.image
-        pullingCount += e.count
-        if (Number.isNaN(pullingFirst) || e.firstMs < pullingFirst) pullingFirst = e.firstMs
-        if (Number.isNaN(pullingLast) || e.lastMs > pullingLast) pullingLast = e.lastMs
+        ev.msgImage ??= p.image
+        ev.pullingCount += e.count
+        if (Number.isNaN(ev.pullingFirst) || e.firstMs < ev.pullingFirst) ev.pullingFirst = e.firstMs
+        if (Number.isNaN(ev.pullingLast) || e.lastMs > ev.pullingLast) ev.pullingLast = e.lastMs
         break
       case 'pulled':
         any = true
-        msgImage ??= p.image
-        if (!pulled || e.firstMs < pulled.firstMs) pulled = e
+        ev.msgImage ??= p.image
+        if (!ev.pulled || e.firstMs < ev.pulled.firstMs) ev.pulled = e
         break
       case 'present':
         any = true
-        msgImage ??= p.image
-        if (!present || e.firstMs < present.firstMs) present = e
+        ev.msgImage ??= p.image
+        if (!ev.present || e.firstMs < ev.present.firstMs) ev.present = e
         break
       case 'pull-failed':
         any = true
-        failedCount += e.count
-        if (Number.isNaN(failureMs) || e.lastMs >= failureMs) {
-          failureMs = e.lastMs
-          failureReason ??= 'ErrImagePull'
+        ev.failedCount += e.count
+        if (Number.isNaN(ev.failureMs) || e.lastMs >= ev.failureMs) {
+          ev.failureMs = e.lastMs
+          ev.failureReason ??= 'ErrImagePull'
         }
         break
       case 'pull-backoff':
         any = true
-        if (Number.isNaN(failureMs) || e.lastMs >= failureMs) {
-          failureMs = e.lastMs
-          failureReason = 'ImagePullBackOff'
+        if (Number.isNaN(ev.failureMs) || e.lastMs >= ev.failureMs) {
+          ev.failureMs = e.lastMs
+          ev.failureReason = 'ImagePullBackOff'
         }
         break
       case 'error':
-        if (
-          p.reason === 'ErrImagePull' ||
-          p.reason === 'ImagePullBackOff' ||
-          p.reason === 'InvalidImageName' ||
-          p.reason === 'ErrImageNeverPull'
-        ) {
+        if (PULL_ERROR_REASONS.has(p.reason)) {
           any = true
-          if (Number.isNaN(failureMs) || e.lastMs >= failureMs) {
-            failureMs = e.lastMs
-            failureReason = p.reason
+          if (Number.isNaN(ev.failureMs) || e.lastMs >= ev.failureMs) {
+            ev.failureMs = e.lastMs
+            ev.failureReason = p.reason
           }
         }
         break
@@ -99,8 +116,47 @@ export function pullOf(
         break
     }
   }
-  if (!any) return undefined
-  const img = image ?? msgImage ?? 'unknown'
+  return any ? ev : undefined
+}
+
+/**
+ * Unknown wait is null, not 0. Kubelets before `(X including waiting)` (<1.26) time `in Y` from before the
+ * puller's queue, so a first attempt's wait is inside pullMs and cannot be told apart: Pulling is emitted
+ * just before that clock starts, so Pulling -> Pulled minus Y is ~0 whatever the queue did. Retries are
+ * different: the time from the first Pulling to the start of the pull that succeeded is measured.
+ */
+export function pullWaitMs(
+  ev: PullEvidence,
+  pulled: CompactEvent,
+  pullMs: number | null,
+  withWait: number | null,
+  attempts: number,
+): number | null {
+  if (pullMs === null) return null
+  if (attempts <= 1) return withWait === null ? null : Math.max(0, withWait - pullMs)
+  if (!Number.isNaN(ev.pullingFirst) && pulled.firstSrc !== TimeSrc.None)
+    return Math.max(
+      0,
+      Math.round(pulled.firstMs - pullMs - ev.pullingFirst),
+      withWait !== null ? withWait - pullMs : 0,
+    )
+  if (withWait !== null) return Math.max(0, withWait - pullMs)
+  return null
+}
+
+/** Builds the pull of one container from its events; undefined when it has no pull evidence. */
+export function pullOf(
+  container: string,
+  init: boolean,
+  image: string | null,
+  events: readonly CompactEvent[],
+  sizeKind: SizeKind | null,
+  imageDigest: string | null,
+): PullFacts | undefined {
+  const ev = pullEvidence(container, init, events)
+  if (!ev) return undefined
+  const { pulled, present, failureMs, failureReason } = ev
+  const img = image ?? ev.msgImage ?? 'unknown'
   const base = {
     container,
     init,
@@ -115,25 +171,10 @@ export function pullOf(
     const p = pulled.parsed
     const pullMs = exactMs(p.pullMs)
     const withWait = exactMs(p.withWaitMs)
-    const attempts = Math.max(pullingCount, failedCount + 1, 1)
+    const attempts = Math.max(ev.pullingCount, ev.failedCount + 1, 1)
     // The Pulled event is stamped when the pull finished; the successful pull began pullMs before.
-    const pulledAt = pulled.firstMs
-    const startMs = pullMs === null ? pullingLast : pulledAt - pullMs
-    // Unknown wait is null, not 0. Kubelets before `(X including waiting)` (<1.26) time `in Y` from before the
-    // puller's queue, so a first attempt's wait is inside pullMs and cannot be told apart: Pulling is emitted
-    // just before that clock starts, so Pulling -> Pulled minus Y is ~0 whatever the queue did. Retries are
-    // different: the time from the first Pulling to the start of the pull that succeeded is measured.
-    let waitMs: number | null = null
-    if (pullMs !== null) {
-      if (attempts <= 1) waitMs = withWait === null ? null : Math.max(0, withWait - pullMs)
-      else if (!Number.isNaN(pullingFirst) && pulled.firstSrc !== TimeSrc.None)
-        waitMs = Math.max(
-          0,
-          Math.round(pulledAt - pullMs - pullingFirst),
-          withWait !== null ? withWait - pullMs : 0,
-        )
-      else if (withWait !== null) waitMs = Math.max(0, withWait - pullMs)
-    }
+    const startMs = pullMs === null ? ev.pullingLast : pulled.firstMs - pullMs
+    const waitMs = pullWaitMs(ev, pulled, pullMs, withWait, attempts)
     return {
       record: {
         ...base,
@@ -174,12 +215,12 @@ export function pullOf(
   return {
     record: {
       ...base,
-      startedAt: iso(pullingLast),
+      startedAt: iso(ev.pullingLast),
       pullMs: null,
       waitMs: null,
       sizeBytes: null,
       cached: false,
-      attempts: Math.max(pullingCount, failedCount),
+      attempts: Math.max(ev.pullingCount, ev.failedCount),
       outcome: failureReason === 'ImagePullBackOff' ? 'backoff' : 'failed',
       failureReason,
     },

@@ -1,7 +1,7 @@
 import type { StoredProfileRow } from '@podstart/schema/splits'
 import { defaultSplitRates, NO_INFLATE_BYTES_PER_SEC, splitPull as storeSplit } from '@podstart/schema/splits'
 import { describe, expect, it } from 'vitest'
-import { splitPull as lifecycleSplit } from '../lifecycle/split.ts'
+import { splitOfPull } from '../lifecycle/pod-pulls.ts'
 import type { ImageProfile } from './profile/types.ts'
 import { testProfile } from './split-sources.fixture.ts'
 import { digestOf, referenceSpellings, SplitSources } from './split-sources.ts'
@@ -116,7 +116,28 @@ describe('split sources', () => {
       const sizeKind = rand() < 0.5 ? ('compressed' as const) : ('uncompressed' as const)
       const profile =
         rand() < 0.3 ? { compressedBytes: sizeBytes, uncompressedBytes: sizeBytes * 2 } : undefined
-      const live = lifecycleSplit({ pullMs, sizeBytes, sizeKind, rates, ...(profile ? { profile } : {}) })
+      // The live split as the lifecycle applies it to a pull record, node rates and profile lookup apart.
+      const live = splitOfPull(
+        {
+          container: 'c',
+          init: false,
+          image: 'x',
+          imageDigest: null,
+          sizeKind,
+          sizeBytes,
+          pullMs,
+          waitMs: 0,
+          startedAt: null,
+          cached: false,
+          attempts: 1,
+          outcome: 'ok',
+          failureReason: null,
+          downloadMs: null,
+          decompressMs: null,
+          splitMethod: null,
+        },
+        { rates, imageProfile: () => profile, none: false },
+      )
       const stored = storeSplit(
         { pullMs, sizeBytes, sizeKind, node: null, runtime: null, image: 'x', digest: null },
         { splitRates: () => rates, imageProfile: () => profile },
