@@ -2,7 +2,7 @@
 // with the download/decompress split and how it was obtained, cache hits per node, concurrent pulls.
 import { z } from 'zod'
 import { isoToCh } from '../../rows/codec.ts'
-import { SIZE_CLASSES } from '../../rows/pull-rollups.ts'
+import { type PullDimension, SIZE_CLASSES } from '../../rows/pull-rollups.ts'
 import type { Querier } from '../../store/querier.ts'
 import { type StartupFilters, startupFilters, timeWindow } from '../filters.ts'
 import { pullSource } from './pull-source.ts'
@@ -42,6 +42,27 @@ export const pullParams = timeWindow.extend({
 })
 export type PullParams = z.input<typeof pullParams>
 
+/**
+ * The pull-rollup-shaped rows a pull question reads: its window and filters, from the rollups or raw rows as
+ * its source asks. `rawBucket` as in PullSourceOptions.
+ */
+function filteredPullSource(
+  q: Querier,
+  p: z.output<typeof pullParams>,
+  dimensions: PullDimension[],
+  rawBucket?: string,
+) {
+  const { where, params } = pullWhere(p, p.filters)
+  return pullSource(q, p, {
+    where,
+    params,
+    filters: p.filters,
+    dimensions,
+    mode: p.source,
+    ...(rawBucket === undefined ? {} : { rawBucket }),
+  })
+}
+
 const num = z.union([z.string(), z.number()]).transform(Number)
 const numOrNull = z
   .union([z.string(), z.number(), z.null()])
@@ -60,17 +81,14 @@ export const pullFailures =
   (q: Querier) =>
   async (input: PullParams): Promise<PullFailurePoint[]> => {
     const p = pullParams.parse(input)
-    const { where, params } = pullWhere(p, p.filters)
-    const src = await pullSource(q, p, {
-      where,
-      params,
-      filters: p.filters,
-      dimensions: ['cluster'],
-      mode: p.source,
-      ...(p.stepSeconds % 3600 === 0
-        ? {}
-        : { rawBucket: 'toStartOfInterval(pod_created_at, toIntervalSecond({step:UInt32}))' }),
-    })
+    const src = await filteredPullSource(
+      q,
+      p,
+      ['cluster'],
+      p.stepSeconds % 3600 === 0
+        ? undefined
+        : 'toStartOfInterval(pod_created_at, toIntervalSecond({step:UInt32}))',
+    )
     const rows = await q.query(
       'pullFailures',
       `SELECT formatDateTime(toStartOfInterval(bucket, toIntervalSecond({step:UInt32})), '%FT%TZ') AS at,
@@ -105,14 +123,7 @@ export const imagePullStats =
   (q: Querier) =>
   async (input: PullParams): Promise<ImagePullStats[]> => {
     const p = pullParams.parse(input)
-    const { where, params } = pullWhere(p, p.filters)
-    const src = await pullSource(q, p, {
-      where,
-      params,
-      filters: p.filters,
-      dimensions: ['image'],
-      mode: p.source,
-    })
+    const src = await filteredPullSource(q, p, ['image'])
     const rows = await q.query(
       'imagePullStats',
       `SELECT image, size_class,
@@ -170,14 +181,7 @@ export const nodeCacheHits =
   (q: Querier) =>
   async (input: PullParams): Promise<NodeCacheHits[]> => {
     const p = pullParams.parse(input)
-    const { where, params } = pullWhere(p, p.filters)
-    const src = await pullSource(q, p, {
-      where,
-      params,
-      filters: p.filters,
-      dimensions: ['node'],
-      mode: p.source,
-    })
+    const src = await filteredPullSource(q, p, ['node'])
     const rows = await q.query(
       'nodeCacheHits',
       `SELECT node AS node_name, sum(lookups) AS n_lookups, sum(cached_n) AS hits
