@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { spawnClickHouseHttp } from '../support/clickhouse-http.ts'
 import { startFakeApiServer } from '../support/fake-apiserver.ts'
-import { poisonSet } from '../support/poison-dump.ts'
+import { podWithEvents, poisonSet } from '../support/poison-dump.ts'
 import { freePort, runPodstart, startPodstart, waitFor } from '../support/process.ts'
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'podstart-poison-collect-'))
@@ -147,4 +147,89 @@ describe('collector on poison records', () => {
     expect(code, proc.output().slice(-2000)).toBe(0)
     console.log(`poison collect: exit ${code} ${Date.now() - t0} ms after SIGTERM`)
   }, 180_000)
+
+  it('as a process: events watches refused with 400 relist, a 6 MiB pods watch line is skipped, a 50-container pod keeps every pull', async () => {
+    const USER = 'podstart'
+    const PASSWORD = 'pw-poison-watch-Zr4'
+    const shim = await spawnClickHouseHttp({
+      user: USER,
+      password: PASSWORD,
+      dataDir: path.join(dir, 'server-watch'),
+    })
+    cleanups.push(() => shim.close())
+    const env = { CLICKHOUSE_URL: shim.url, CLICKHOUSE_USER: USER, CLICKHOUSE_PASSWORD: PASSWORD }
+    expect((await runPodstart(['migrate'], { env })).code).toBe(0)
+    const now = Date.now()
+    const wide = podWithEvents({
+      name: 'wide',
+      uid: 'wide-50',
+      createdMs: now - 600_000,
+      readyMs: now - 590_000,
+      containers: 50,
+      image: 'registry.example/shop/wide:1',
+    })
+    const small = podWithEvents({
+      name: 'after-huge',
+      uid: 'after-huge',
+      createdMs: now - 500_000,
+      readyMs: now - 495_000,
+    })
+    const hugeLine = JSON.stringify({
+      type: 'ADDED',
+      object: {
+        ...small.pod,
+        metadata: { ...(small.pod.metadata as object), annotations: { blob: 'x'.repeat(6 << 20) } },
+      },
+    })
+    const api = await startFakeApiServer([wide.pod, ...wide.events, ...small.events], {
+      refuseWatch: ['Event'],
+      watchLines: { Pod: [hugeLine, JSON.stringify({ type: 'ADDED', object: small.pod })] },
+    })
+    cleanups.push(() => api.close())
+    const kubeconfig = path.join(dir, 'watch.kubeconfig')
+    writeFileSync(kubeconfig, kubeconfigYaml(api.url, 'poison-watch'))
+    const port = await freePort()
+    const proc = startPodstart(
+      ['collect', '--cluster', 'poison-watch', '--kubeconfig', kubeconfig, '--metrics-port', String(port)],
+      { env },
+    )
+    cleanups.push(() => proc.stop('SIGKILL'))
+    const metric = (text: string, name: string, labels: RegExp) =>
+      [...text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} (\\S+)$`, 'gm'))]
+        .filter((m) => labels.test(m[1] ?? ''))
+        .reduce((n, m) => n + Number(m[2]), 0)
+    const text = await waitFor(
+      async () => {
+        const t = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+        const relists = metric(t, 'podstart_watch_restarts_total', /reason="relist"/)
+        const written = metric(t, 'podstart_startups_written_total', /./)
+        return relists >= 1 && written >= 2 ? t : undefined
+      },
+      120_000,
+      'a relist of the refused events watch and both startups written',
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n${proc.output().slice(-3000)}`)
+    })
+    expect(
+      metric(
+        text,
+        'podstart_watch_restarts_total',
+        /resource="events".*reason="relist"|reason="relist".*resource="events"/,
+      ),
+    ).toBeGreaterThanOrEqual(1)
+    expect(metric(text, 'podstart_parse_rejects_total', /line-too-long/)).toBe(1)
+    // The relist itself: a second LIST of events follows the bounded failed resumes.
+    await waitFor(
+      async () => ((api.requests.Event?.list ?? 0) >= 2 ? true : undefined),
+      60_000,
+      'a second LIST of events',
+    )
+    const res = await fetch(`${shim.url}/?database=podstart`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${btoa(`${USER}:${PASSWORD}`)}` },
+      body: "SELECT uid, max(pulls) FROM pod_startups WHERE cluster = 'poison-watch' GROUP BY uid ORDER BY uid FORMAT TSV",
+    })
+    expect((await res.text()).trim().split('\n')).toEqual(['after-huge\t1', 'wide-50\t50'])
+    expect(await proc.stop('SIGTERM')).toBe(0)
+  }, 240_000)
 })

@@ -6,11 +6,6 @@ import type { AddressInfo } from 'node:net'
 
 type Obj = Record<string, unknown>
 
-export interface FakeApiServer {
-  url: string
-  close(): Promise<void>
-}
-
 const COLLECTIONS: Record<string, string> = {
   '/api/v1/pods': 'Pod',
   '/api/v1/events': 'Event',
@@ -20,8 +15,24 @@ const COLLECTIONS: Record<string, string> = {
   '/apis/batch/v1/jobs': 'Job',
 }
 
-export async function startFakeApiServer(objects: Obj[]): Promise<FakeApiServer> {
+export interface FakeApiOptions {
+  /** Kinds whose watches are always refused with 400 (as an API server can after an etcd restore). */
+  refuseWatch?: string[]
+  /** Raw lines the first watch of a kind streams after its first bookmark (huge lines, ADDED events). */
+  watchLines?: Record<string, string[]>
+}
+
+export interface FakeApiServer {
+  url: string
+  /** Requests seen, by kind and whether they were a list or a watch. */
+  requests: Record<string, { list: number; watch: number }>
+  close(): Promise<void>
+}
+
+export async function startFakeApiServer(objects: Obj[], opts: FakeApiOptions = {}): Promise<FakeApiServer> {
   const open = new Set<http.ServerResponse>()
+  const requests: FakeApiServer['requests'] = {}
+  const pending = new Map(Object.entries(opts.watchLines ?? {}))
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x')
     if (url.pathname === '/version') {
@@ -35,7 +46,23 @@ export async function startFakeApiServer(objects: Obj[]): Promise<FakeApiServer>
       res.end(JSON.stringify({ kind: 'Status', status: 'Failure', code: 404, reason: 'NotFound' }))
       return
     }
-    if (url.searchParams.get('watch') === 'true') {
+    const watching = url.searchParams.get('watch') === 'true'
+    requests[kind] ??= { list: 0, watch: 0 }
+    requests[kind][watching ? 'watch' : 'list']++
+    if (watching && opts.refuseWatch?.includes(kind)) {
+      res.writeHead(400, { 'content-type': 'application/json' })
+      res.end(
+        JSON.stringify({
+          kind: 'Status',
+          status: 'Failure',
+          code: 400,
+          reason: 'BadRequest',
+          message: 'too old resource version',
+        }),
+      )
+      return
+    }
+    if (watching) {
       res.writeHead(200, { 'content-type': 'application/json' })
       res.flushHeaders()
       open.add(res)
@@ -44,6 +71,9 @@ export async function startFakeApiServer(objects: Obj[]): Promise<FakeApiServer>
           `${JSON.stringify({ type: 'BOOKMARK', object: { kind, apiVersion: 'v1', metadata: { resourceVersion: '100' } } })}\n`,
         )
       bookmark()
+      const extra = pending.get(kind)
+      pending.delete(kind)
+      for (const line of extra ?? []) res.write(`${line}\n`)
       const t = setInterval(bookmark, 5_000)
       res.on('close', () => {
         clearInterval(t)
@@ -61,6 +91,7 @@ export async function startFakeApiServer(objects: Obj[]): Promise<FakeApiServer>
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,
+    requests,
     close: () =>
       new Promise<void>((resolve) => {
         for (const r of open) r.destroy()
