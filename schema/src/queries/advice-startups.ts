@@ -1,21 +1,21 @@
 // Advice signals about startups: phase statistics per workload or node (with the excess over a target
 // per phase), and the startups created by rollouts that changed only the image.
 import { z } from 'zod'
+import { ADDITIVE_PHASES, type AdditivePhase } from '../record/types.ts'
 import { chTimeOut } from '../rows/codec.ts'
+import { PHASE_COLUMN } from '../rows/startup-rows.ts'
 import type { Querier } from '../store/querier.ts'
 import { adviceSignalParams, chNumber, chNumberOrNull, windowStartups } from './advice-window.ts'
 import { startupWhere } from './filters.ts'
 
-/** Phases the advice prices, with their columns: the only identifiers that reach the SQL. */
-export const ADVICE_PHASES = {
-  scheduling: 'scheduling_ms',
-  sandbox: 'sandbox_ms',
-  init: 'init_ms',
-  pullWait: 'pull_wait_ms',
-  pull: 'pull_ms',
-  start: 'start_ms',
-  ready: 'ready_ms',
-} as const
+/**
+ * Phases the advice prices (those that add up to the total), with their columns: the only identifiers that
+ * reach the SQL.
+ */
+export const ADVICE_PHASES = Object.fromEntries(ADDITIVE_PHASES.map((p) => [p, PHASE_COLUMN[p]])) as Record<
+  AdditivePhase,
+  string
+>
 export type AdvicePhase = keyof typeof ADVICE_PHASES
 const PHASES = Object.keys(ADVICE_PHASES) as AdvicePhase[]
 

@@ -3,9 +3,10 @@
 // p90s, pull failure reasons; and the previous window's image sizes anywhere in scope.
 import { z } from 'zod'
 import { isoToCh } from '../rows/codec.ts'
+import { PHASE_COLUMN } from '../rows/startup-rows.ts'
 import type { Querier } from '../store/querier.ts'
 import { timeWindow } from './filters.ts'
-import { PHASE_COLUMN, REPOSITORY_SQL, reportScope, TAG_SQL } from './report-groups.ts'
+import { REPOSITORY_SQL, reportScope, TAG_SQL } from './report-groups.ts'
 import type { CauseFacts, Dimension, GroupKey, ImageSize } from './report-shapes.ts'
 import { REPORT_PHASES } from './report-shapes.ts'
 

@@ -3,16 +3,10 @@
 // node; and, for the rank tests, a uniform random sample of at most `sampleSize` values per group and metric.
 import { z } from 'zod'
 import { isoToCh } from '../rows/codec.ts'
+import { PHASE_COLUMN } from '../rows/startup-rows.ts'
 import type { Querier } from '../store/querier.ts'
 import { startupWhere, timeWindow } from './filters.ts'
-import type {
-  Dimension,
-  GroupKey,
-  GroupSide,
-  MetricSamples,
-  Percentiles,
-  ReportPhase,
-} from './report-shapes.ts'
+import type { Dimension, GroupKey, GroupSide, MetricSamples, Percentiles } from './report-shapes.ts'
 import { REPORT_PHASES } from './report-shapes.ts'
 
 export const reportGroupParams = z.object({
@@ -39,17 +33,6 @@ export const REPOSITORY_SQL = (ref: string) => `replaceRegexpOne(splitByChar('@'
 export const TAG_SQL = (ref: string) => `multiIf(
     extract(splitByChar('@', ${ref})[1], ':([^:/]*)$') != '', extract(splitByChar('@', ${ref})[1], ':([^:/]*)$'),
     position(${ref}, '@') > 0, concat('@', substring(splitByChar('@', ${ref})[2], 1, 19)), 'latest')`
-
-/** Column of each phase the report tests (shared with the cause facts). */
-export const PHASE_COLUMN: Record<ReportPhase, string> = {
-  scheduling: 'scheduling_ms',
-  sandbox: 'sandbox_ms',
-  init: 'init_ms',
-  pullWait: 'pull_wait_ms',
-  pull: 'pull_ms',
-  start: 'start_ms',
-  ready: 'ready_ms',
-}
 
 const num = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/)]).transform(Number)
 const quantiles = z.array(num.nullable())

@@ -56,6 +56,7 @@ export const ADDITIVE_PHASES = [
   'start',
   'ready',
 ] as const
+export type AdditivePhase = (typeof ADDITIVE_PHASES)[number]
 
 export const BOUNDARY_NAMES = [
   'created',
