@@ -2,7 +2,7 @@
 // span between two boundaries is computed from the table's from/to; pullWait and pull are sums over the
 // regular containers' pulls, and start is its span minus them, so that with every boundary known the phases
 // add up to created -> ready exactly.
-import type { BoundaryName, Phases } from '@podstart/schema/record'
+import { type BoundaryName, PHASE_NAMES, type Phases } from '@podstart/schema/record'
 import type { Boundaries } from './boundaries.ts'
 import { type ClampCount, fitPulls } from './clamp.ts'
 import type { PodPulls } from './pod-pulls.ts'
@@ -102,17 +102,8 @@ function pullSum(pulls: PodPulls, field: 'waitMs' | 'pullMs'): number | null {
 
 /** The phases of a startup from its clamped boundaries and its pulls; counts the pulls that did not fit. */
 export function phasesOf(b: Boundaries, hasInit: boolean, pulls: PodPulls): { phases: Phases } & ClampCount {
-  const phases: Phases = {
-    scheduling: null,
-    sandbox: null,
-    init: null,
-    pullWait: null,
-    pull: null,
-    download: null,
-    decompress: null,
-    start: null,
-    ready: null,
-  }
+  // Every phase unknown until the table says otherwise, keys in the schema's order.
+  const phases = Object.fromEntries(PHASE_NAMES.map((p) => [p, null])) as Phases
   let clamps = 0
   let clampedMs = 0
   for (const d of PHASE_TABLE) {
