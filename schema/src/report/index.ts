@@ -8,5 +8,5 @@ export * from './types.ts'
 
 /** `--format json`: the report object itself; its JSON Schema is report.schema.json next to this file. */
 export function renderJson(report: import('./types.ts').Report): string {
-  return `${JSON.stringify({ $schema: 'https://podstart.dev/schemas/report-v1.json', ...report }, null, 2)}\n`
+  return `${JSON.stringify({ $schema: 'https://podstart.dev/schemas/report-v2.json', ...report }, null, 2)}\n`
 }

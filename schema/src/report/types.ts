@@ -6,7 +6,8 @@ import type { Dimension, GroupKey, GroupSide, MetricSamples, ReportPhase } from 
 // The shapes the report's queries return are defined with them (queries never import the report).
 export * from '../queries/report-shapes.ts'
 
-export const REPORT_SCHEMA_VERSION = 1
+/** 2: group percentiles carry `count` (was `n`). */
+export const REPORT_SCHEMA_VERSION = 2
 /** What a change was measured on: all ready startups' totals, cold startups' totals, cold pulls' durations, pull failures. */
 export const METRICS = ['total', 'coldTotal', 'pull', 'pullFailureRate'] as const
 export type Metric = (typeof METRICS)[number]
