@@ -1,13 +1,12 @@
 // profile-image --store: the row lands in image_profiles (migration 0002) of an embedded store, values as measured.
-import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import type { ImageProfile } from '@podstart/collector/pulls'
 import { createQuerier, migrate, openStore, storeConfigFromEnv } from '@podstart/schema/store'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { z } from 'zod'
+import { runPodstart } from '../support/process.ts'
 import {
   buildLayerTar,
   compressLayer,
@@ -16,11 +15,6 @@ import {
   type RunningRegistry,
   startRegistry,
 } from '../support/registry.ts'
-
-const podstartBin = join(
-  resolve(dirname(fileURLToPath(import.meta.url)), '../..'),
-  'collector/bin/podstart.mjs',
-)
 
 let reg: RunningRegistry
 let image: PushedImage
@@ -40,21 +34,8 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true })
 })
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [podstartBin, ...args],
-      {
-        env: { ...process.env, PODSTART_DATA_DIR: dataDir, CLICKHOUSE_URL: '' },
-        maxBuffer: 1 << 26,
-        timeout: 180_000,
-      },
-      (err, stdout, stderr) =>
-        done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    )
-  })
-}
+const cli = (args: string[]) =>
+  runPodstart(args, { env: { PODSTART_DATA_DIR: dataDir, CLICKHOUSE_URL: '' }, timeoutMs: 180_000 })
 
 it('refuses to store before migration 0002, then stores the measured row after it', async () => {
   const ref = `${reg.host}/team/stored:v1`

@@ -1,9 +1,7 @@
 // The image profiler against a real registry (Debian docker-registry): sizes, entries, platforms, auth, errors.
-import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import {
   type ImageProfile,
   profileImage,
@@ -11,6 +9,7 @@ import {
   RegistryError,
 } from '@podstart/collector/pulls'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runPodstart } from '../support/process.ts'
 import {
   buildLayerTar,
   compressLayer,
@@ -24,27 +23,11 @@ import {
 } from '../support/registry.ts'
 import { type BearerFront, startBearerFront } from '../support/registry-front.ts'
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const podstartBin = join(repoRoot, 'collector/bin/podstart.mjs')
 const amd64 = { os: 'linux', architecture: 'amd64' }
 const user = { username: 'puller', password: 'S3cret-pass-4d9f' }
 
-function runCli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [podstartBin, ...args],
-      { env: { ...process.env, ...env }, maxBuffer: 1 << 26, timeout: 120_000 },
-      (err, stdout, stderr) => {
-        const code = err ? ((err as { code?: number }).code ?? 1) : 0
-        done({ code: typeof code === 'number' ? code : 1, stdout, stderr })
-      },
-    )
-  })
-}
+const runCli = (args: string[], env: Record<string, string> = {}) =>
+  runPodstart(args, { env, timeoutMs: 120_000 })
 
 let open: RunningRegistry
 let priv: RunningRegistry
