@@ -12,8 +12,8 @@ import { createQuerier, migrate, openStore } from '@podstart/schema/store'
 import { insertStartups } from '@podstart/schema/writes'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
-import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser } from '../support/browser.ts'
 import { samplesOf, simulateHistory, WEEK_MS, weeklyScenario } from './report-history.ts'
 
 const require = createRequire(import.meta.url)
@@ -83,20 +83,8 @@ describe('weekly report on simulated history', () => {
   it('renders self-contained HTML in headless Chromium with no external request', async () => {
     const file = join(dir, 'report.html')
     writeFileSync(file, renderHtml(report))
-    const profile = mkdtempSync(join(tmpdir(), 'podstart-chromium-'))
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
+    const browser = await launchBrowser()
+    const context = browser.context
     const requested: string[] = []
     try {
       await context.route('**/*', (route) => {
@@ -111,8 +99,7 @@ describe('weekly report on simulated history', () => {
       const box = await page.locator('.change.regression svg').first().boundingBox()
       expect(box?.width).toBeGreaterThan(100)
     } finally {
-      await context.close()
-      rmSync(profile, { recursive: true, force: true })
+      await browser.close()
     }
     expect(requested.length).toBeGreaterThan(0)
     expect(requested.filter((u) => !u.startsWith('file:') && !u.startsWith('about:'))).toEqual([])
