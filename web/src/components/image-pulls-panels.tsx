@@ -4,6 +4,7 @@ import type { ConcurrentPulls, ImagePullStats, NodeCacheHits } from '@podstart/s
 import Link from 'next/link'
 import { formatBytes, formatCount, formatMs, formatShare, formatTime } from '@/lib/format.ts'
 import { BarImagePulls } from './charts/bar-image-pulls.tsx'
+import { type Column, DataTable } from './data-table.tsx'
 import { paths } from './links.ts'
 import { Empty } from './states.tsx'
 
@@ -12,45 +13,33 @@ const methods = (m: Record<string, number>) =>
     .map(([k, n]) => `${k} ${n}`)
     .join(', ') || '–'
 
+const imagePullColumns = (suffix: string): Column<ImagePullStats>[] => [
+  { header: 'image', cell: (i) => <Link href={`${paths.image(i.image)}${suffix}`}>{i.image}</Link> },
+  { header: 'size class', cell: (i) => i.sizeClass },
+  { header: 'pulls', cell: (i) => formatCount(i.pulls) },
+  { header: 'cached', cell: (i) => formatCount(i.cached) },
+  {
+    header: 'failed',
+    cell: (i) => formatCount(i.failed),
+    cellClass: (i) => (i.failed > 0 ? 'bad' : undefined),
+  },
+  { header: 'p50 pull', cell: (i) => formatMs(i.p50PullMs) },
+  { header: 'p90 pull', cell: (i) => formatMs(i.p90PullMs) },
+  { header: 'mean size', cell: (i) => formatBytes(i.meanSizeBytes) },
+  { header: 'download', cell: (i) => formatMs(i.meanDownloadMs) },
+  { header: 'decompress', cell: (i) => formatMs(i.meanDecompressMs) },
+  { header: 'split method', cell: (i) => methods(i.splitMethods), className: 'wrap' },
+]
+
 export function ImagePullTable({ images, suffix }: { images: ImagePullStats[]; suffix: string }) {
   if (images.length === 0) return <Empty title="No image pulls in this window." />
   return (
-    <table data-table="image-pulls">
-      <thead>
-        <tr>
-          <th>image</th>
-          <th>size class</th>
-          <th>pulls</th>
-          <th>cached</th>
-          <th>failed</th>
-          <th>p50 pull</th>
-          <th>p90 pull</th>
-          <th>mean size</th>
-          <th>download</th>
-          <th>decompress</th>
-          <th className="wrap">split method</th>
-        </tr>
-      </thead>
-      <tbody>
-        {images.map((i) => (
-          <tr key={`${i.image}/${i.sizeClass}`}>
-            <td>
-              <Link href={`${paths.image(i.image)}${suffix}`}>{i.image}</Link>
-            </td>
-            <td>{i.sizeClass}</td>
-            <td>{formatCount(i.pulls)}</td>
-            <td>{formatCount(i.cached)}</td>
-            <td className={i.failed > 0 ? 'bad' : undefined}>{formatCount(i.failed)}</td>
-            <td>{formatMs(i.p50PullMs)}</td>
-            <td>{formatMs(i.p90PullMs)}</td>
-            <td>{formatBytes(i.meanSizeBytes)}</td>
-            <td>{formatMs(i.meanDownloadMs)}</td>
-            <td>{formatMs(i.meanDecompressMs)}</td>
-            <td className="wrap">{methods(i.splitMethods)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      name="image-pulls"
+      columns={imagePullColumns(suffix)}
+      rows={images}
+      rowKey={(i) => `${i.image}/${i.sizeClass}`}
+    />
   )
 }
 
@@ -69,58 +58,23 @@ export function ImageSplitChart({ images }: { images: ImagePullStats[] }) {
 
 export function NodeCacheTable({ nodes, suffix }: { nodes: NodeCacheHits[]; suffix: string }) {
   if (nodes.length === 0) return <Empty title="No image lookups on any node in this window." />
-  return (
-    <table data-table="node-cache">
-      <thead>
-        <tr>
-          <th>node</th>
-          <th>image lookups</th>
-          <th>already present</th>
-          <th>hit rate</th>
-        </tr>
-      </thead>
-      <tbody>
-        {nodes.map((n) => (
-          <tr key={n.node}>
-            <td>
-              <Link href={`${paths.node(n.node)}${suffix}`}>{n.node}</Link>
-            </td>
-            <td>{formatCount(n.lookups)}</td>
-            <td>{formatCount(n.cached)}</td>
-            <td>{formatShare(n.hitRate)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  )
+  const columns: Column<NodeCacheHits>[] = [
+    { header: 'node', cell: (n) => <Link href={`${paths.node(n.node)}${suffix}`}>{n.node}</Link> },
+    { header: 'image lookups', cell: (n) => formatCount(n.lookups) },
+    { header: 'already present', cell: (n) => formatCount(n.cached) },
+    { header: 'hit rate', cell: (n) => formatShare(n.hitRate) },
+  ]
+  return <DataTable name="node-cache" columns={columns} rows={nodes} rowKey={(n) => n.node} />
 }
 
 export function ConcurrentPullsTable({ rows, suffix }: { rows: ConcurrentPulls[]; suffix: string }) {
   if (rows.length === 0) return <Empty title="No image was pulled by two nodes in the same minute." />
-  return (
-    <table data-table="concurrent-pulls">
-      <thead>
-        <tr>
-          <th>image</th>
-          <th>peak nodes / minute</th>
-          <th>at</th>
-          <th>mean pull then</th>
-          <th>pulls</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.image}>
-            <td>
-              <Link href={`${paths.image(r.image)}${suffix}`}>{r.image}</Link>
-            </td>
-            <td>{formatCount(r.peakNodes)}</td>
-            <td>{formatTime(r.peakMinute)}</td>
-            <td>{formatMs(r.peakMeanPullMs)}</td>
-            <td>{formatCount(r.pulls)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  )
+  const columns: Column<ConcurrentPulls>[] = [
+    { header: 'image', cell: (r) => <Link href={`${paths.image(r.image)}${suffix}`}>{r.image}</Link> },
+    { header: 'peak nodes / minute', cell: (r) => formatCount(r.peakNodes) },
+    { header: 'at', cell: (r) => formatTime(r.peakMinute) },
+    { header: 'mean pull then', cell: (r) => formatMs(r.peakMeanPullMs) },
+    { header: 'pulls', cell: (r) => formatCount(r.pulls) },
+  ]
+  return <DataTable name="concurrent-pulls" columns={columns} rows={rows} rowKey={(r) => r.image} />
 }

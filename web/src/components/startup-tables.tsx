@@ -3,68 +3,62 @@
 import type { SlowStartup, StartupAggregate } from '@podstart/schema/queries'
 import Link from 'next/link'
 import { formatCount, formatMs, formatShare, formatTime } from '@/lib/format.ts'
+import { type Column, DataTable } from './data-table.tsx'
 import { paths } from './links.ts'
 import { Empty } from './states.tsx'
+
+const slowestColumns = (suffix: string): Column<SlowStartup>[] => [
+  {
+    header: 'pod',
+    cell: (r) => (
+      <>
+        <Link href={`${paths.pod(r.cluster, r.uid)}${suffix}`}>
+          {r.namespace}/{r.pod}
+        </Link>
+        {r.cold ? (
+          <>
+            {' '}
+            <span className="badge">cold</span>
+          </>
+        ) : null}
+      </>
+    ),
+  },
+  {
+    header: 'workload',
+    cell: (r) =>
+      r.workload ? (
+        <Link href={`${paths.workload(r.namespace, r.workload.kind, r.workload.name)}${suffix}`}>
+          {r.workload.name}
+        </Link>
+      ) : (
+        <span className="muted">bare pod</span>
+      ),
+  },
+  {
+    header: 'node',
+    cell: (r) => (r.node ? <Link href={`${paths.node(r.node)}${suffix}`}>{r.node}</Link> : '–'),
+  },
+  { header: 'created', cell: (r) => formatTime(r.createdAt) },
+  { header: 'total', cell: (r) => <strong>{formatMs(r.totalMs)}</strong> },
+  { header: 'scheduling', cell: (r) => formatMs(r.phases.scheduling) },
+  { header: 'sandbox', cell: (r) => formatMs(r.phases.sandbox) },
+  { header: 'init', cell: (r) => formatMs(r.phases.init) },
+  { header: 'pull wait', cell: (r) => formatMs(r.phases.pullWait) },
+  { header: 'pull', cell: (r) => formatMs(r.phases.pull) },
+  { header: 'start', cell: (r) => formatMs(r.phases.start) },
+  { header: 'ready', cell: (r) => formatMs(r.phases.ready) },
+]
 
 export function SlowestStartups({ rows, suffix }: { rows: SlowStartup[]; suffix: string }) {
   if (rows.length === 0) return <Empty title="No startup became Ready in this window." />
   return (
-    <table data-table="slowest">
-      <thead>
-        <tr>
-          <th>pod</th>
-          <th>workload</th>
-          <th>node</th>
-          <th>created</th>
-          <th>total</th>
-          <th>scheduling</th>
-          <th>sandbox</th>
-          <th>init</th>
-          <th>pull wait</th>
-          <th>pull</th>
-          <th>start</th>
-          <th>ready</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={`${r.cluster}/${r.uid}`}>
-            <td>
-              <Link href={`${paths.pod(r.cluster, r.uid)}${suffix}`}>
-                {r.namespace}/{r.pod}
-              </Link>
-              {r.cold ? (
-                <>
-                  {' '}
-                  <span className="badge">cold</span>
-                </>
-              ) : null}
-            </td>
-            <td>
-              {r.workload ? (
-                <Link href={`${paths.workload(r.namespace, r.workload.kind, r.workload.name)}${suffix}`}>
-                  {r.workload.name}
-                </Link>
-              ) : (
-                <span className="muted">bare pod</span>
-              )}
-            </td>
-            <td>{r.node ? <Link href={`${paths.node(r.node)}${suffix}`}>{r.node}</Link> : '–'}</td>
-            <td>{formatTime(r.createdAt)}</td>
-            <td>
-              <strong>{formatMs(r.totalMs)}</strong>
-            </td>
-            <td>{formatMs(r.phases.scheduling)}</td>
-            <td>{formatMs(r.phases.sandbox)}</td>
-            <td>{formatMs(r.phases.init)}</td>
-            <td>{formatMs(r.phases.pullWait)}</td>
-            <td>{formatMs(r.phases.pull)}</td>
-            <td>{formatMs(r.phases.start)}</td>
-            <td>{formatMs(r.phases.ready)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      name="slowest"
+      columns={slowestColumns(suffix)}
+      rows={rows}
+      rowKey={(r) => `${r.cluster}/${r.uid}`}
+    />
   )
 }
 
@@ -99,42 +93,39 @@ export function GroupTable({
   namespace?: string
 }) {
   if (rows.length === 0) return <Empty title={`No ${kind}s with startups in this window.`} />
+  const columns: Column<StartupAggregate>[] = [
+    {
+      header: kind,
+      cell: (r) => {
+        const g = kind === 'workload' && namespace && !r.group.namespace ? { ...r.group, namespace } : r.group
+        const link = groupLink(kind, g)
+        const canLink = !(kind === 'workload' && !g.namespace) && !(kind === 'node' && !g.node)
+        return canLink ? <Link href={`${link.href}${suffix}`}>{link.label}</Link> : link.label
+      },
+    },
+    { header: 'startups', cell: (r) => formatCount(r.startups) },
+    { header: 'p50', cell: (r) => formatMs(r.total.p50) },
+    { header: 'p90', cell: (r) => formatMs(r.total.p90) },
+    { header: 'p99', cell: (r) => formatMs(r.total.p99) },
+    {
+      header: 'pull share',
+      cell: ({ complete: c }) => {
+        const pull = (c.meanMs.pull ?? 0) + (c.meanMs.pullWait ?? 0)
+        return formatShare(c.meanTotalMs ? pull / c.meanTotalMs : null)
+      },
+    },
+    {
+      header: 'SLO p99',
+      cell: (r) => formatMs(r.slo.p99),
+      cellClass: (r) => (r.slo.p99 !== null && r.slo.p99 > 5000 ? 'bad' : undefined),
+    },
+  ]
   return (
-    <table data-table={`groups-${kind}`}>
-      <thead>
-        <tr>
-          <th>{kind}</th>
-          <th>startups</th>
-          <th>p50</th>
-          <th>p90</th>
-          <th>p99</th>
-          <th>pull share</th>
-          <th>SLO p99</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => {
-          const g =
-            kind === 'workload' && namespace && !r.group.namespace ? { ...r.group, namespace } : r.group
-          const link = groupLink(kind, g)
-          const c = r.complete
-          const pull = (c.meanMs.pull ?? 0) + (c.meanMs.pullWait ?? 0)
-          const canLink = !(kind === 'workload' && !g.namespace) && !(kind === 'node' && !g.node)
-          return (
-            <tr key={JSON.stringify(r.group)}>
-              <td>{canLink ? <Link href={`${link.href}${suffix}`}>{link.label}</Link> : link.label}</td>
-              <td>{formatCount(r.startups)}</td>
-              <td>{formatMs(r.total.p50)}</td>
-              <td>{formatMs(r.total.p90)}</td>
-              <td>{formatMs(r.total.p99)}</td>
-              <td>{formatShare(c.meanTotalMs ? pull / c.meanTotalMs : null)}</td>
-              <td className={r.slo.p99 !== null && r.slo.p99 > 5000 ? 'bad' : undefined}>
-                {formatMs(r.slo.p99)}
-              </td>
-            </tr>
-          )
-        })}
-      </tbody>
-    </table>
+    <DataTable
+      name={`groups-${kind}`}
+      columns={columns}
+      rows={rows}
+      rowKey={(r) => JSON.stringify(r.group)}
+    />
   )
 }

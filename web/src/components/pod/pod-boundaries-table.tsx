@@ -1,35 +1,28 @@
 // Each boundary of one startup: when, its offset from creation, the source it came from and that source's precision.
 import type { BoundaryRow } from '@/charts/pod-waterfall.ts'
+import { type Column, DataTable } from '@/components/data-table.tsx'
 import { formatMs, formatTime } from '@/lib/format.ts'
+
+const boundaryColumns: Column<BoundaryRow>[] = [
+  { header: 'boundary', cell: (b) => b.name },
+  { header: 'at', cell: (b) => formatTime(b.at) },
+  { header: '+ms', cell: (b) => b.offsetMs ?? '–' },
+  { header: 'source', cell: (b) => b.source ?? <span className="muted">no evidence</span> },
+  { header: 'precision', cell: (b) => (b.precisionMs === null ? '–' : `± ${formatMs(b.precisionMs)}`) },
+]
 
 export function PodBoundariesTable({ boundaries }: { boundaries: BoundaryRow[] }) {
   return (
-    <table data-table="boundaries">
-      <thead>
-        <tr>
-          <th>boundary</th>
-          <th>at</th>
-          <th>+ms</th>
-          <th>source</th>
-          <th>precision</th>
-        </tr>
-      </thead>
-      <tbody>
-        {boundaries.map((b) => (
-          <tr
-            key={b.name}
-            data-boundary={b.name}
-            data-source={b.source ?? ''}
-            data-precision-ms={b.precisionMs ?? ''}
-          >
-            <td>{b.name}</td>
-            <td>{formatTime(b.at)}</td>
-            <td>{b.offsetMs ?? '–'}</td>
-            <td>{b.source ?? <span className="muted">no evidence</span>}</td>
-            <td>{b.precisionMs === null ? '–' : `± ${formatMs(b.precisionMs)}`}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      name="boundaries"
+      columns={boundaryColumns}
+      rows={boundaries}
+      rowKey={(b) => b.name}
+      rowAttrs={(b) => ({
+        'data-boundary': b.name,
+        'data-source': b.source ?? '',
+        'data-precision-ms': b.precisionMs ?? '',
+      })}
+    />
   )
 }

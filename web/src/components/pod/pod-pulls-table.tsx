@@ -1,55 +1,59 @@
 // The image pulls of one startup, one row per container: wait, pull, its download/decompress split, size, outcome.
 import type { StartupRecord } from '@podstart/schema/record'
 import Link from 'next/link'
+import { type Column, DataTable } from '@/components/data-table.tsx'
 import { paths } from '@/components/links.ts'
 import { Empty } from '@/components/states.tsx'
 import { formatBytes, formatMs } from '@/lib/format.ts'
 
-export function PodPullsTable({ pulls }: { pulls: StartupRecord['pulls'] }) {
+type Pull = StartupRecord['pulls'][number]
+
+const pullColumns: Column<Pull>[] = [
+  {
+    header: 'container',
+    cell: (pl) => (
+      <>
+        {pl.init ? 'init ' : ''}
+        {pl.container}
+      </>
+    ),
+  },
+  { header: 'image', cell: (pl) => <Link href={paths.image(pl.image)}>{pl.image}</Link> },
+  { header: 'wait', cell: (pl) => formatMs(pl.waitMs) },
+  { header: 'pull', cell: (pl) => (pl.cached ? 'present' : formatMs(pl.pullMs)) },
+  { header: 'download', cell: (pl) => formatMs(pl.downloadMs) },
+  { header: 'decompress', cell: (pl) => formatMs(pl.decompressMs) },
+  { header: 'split', cell: (pl) => pl.splitMethod ?? '–' },
+  {
+    header: 'size',
+    cell: (pl) => (
+      <>
+        {formatBytes(pl.sizeBytes)}
+        {pl.sizeKind ? ` (${pl.sizeKind})` : ''}
+      </>
+    ),
+  },
+  { header: 'attempts', cell: (pl) => pl.attempts },
+  {
+    header: 'outcome',
+    cell: (pl) => (
+      <>
+        {pl.outcome}
+        {pl.failureReason ? ` (${pl.failureReason})` : ''}
+      </>
+    ),
+    cellClass: (pl) => (pl.outcome !== 'ok' ? 'bad' : undefined),
+  },
+]
+
+export function PodPullsTable({ pulls }: { pulls: Pull[] }) {
   if (pulls.length === 0) return <Empty title="No pull recorded." />
   return (
-    <table data-table="pulls">
-      <thead>
-        <tr>
-          <th>container</th>
-          <th>image</th>
-          <th>wait</th>
-          <th>pull</th>
-          <th>download</th>
-          <th>decompress</th>
-          <th>split</th>
-          <th>size</th>
-          <th>attempts</th>
-          <th>outcome</th>
-        </tr>
-      </thead>
-      <tbody>
-        {pulls.map((pl) => (
-          <tr key={`${pl.init}/${pl.container}`}>
-            <td>
-              {pl.init ? 'init ' : ''}
-              {pl.container}
-            </td>
-            <td>
-              <Link href={paths.image(pl.image)}>{pl.image}</Link>
-            </td>
-            <td>{formatMs(pl.waitMs)}</td>
-            <td>{pl.cached ? 'present' : formatMs(pl.pullMs)}</td>
-            <td>{formatMs(pl.downloadMs)}</td>
-            <td>{formatMs(pl.decompressMs)}</td>
-            <td>{pl.splitMethod ?? '–'}</td>
-            <td>
-              {formatBytes(pl.sizeBytes)}
-              {pl.sizeKind ? ` (${pl.sizeKind})` : ''}
-            </td>
-            <td>{pl.attempts}</td>
-            <td className={pl.outcome !== 'ok' ? 'bad' : undefined}>
-              {pl.outcome}
-              {pl.failureReason ? ` (${pl.failureReason})` : ''}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      name="pulls"
+      columns={pullColumns}
+      rows={pulls}
+      rowKey={(pl) => `${pl.init}/${pl.container}`}
+    />
   )
 }
