@@ -69,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
     debug = env.PODSTART_DEBUG
     configureLogging({
       level: env.PODSTART_LOG_LEVEL,
-      ...(env.PODSTART_LOG_FORMAT ? { format: env.PODSTART_LOG_FORMAT } : {}),
+      format: env.PODSTART_LOG_FORMAT,
       // `up` has always printed `podstart: ...`; every other command its own name.
       name: name === 'up' ? 'podstart' : `podstart ${name}`,
       stream: LOGS_ON_STDOUT.has(name) ? process.stdout : process.stderr,

@@ -28,7 +28,7 @@ export function startAlerting(opts: {
         toMs: Date.now(),
         windowMs: 7 * 86_400_000,
         cluster: opts.cluster,
-        ...(opts.dashboardUrl ? { dashboardUrl: opts.dashboardUrl } : {}),
+        dashboardUrl: opts.dashboardUrl,
         log: opts.log,
       })
       const link = opts.dashboardUrl ? reportLink(opts.dashboardUrl, report) : undefined

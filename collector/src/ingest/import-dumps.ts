@@ -120,7 +120,7 @@ export async function importDumps(
     maxBuffered: 20_000,
     maxRetryMs: opts.maxRetryMs ?? 60_000,
     keepRicherStored: true,
-    ...(opts.keepOld ? { retainFrom: gate.retention.retainFrom } : {}),
+    retainFrom: opts.keepOld ? gate.retention.retainFrom : undefined,
     log: (line) => {
       if (!opts.quiet) log.info(line)
     },

@@ -37,10 +37,10 @@ export async function resplitStored(querier: Querier, target: ResplitTarget): Pr
   const bar = target.quiet ? null : progress('resplit', null, 'items')
   const summary = await recomputeSplits(querier, sources, {
     cluster: target.cluster,
-    ...(images ? { images } : {}),
-    ...(digests ? { digests } : {}),
-    ...(target.unsplitOnly ? { unsplitOnly: true } : {}),
-    ...(target.sinceMs !== undefined ? { since: new Date(Date.now() - target.sinceMs).toISOString() } : {}),
+    images,
+    digests,
+    unsplitOnly: target.unsplitOnly,
+    since: target.sinceMs === undefined ? undefined : new Date(Date.now() - target.sinceMs).toISOString(),
     onProgress: (s) => bar?.update(s.startups, `startups, ${s.rewritten} rewritten`),
   })
   bar?.finish(describeResplit(summary))

@@ -134,7 +134,7 @@ export function apiResourceList(group: string, version: string): object | undefi
     namespaced: r.namespaced,
     kind: r.kind,
     verbs: r.verbs,
-    ...(r.shortNames ? { shortNames: r.shortNames } : {}),
+    shortNames: r.shortNames,
   }))
   if (group === '' && version === 'v1') {
     list.push({
@@ -171,7 +171,7 @@ type Column = { name: string; type: string; format?: string; description: string
 const col = (name: string, type = 'string', format?: string): Column => ({
   name,
   type,
-  ...(format ? { format } : {}),
+  format,
   description: name,
   priority: 0,
 })

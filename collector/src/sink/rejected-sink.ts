@@ -40,7 +40,7 @@ export class RejectedSink {
       name: 'rejected_records',
       batchSize: 500,
       maxBuffered: 10_000,
-      ...(opts.maxRetryMs !== undefined ? { maxRetryMs: opts.maxRetryMs } : {}),
+      maxRetryMs: opts.maxRetryMs,
       write: (rows) => insertRejectedRecords(opts.querier, rows),
       onRejected: (row, err) => {
         this.lost++

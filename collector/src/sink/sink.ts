@@ -52,7 +52,7 @@ export class Sink {
       source: 'collect',
       ...common,
       log,
-      ...(opts.onStartupsStored ? { onStored: opts.onStartupsStored } : {}),
+      onStored: opts.onStartupsStored,
     })
     const rejected = this.startups.rejected
     this.events = new BatchWriter<PodEventRow>({

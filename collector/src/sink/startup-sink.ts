@@ -70,16 +70,16 @@ export class StartupSink {
       querier: opts.querier,
       cluster: opts.cluster,
       source: opts.source,
-      ...(opts.log ? { log: opts.log } : {}),
-      ...(opts.maxRetryMs !== undefined ? { maxRetryMs: opts.maxRetryMs } : {}),
+      log: opts.log,
+      maxRetryMs: opts.maxRetryMs,
     })
     this.writer = new BatchWriter<Queued>({
       name: 'pod_startups',
       batchSize: opts.batchSize ?? 2_000,
       flushIntervalMs: opts.flushIntervalMs ?? 1_000,
       maxBuffered: opts.maxBuffered ?? 50_000,
-      ...(opts.maxRetryMs !== undefined ? { maxRetryMs: opts.maxRetryMs } : {}),
-      ...(opts.onFlushError ? { onFlushError: opts.onFlushError } : {}),
+      maxRetryMs: opts.maxRetryMs,
+      onFlushError: opts.onFlushError,
       write: (batch) => this.write(batch),
       onRejected: ({ record }, err) =>
         this.rejected.reject({

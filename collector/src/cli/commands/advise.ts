@@ -104,9 +104,9 @@ export const command: Command = {
       const findings = await evaluateAdvice(createQuerier(store), {
         from: new Date(to - windowMs).toISOString(),
         to: new Date(to).toISOString(),
-        ...(values.cluster ? { cluster: values.cluster } : {}),
-        ...(values.namespace ? { namespace: values.namespace } : {}),
-        ...(config ? { config } : {}),
+        cluster: values.cluster,
+        namespace: values.namespace,
+        config,
       })
       if (values.json) {
         console.log(JSON.stringify(findings, null, 2))

@@ -157,9 +157,9 @@ export const command: Command = {
         namespace: values.namespace,
         labelSelector: values.selector,
         stuckTimeoutMs,
-        ...(kubeletMetricsMs > 0 ? { kubeletMetricsIntervalMs: kubeletMetricsMs } : {}),
-        ...(alerting ? { alerts: alerting.engine } : {}),
-        ...(env.PODSTART_MAX_LINE_BYTES ? { maxLineBytes: env.PODSTART_MAX_LINE_BYTES } : {}),
+        kubeletMetricsIntervalMs: kubeletMetricsMs > 0 ? kubeletMetricsMs : undefined,
+        alerts: alerting?.engine,
+        maxLineBytes: env.PODSTART_MAX_LINE_BYTES,
         log: log.info,
       })
       return latest

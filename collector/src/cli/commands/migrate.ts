@@ -55,7 +55,7 @@ function planJson(plan: MigrationPlan, withSql: boolean) {
     name: m.name,
     sha256: m.checksum,
     status: m.status,
-    ...(withSql ? { statements: m.statements.map((s) => s.sql) } : {}),
+    statements: withSql ? m.statements.map((s) => s.sql) : undefined,
   }))
 }
 
@@ -128,7 +128,7 @@ export const command: Command = {
               dry: false,
               applied: result.applied,
               migrations: planJson(result.plan, false),
-              ...(retentionChanges ? { retention: retentionChanges } : {}),
+              retention: retentionChanges ?? undefined,
             },
             null,
             2,

@@ -112,8 +112,8 @@ export const command: Command = {
         platform,
         podstartVersion: pkg.version,
         onProgress: progress.update,
-        ...(values.insecure ? { insecure: true } : {}),
-        ...(credentials ? { credentials } : {}),
+        insecure: values.insecure,
+        credentials,
         ...(values.keep ? { keepDir: values.keep } : {}),
       })
     } finally {

@@ -71,10 +71,10 @@ export const command: Command = {
       const report = await produceReport(q, {
         toMs,
         windowMs,
-        ...(compareFromMs !== undefined ? { compareFromMs } : {}),
-        ...(values.cluster ? { cluster: values.cluster } : {}),
-        ...(values.namespace ? { namespace: values.namespace } : {}),
-        ...(alerts ? { dashboardUrl: alerts.externalUrl } : {}),
+        compareFromMs,
+        cluster: values.cluster,
+        namespace: values.namespace,
+        dashboardUrl: alerts?.externalUrl,
         log: log.info,
       })
       const text =

@@ -51,8 +51,8 @@ export const command: Command = {
       await migrate(store, { log: () => undefined })
       const summary = await resplitStored(createQuerier(store), {
         cluster: values.cluster ?? 'default',
-        ...(values.image !== undefined ? { references: [values.image] } : {}),
-        ...(sinceMs !== undefined ? { sinceMs } : {}),
+        references: values.image === undefined ? undefined : [values.image],
+        sinceMs,
       })
       if (values.json) console.log(JSON.stringify(summary))
       else console.log(`podstart resplit: ${describeResplit(summary)}`)

@@ -126,7 +126,7 @@ export const command: Command = {
       kubeconfig: values.kubeconfig,
       context: values.context,
       cluster: values.cluster,
-      ...(historyMs !== undefined ? { historyMs } : {}),
+      historyMs,
       kubeconfigPaths: env.KUBECONFIG,
       inCluster: Boolean(env.KUBERNETES_SERVICE_HOST),
       querier: createQuerier(store),
@@ -189,11 +189,11 @@ export const command: Command = {
           })
         : null
       collector = new Collector({
-        ...(alerting ? { alerts: alerting.engine } : {}),
+        alerts: alerting?.engine,
         cluster: source.cluster,
         access: source.access,
         querier: createQuerier(store),
-        ...(env.PODSTART_MAX_LINE_BYTES ? { maxLineBytes: env.PODSTART_MAX_LINE_BYTES } : {}),
+        maxLineBytes: env.PODSTART_MAX_LINE_BYTES,
         log: log.child('collect').info,
       })
       collector.start()

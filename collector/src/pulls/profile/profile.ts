@@ -40,9 +40,9 @@ const rate = (bytes: number, ms: number) => (ms > 0 ? (bytes / ms) * 1000 : 0)
 export async function profileImage(input: string, opts: ProfileOptions): Promise<ImageProfile> {
   const reference = parseReference(input)
   const client = new RegistryClient(reference, {
-    ...(opts.credentials ? { credentials: opts.credentials } : {}),
-    ...(opts.insecure ? { insecure: true } : {}),
-    ...(opts.log ? { log: opts.log } : {}),
+    credentials: opts.credentials,
+    insecure: opts.insecure,
+    log: opts.log,
   })
   const progress = (p: ProfileProgress) => opts.onProgress?.(p)
   progress({ phase: 'resolve', layer: 0, layers: 0, bytesDone: 0, bytesTotal: 0 })
