@@ -153,7 +153,7 @@ export async function importMeasuredSplits(
       key,
       startedAtMs: Date.parse(p.started_at),
       pullMs: p.pull_ms,
-      ...(layers && layers.length > 0 ? { layers: new Set(layers) } : {}),
+      layers: layers && layers.length > 0 ? new Set(layers) : undefined,
     })
   }
   const match = matchLayerApplies(windows, opts.applies, slack)

@@ -192,10 +192,10 @@ export async function recomputeSplits(
       cluster: opts.cluster,
       afterUid,
       limit: opts.pageSize ?? 1_000,
-      ...(opts.since ? { since: opts.since } : {}),
-      ...(opts.images ? { images: opts.images } : {}),
-      ...(opts.digests ? { digests: opts.digests } : {}),
-      ...(opts.unsplitOnly ? { unsplit: true } : {}),
+      since: opts.since,
+      images: opts.images,
+      digests: opts.digests,
+      unsplit: opts.unsplitOnly,
     })
     if (page.length === 0) break
     const s = await rewriteSplits(q, opts.cluster, page, decide)
