@@ -137,7 +137,7 @@ describe('collector under faults', () => {
     const kubeconfig = path.join(dir, 'kubeconfig')
     await sim.writeKubeconfig(kubeconfig)
     const data = path.join(dir, 'store')
-    const args = async () => [
+    const args = (port: number) => [
       'collect',
       '--cluster',
       'killed',
@@ -149,19 +149,33 @@ describe('collector under faults', () => {
       '--stuck-timeout',
       '8s',
       '--metrics-port',
-      String(await freePort()),
+      String(port),
     ]
-    const first = startPodstart(await args())
+    const first = startPodstart(args(await freePort()))
     // Kill once the burst is under way (half the pods created), whatever was buffered is lost from memory.
     await waitFor(async () => (sim.stats().podsCreated >= 50 ? true : undefined), 60_000, 'half the burst')
     first.child.kill('SIGKILL')
     await first.stop()
-    const second = startPodstart(await args())
+    const port = await freePort()
+    const second = startPodstart(args(port))
     cleanups.push(() => second.stop())
     await sim.done
     const truth = sim.truth()
-    // The restarted collector holds the store's lock: give it time to write, then stop it and read the store.
-    await new Promise((r) => setTimeout(r, 15_000))
+    // The restarted collector holds the store's lock: wait until it says (on /metrics) it wrote a startup for every
+    // pod, however long a loaded machine takes to start it, then stop it and read the store.
+    const written = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+      return [...text.matchAll(/^podstart_startups_written_total\{[^}]*\} (\S+)$/gm)].reduce(
+        (n, m) => n + Number(m[1]),
+        0,
+      )
+    }
+    await waitFor(
+      async () => ((await written()) >= truth.length ? true : undefined),
+      120_000,
+      'the restarted collector to write every startup',
+    ).catch(() => undefined)
+    await new Promise((r) => setTimeout(r, 3_000))
     const t0 = Date.now()
     const code = await second.stop()
     console.log(
