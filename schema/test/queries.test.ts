@@ -1,6 +1,7 @@
 // Query modules against a capturing Querier: the SQL they send and that values travel only as parameters.
 import { describe, expect, it } from 'vitest'
 import { countStartups, phaseBreakdown, slowestStartups } from '../src/queries/index.ts'
+import { PHASE_NAMES } from '../src/record/types.ts'
 import { capturingQuerier } from '../src/store/index.ts'
 import { insertStartups } from '../src/writes/index.ts'
 import { coldRecord } from './fixtures/records.ts'
@@ -50,17 +51,7 @@ describe('phaseBreakdown SQL', () => {
 
   it('shapes rows: percentiles are null where no startup had a value', async () => {
     const flat: Record<string, unknown> = { g_cluster: 'a', startups: '3', n_total: '0', q_total: [0, 0, 0] }
-    for (const p of [
-      'scheduling',
-      'sandbox',
-      'init',
-      'pullWait',
-      'pull',
-      'download',
-      'decompress',
-      'start',
-      'ready',
-    ]) {
+    for (const p of PHASE_NAMES) {
       flat[`n_${p}`] = '2'
       flat[`q_${p}`] = [10, 20, 30]
     }

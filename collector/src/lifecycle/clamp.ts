@@ -1,6 +1,6 @@
 // Step 3 of a record: a boundary never precedes the one before it. A negative duration is clock skew (the
 // kubelet's clock behind the API server's): clamp it, count it, and show it (clockSkewClamps on the record).
-import type { BoundarySource } from '@podstart/schema/record'
+import { BOUNDARY_NAMES, type BoundaryName, type BoundarySource } from '@podstart/schema/record'
 import type { Boundaries } from './boundaries.ts'
 import type { Point } from './point.ts'
 
@@ -11,14 +11,9 @@ export interface ClampCount {
 }
 
 /** The chain in startup order; finished follows whichever of them is last. */
-export const CLAMP_CHAIN = [
-  'created',
-  'scheduled',
-  'sandboxReady',
-  'initialized',
-  'containersStarted',
-  'ready',
-] as const satisfies ReadonlyArray<keyof Boundaries>
+const CLAMP_CHAIN = BOUNDARY_NAMES.filter(
+  (b): b is Exclude<BoundaryName, 'finished'> => b !== 'finished',
+) satisfies ReadonlyArray<keyof Boundaries>
 
 /** Whole-second sources are truncated: within a second of the boundary before, that is rounding, not skew. */
 const SECOND_SOURCES = new Set<BoundarySource>(['condition', 'event-timestamp', 'status', 'inferred'])

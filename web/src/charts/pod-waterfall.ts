@@ -1,6 +1,6 @@
 // Pure adapter from one startup record to its waterfall: each phase and each container's pull wait, pull,
 // create and start as spans on a time axis relative to creation, with the boundary sources behind them.
-import type { BoundaryName, StartupRecord } from '@podstart/schema/record'
+import { BOUNDARY_NAMES, type BoundaryName, type StartupRecord } from '@podstart/schema/record'
 
 export type SpanKind = 'phase' | 'pull-wait' | 'pull' | 'create' | 'run'
 
@@ -30,16 +30,6 @@ export interface PodWaterfall {
   spans: WaterfallSpan[]
   boundaries: BoundaryRow[]
 }
-
-const ORDER: BoundaryName[] = [
-  'created',
-  'scheduled',
-  'sandboxReady',
-  'initialized',
-  'containersStarted',
-  'ready',
-  'finished',
-]
 
 export function podWaterfall(r: StartupRecord): PodWaterfall {
   const t0 = Date.parse(r.createdAt)
@@ -130,7 +120,7 @@ export function podWaterfall(r: StartupRecord): PodWaterfall {
         durationMs: end !== null && end >= started ? end - started : null,
       })
   }
-  const boundaries: BoundaryRow[] = ORDER.map((name) => {
+  const boundaries: BoundaryRow[] = BOUNDARY_NAMES.map((name) => {
     const bd = r.boundaries[name]
     return {
       name,
