@@ -55,7 +55,7 @@ async function reachable(access: KubeAccess): Promise<string | null> {
 }
 
 /** Server mode without a reachable cluster and without --demo: exit 3, never demo data. */
-export class NoClusterError extends Error {
+class NoClusterError extends Error {
   readonly exitCode = EXIT.unavailable
   constructor(reason: string) {
     super(

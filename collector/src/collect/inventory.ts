@@ -19,7 +19,7 @@ function iso(value: unknown, fallbackMs: number): string {
   return new Date(Number.isNaN(ms) ? fallbackMs : ms).toISOString()
 }
 
-export function parseRuntime(version: string): { runtime: string; runtimeVersion: string } {
+function parseRuntime(version: string): { runtime: string; runtimeVersion: string } {
   const m = /^([a-z0-9.-]+):\/\/(.*)$/i.exec(version)
   return m
     ? { runtime: m[1]!.toLowerCase(), runtimeVersion: m[2]! }
@@ -60,7 +60,7 @@ type OwnerRef = { kind?: string; name?: string; controller?: boolean }
 type ContainerSpec = { name?: string; image?: string; imagePullPolicy?: string }
 
 /** The workload a pod belongs to, from its controller reference (ReplicaSet -> Deployment by the template hash). */
-export function podWorkload(pod: KubeObject): { kind: string; name: string } {
+function podWorkload(pod: KubeObject): { kind: string; name: string } {
   const meta = pod.metadata ?? {}
   const owners = (meta.ownerReferences ?? []) as OwnerRef[]
   const owner = owners.find((o) => o.controller) ?? owners[0]
@@ -72,7 +72,7 @@ export function podWorkload(pod: KubeObject): { kind: string; name: string } {
   return { kind: owner.kind, name: owner.name }
 }
 
-export function isImmutableReference(image: string): boolean {
+function isImmutableReference(image: string): boolean {
   return /@sha256:[0-9a-f]{64}$/i.test(image)
 }
 
@@ -127,7 +127,6 @@ export class WorkloadImageTracker {
     return out
   }
 }
-export type WorkloadImageRow = ReturnType<WorkloadImageTracker['rows']>[number]
 
 /**
  * Rollouts from ReplicaSets: remembers, per Deployment, a compact signature of each revision's template

@@ -14,7 +14,7 @@ export interface IngestedUpdate {
 }
 
 /** What was wrong, for callers that treat some problems apart (a Status makes the whole file unusable). */
-export type IngestProblemKind =
+type IngestProblemKind =
   | 'empty'
   | 'not-json'
   | 'invalid-json'
@@ -59,7 +59,7 @@ const problem = (kind: IngestProblemKind, message: string): Found => ({ kind, me
  * A Kubernetes Status (what kubectl or the API server writes instead of objects when a request fails), as
  * a fatal problem; null for anything else.
  */
-export function statusProblem(value: unknown): Found | null {
+function statusProblem(value: unknown): Found | null {
   if (!isObj(value) || value.kind !== 'Status') return null
   const status = typeof value.status === 'string' && value.status ? value.status : 'Failure'
   const reason = typeof value.reason === 'string' && value.reason ? ` (${value.reason})` : ''

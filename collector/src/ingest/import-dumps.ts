@@ -52,7 +52,7 @@ export interface ImportSummary {
 }
 
 /** The store stayed unreachable past the writers' retry bound: what was left is named per table. */
-export class ImportStoreError extends Error {
+class ImportStoreError extends Error {
   override name = 'ImportStoreError'
   readonly exitCode = 3
   constructor(readonly unwritten: Record<string, number>) {

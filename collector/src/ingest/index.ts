@@ -5,11 +5,6 @@ export {
   failureStatus,
   type IngestedUpdate,
   type IngestProblem,
-  type IngestProblemKind,
-  type ReadOptions,
   readDump,
-  statusProblem,
 } from './dump-reader.ts'
-export { JsonScanner, type JsonScannerOptions, type ScannedUnit } from './json-scanner.ts'
-export { type LinePiece, LineSplitter } from './lines.ts'
-export { quantile, StartupSummary } from './startup-summary.ts'
+export { StartupSummary } from './startup-summary.ts'

@@ -3,7 +3,7 @@
 // over the cap is not held either: its bytes are only scanned for structure until it closes, then reported.
 import { DEFAULT_MAX_LINE_BYTES } from './lines.ts'
 
-export type ScanErrorKind = 'not-json' | 'truncated' | 'value-too-large'
+type ScanErrorKind = 'not-json' | 'truncated' | 'value-too-large'
 
 export type ScannedUnit =
   | { type: 'value'; text: string; offset: number; listKind: string | null }

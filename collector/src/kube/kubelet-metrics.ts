@@ -85,7 +85,7 @@ export function missedPullEstimate(
   return { missed, coverage: metricPulls > 0 ? Math.min(1, eventPulls / metricPulls) : null }
 }
 
-export async function scrapeKubelet(
+async function scrapeKubelet(
   access: KubeAccess,
   node: string,
   signal?: AbortSignal,

@@ -3,7 +3,7 @@
 import { hostname } from 'node:os'
 import { type KubeAccess, KubeApiError } from './access.ts'
 
-export interface LeaseSpec {
+interface LeaseSpec {
   holderIdentity?: string | null
   leaseDurationSeconds?: number | null
   acquireTime?: string | null
@@ -41,7 +41,7 @@ export interface LeaderElectorOptions {
 }
 
 /** Lease times are MicroTime: RFC 3339 with six fractional digits. */
-export function microTime(ms: number): string {
+function microTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z')
 }
 

@@ -12,7 +12,7 @@ import { type KubeAccess, KubeApiError } from './access.ts'
 export { DEFAULT_MAX_LINE_BYTES } from '../ingest/lines.ts'
 
 /** Consecutive failed watch resumes after which the resource is listed again from scratch. */
-export const DEFAULT_MAX_FAILED_RESUMES = 5
+const DEFAULT_MAX_FAILED_RESUMES = 5
 
 export type ResourceName = 'pods' | 'events' | 'nodes' | 'replicasets' | 'deployments' | 'jobs'
 
@@ -24,7 +24,7 @@ export interface ResourceSpec {
   labelSelector?: string
 }
 
-export type ObjectUpdateType = 'LIST' | 'ADDED' | 'MODIFIED' | 'DELETED'
+type ObjectUpdateType = 'LIST' | 'ADDED' | 'MODIFIED' | 'DELETED'
 /** `relist`: resuming failed DEFAULT_MAX_FAILED_RESUMES times in a row, so the next attempt lists afresh. */
 export type RestartReason = 'expired' | 'error' | 'closed' | 'stalled' | 'relist'
 

@@ -18,7 +18,7 @@ export interface HistogramSeries {
   sum: number
 }
 
-export class ExpositionError extends Error {
+class ExpositionError extends Error {
   override name = 'ExpositionError'
 }
 

@@ -7,9 +7,9 @@
 import type { CompactEvent } from './events.ts'
 
 /** Events a tracked pod keeps beyond its containers' share (pod-level events, unknown containers). */
-export const EVENTS_PER_POD_BASE = 64
+const EVENTS_PER_POD_BASE = 64
 /** Each container's share of the pod cap: two per kind of event a container has, with room to spare. */
-export const EVENTS_PER_CONTAINER = 32
+const EVENTS_PER_CONTAINER = 32
 /** Events kept for a pod not seen yet (its container count unknown): room for a 100-container pod. */
 export const MAX_PENDING_EVENTS_PER_POD = 512
 

@@ -43,7 +43,7 @@ export interface CompactEvent {
 const FIELD_PATH = /^spec\.(containers|initContainers|ephemeralContainers)\{([^}]+)\}$/
 
 /** client-go names an event `<object>.<hex UnixNano>` at its first occurrence. */
-export function eventNameTime(name: string | null): number {
+function eventNameTime(name: string | null): number {
   if (!name) return Number.NaN
   const dot = name.lastIndexOf('.')
   if (dot < 0) return Number.NaN

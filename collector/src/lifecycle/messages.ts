@@ -32,7 +32,7 @@ function imageOf(message: string): string | null {
 }
 
 /** Strips the event aggregator's prefix and returns the message proper. */
-export function stripCombined(message: string): string {
+function stripCombined(message: string): string {
   return message.startsWith(COMBINED_PREFIX) ? message.slice(COMBINED_PREFIX.length) : message
 }
 

@@ -65,7 +65,7 @@ export function outcomeOf(
  * The kubelet keeps a condition's lastTransitionTime while its status does not change: a Ready=False whose
  * transition is later than the second all containers started in can only be a True -> False transition.
  */
-export function readyBeforeCompletion(state: PodState, containersStarted: Point | null): boolean {
+function readyBeforeCompletion(state: PodState, containersStarted: Point | null): boolean {
   if (Number.isNaN(state.readyFalseMs) || !containersStarted) return false
   return state.readyFalseMs >= Math.floor(containersStarted.ms / 1000) * 1000 + 1000
 }

@@ -5,7 +5,7 @@ import { arr, type Obj, obj, str } from './narrow.ts'
 import { parseTime } from './time.ts'
 
 /** Waiting reasons that mean the startup is failing right now. */
-export const FAILURE_REASONS = new Set([
+const FAILURE_REASONS = new Set([
   'ErrImagePull',
   'ImagePullBackOff',
   'InvalidImageName',

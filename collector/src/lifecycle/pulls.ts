@@ -125,7 +125,7 @@ export function pullEvidence(
  * just before that clock starts, so Pulling -> Pulled minus Y is ~0 whatever the queue did. Retries are
  * different: the time from the first Pulling to the start of the pull that succeeded is measured.
  */
-export function pullWaitMs(
+function pullWaitMs(
   ev: PullEvidence,
   pulled: CompactEvent,
   pullMs: number | null,

@@ -8,7 +8,3 @@ export function parseTime(value: unknown): number {
   // Date.parse keeps only milliseconds; MicroTime's microseconds matter little at this scale.
   return ms
 }
-
-export function known(ms: number | null | undefined): ms is number {
-  return typeof ms === 'number' && !Number.isNaN(ms)
-}

@@ -12,8 +12,8 @@ import pino from 'pino'
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
 export const LOG_FORMATS = ['json', 'text'] as const
-export type LogLevel = (typeof LOG_LEVELS)[number]
-export type LogFormat = (typeof LOG_FORMATS)[number]
+type LogLevel = (typeof LOG_LEVELS)[number]
+type LogFormat = (typeof LOG_FORMATS)[number]
 
 export interface LogSettings {
   /** The lowest level written (default info). */

@@ -6,9 +6,9 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { RequestHandler } from './http.ts'
 
-export const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web')
+const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web')
 
-export class DashboardNotBuiltError extends Error {
+class DashboardNotBuiltError extends Error {
   exitCode = 1
   constructor(dir: string) {
     super(

@@ -14,7 +14,7 @@ export interface ResourceInfo {
 
 const READ = ['get', 'list', 'watch']
 
-export const RESOURCES: ResourceInfo[] = [
+const RESOURCES: ResourceInfo[] = [
   { name: 'pods', group: '', version: 'v1', kind: 'Pod', namespaced: true, verbs: READ, shortNames: ['po'] },
   {
     name: 'events',
@@ -81,7 +81,7 @@ export const RESOURCES: ResourceInfo[] = [
   },
 ]
 
-export const GROUPS = ['apps', 'batch', 'coordination.k8s.io']
+const GROUPS = ['apps', 'batch', 'coordination.k8s.io']
 
 export function groupVersion(r: { group: string; version: string }): string {
   return r.group ? `${r.group}/${r.version}` : r.version

@@ -30,7 +30,7 @@ const IMAGE_SIZE_LABELS: Array<[number, string]> = [
   [100 * GB, 'GT100GB'],
 ]
 
-export function imageSizeLabel(bytes: number): string {
+function imageSizeLabel(bytes: number): string {
   let label = '0-10MB'
   for (const [lower, name] of IMAGE_SIZE_LABELS) if (bytes >= lower) label = name
   return label

@@ -16,7 +16,7 @@ export type ResourceName =
 
 export type { ServedKubeObject }
 
-export type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED'
+type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED'
 
 /** One write the API server accepts: a created, changed or deleted object at wall time `at`. */
 export interface ObjectWrite {
@@ -73,7 +73,7 @@ export interface WorkloadRevision {
   labels: Record<string, string>
 }
 
-export type ContainerState =
+type ContainerState =
   | { kind: 'waiting'; reason: string; message?: string }
   | { kind: 'running'; startedAt: number }
   | { kind: 'terminated'; startedAt: number; finishedAt: number; exitCode: number; reason: string }
@@ -90,7 +90,7 @@ export interface SimContainerStatus {
   imageId?: string
 }
 
-export interface PodCondition {
+interface PodCondition {
   type: string
   status: 'True' | 'False'
   at: number
@@ -118,7 +118,7 @@ export interface TruePull {
   failureReason: string | null
 }
 
-export interface TrueContainer {
+interface TrueContainer {
   name: string
   init: boolean
   sidecar: boolean

@@ -22,7 +22,7 @@ export function secIso(ms: number): string {
 }
 
 /** MicroTime as the scheduler writes eventTime: 2026-11-22T10:00:00.123456Z. */
-export function microIso(ms: number, extraMicros: number): string {
+function microIso(ms: number, extraMicros: number): string {
   const base = new Date(Math.floor(ms)).toISOString().slice(0, 23)
   return `${base}${String(Math.floor(extraMicros) % 1000).padStart(3, '0')}Z`
 }

@@ -11,7 +11,7 @@ export type InjectedProblem = {
   detail: Record<string, unknown>
 }
 
-export interface PlannedCreation {
+interface PlannedCreation {
   /** Wall time of creation (ms since epoch). */
   at: number
   /** namespace/name */

@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 
 const here = dirname(fileURLToPath(import.meta.url))
-export const SCENARIO_DIR = resolve(here, '../../scenarios')
+const SCENARIO_DIR = resolve(here, '../../scenarios')
 
 const distribution = z.union([
   z.number().nonnegative(),
@@ -109,7 +109,7 @@ const problem = z
   })
   .strict()
 
-export const scenarioSchema = z
+const scenarioSchema = z
   .object({
     name: z.string().min(1),
     description: z.string(),

@@ -36,7 +36,7 @@ export function installedTools(): InstalledTools {
 }
 
 /** Runs `bin args...` with stdout to a file (or /dev/null) and returns its wall time; rejects with its stderr. */
-export function timeCommand(bin: string, args: string[], stdoutFile = '/dev/null'): Promise<number> {
+function timeCommand(bin: string, args: string[], stdoutFile = '/dev/null'): Promise<number> {
   return new Promise((resolve, reject) => {
     const out = openSync(stdoutFile, 'w')
     const started = performance.now()
@@ -96,14 +96,14 @@ function fzstdTransform(): Transform {
 }
 
 /** Node zlib gunzip of a file with 64 KiB chunks (as the profiler's reference inflater); returns output bytes. */
-export async function timeNodeGunzip(file: string): Promise<{ ms: number; bytes: number }> {
+async function timeNodeGunzip(file: string): Promise<{ ms: number; bytes: number }> {
   const sink = counter()
   const started = performance.now()
   await pipeline(createReadStream(file, { highWaterMark: CHUNK }), createGunzip({ chunkSize: CHUNK }), sink)
   return { ms: performance.now() - started, bytes: sink.bytes }
 }
 
-export async function timeFzstd(file: string): Promise<{ ms: number; bytes: number }> {
+async function timeFzstd(file: string): Promise<{ ms: number; bytes: number }> {
   const sink = counter()
   const started = performance.now()
   await pipeline(createReadStream(file, { highWaterMark: CHUNK }), fzstdTransform(), sink)

@@ -12,7 +12,7 @@ import { type InflateTool, inflateToFile, installedTools, timeInflaters } from '
 import { pullScenarios } from './scenarios.ts'
 import { IMAGE_PROFILE_VERSION, type ImageProfile, type LayerProfile } from './types.ts'
 
-export type ProfilePhase = 'resolve' | 'download' | 'inflate' | 'extract' | 'done'
+type ProfilePhase = 'resolve' | 'download' | 'inflate' | 'extract' | 'done'
 
 export interface ProfileProgress {
   phase: ProfilePhase

@@ -11,7 +11,7 @@ export function formatBytes(n: number): string {
   return `${n} B`
 }
 
-export function formatSeconds(ms: number): string {
+function formatSeconds(ms: number): string {
   return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 1000).toFixed(2)} s`
 }
 

@@ -2,7 +2,7 @@
 import type { Querier } from '@podstart/schema/store'
 import type { ImageProfile } from './types.ts'
 
-export interface ImageProfileRow {
+interface ImageProfileRow {
   cluster: string
   reference: string
   registry: string
@@ -43,11 +43,7 @@ export interface ImageProfileRow {
 const chTime = (iso: string) => iso.replace('T', ' ').replace('Z', '')
 
 /** Pure: the row for a profile. `version` orders re-sent rows of the same measurement. */
-export function imageProfileRow(
-  profile: ImageProfile,
-  cluster: string,
-  version = Date.now(),
-): ImageProfileRow {
+function imageProfileRow(profile: ImageProfile, cluster: string, version = Date.now()): ImageProfileRow {
   return {
     cluster,
     reference: profile.reference,

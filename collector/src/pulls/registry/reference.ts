@@ -15,7 +15,7 @@ export interface ImageReference {
 }
 
 export const DOCKER_HUB_DOMAIN = 'docker.io'
-export const DOCKER_HUB_REGISTRY = 'registry-1.docker.io'
+const DOCKER_HUB_REGISTRY = 'registry-1.docker.io'
 
 // From the distribution reference grammar: lowercase path components joined by separators.
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/
