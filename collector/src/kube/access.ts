@@ -29,6 +29,16 @@ export class KubeApiError extends Error {
 }
 
 export class KubeAccess {
+  /** A request that never got an answer: names the server and the network error, never a credential. */
+  private unreachable(err: unknown): KubeApiError {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause
+    return new KubeApiError(
+      `cannot reach the Kubernetes API at ${this.server}: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
+      null,
+      null,
+    )
+  }
+
   readonly kc: KubeConfig
   readonly server: string
 
@@ -88,12 +98,7 @@ export class KubeAccess {
         signal,
       })
     } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause
-      throw new KubeApiError(
-        `cannot reach the Kubernetes API at ${this.server}: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
-        null,
-        null,
-      )
+      throw this.unreachable(err)
     }
     if (response.status >= 200 && response.status < 300) return response
     let reason: string | null = null
@@ -131,12 +136,7 @@ export class KubeAccess {
         signal,
       })
     } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause
-      throw new KubeApiError(
-        `cannot reach the Kubernetes API at ${this.server}: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
-        null,
-        null,
-      )
+      throw this.unreachable(err)
     }
     const text = await response.text()
     if (response.status >= 200 && response.status < 300) return (text ? JSON.parse(text) : {}) as T

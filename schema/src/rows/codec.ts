@@ -51,3 +51,14 @@ export const uint64Out = z.union([z.string().regex(/^\d+$/), z.number().int()]).
   }
   return n
 })
+
+/** The pod a row belongs to, as pod_startups and image_pulls both name it. */
+export const podIdentityShape = {
+  cluster: z.string().min(1),
+  namespace: z.string().min(1),
+  pod: z.string().min(1),
+  uid: z.string().min(1),
+  node: z.string().nullable(),
+  workload_kind: z.string(),
+  workload_name: z.string(),
+}

@@ -1,17 +1,20 @@
 // Row schemas of image_pulls (migrations/0001_init.up.sql): Insert as sent, Read as decoded.
 import { z } from 'zod'
-import { chSeconds, chTimeIn, chTimeOut, uint16, uint32, uint64In, uint64Out } from './codec.ts'
+import {
+  chSeconds,
+  chTimeIn,
+  chTimeOut,
+  podIdentityShape,
+  uint16,
+  uint32,
+  uint64In,
+  uint64Out,
+} from './codec.ts'
 
 function pullShape<T extends z.ZodType<string>, V extends z.ZodType<number>>(time: T, big: V) {
   const d = uint32.nullable()
   return {
-    cluster: z.string().min(1),
-    namespace: z.string().min(1),
-    pod: z.string().min(1),
-    uid: z.string().min(1),
-    node: z.string().nullable(),
-    workload_kind: z.string(),
-    workload_name: z.string(),
+    ...podIdentityShape,
     pod_created_at: time,
     pull_index: uint16,
     container: z.string().min(1),

@@ -1,7 +1,17 @@
 // Row schemas of pod_startups (migrations/0001_init.up.sql): Insert as sent, Read as decoded.
 import { z } from 'zod'
 import { BOUNDARY_NAMES, type BoundaryName } from '../record/types.ts'
-import { chSeconds, chTimeIn, chTimeOut, uint8, uint16, uint32, uint64In, uint64Out } from './codec.ts'
+import {
+  chSeconds,
+  chTimeIn,
+  chTimeOut,
+  podIdentityShape,
+  uint8,
+  uint16,
+  uint32,
+  uint64In,
+  uint64Out,
+} from './codec.ts'
 
 /** Column stem of each boundary: boundary_<stem>_at / _source / _precision_ms. */
 export const BOUNDARY_COLUMN: Record<BoundaryName, string> = {
@@ -40,13 +50,7 @@ type BoundaryRow<Time> = {
 function startupShape<T extends z.ZodType<string>, V extends z.ZodType<number>>(time: T, version: V) {
   const d = uint32.nullable()
   return {
-    cluster: z.string().min(1),
-    namespace: z.string().min(1),
-    pod: z.string().min(1),
-    uid: z.string().min(1),
-    node: z.string().nullable(),
-    workload_kind: z.string(),
-    workload_name: z.string(),
+    ...podIdentityShape,
     created_at: time,
     ready_at: time.nullable(),
     outcome: z.enum(['ready', 'completed', 'failed', 'pending', 'deleted']),
