@@ -9,17 +9,10 @@ import { startupAggregates } from '../src/queries/dashboard/startup-aggregates.t
 import { importRunWindow, listImportRuns } from '../src/queries/imports.ts'
 import type { StartupRecord } from '../src/record/types.ts'
 import { refreshRollups, writeStartups } from '../src/rollups/index.ts'
-import {
-  applyRetention,
-  createQuerier,
-  defaultRetention,
-  migrate,
-  type Querier,
-  type Store,
-} from '../src/store/index.ts'
+import { applyRetention, defaultRetention, type Querier, type Store } from '../src/store/index.ts'
 import { importFileName, recordImportRun } from '../src/writes/imports.ts'
 import { coldRecord } from './fixtures/records.ts'
-import { openTempStore } from './fixtures/temp-store.ts'
+import { openMigratedStore } from './fixtures/temp-store.ts'
 
 const DAY_MS = 86_400_000
 const HOUR_MS = 3_600_000
@@ -61,9 +54,7 @@ async function forceTtl(): Promise<void> {
 }
 
 beforeAll(async () => {
-  ;({ store, cleanup } = await openTempStore())
-  await migrate(store)
-  q = createQuerier(store)
+  ;({ store, q, cleanup } = await openMigratedStore())
 })
 afterAll(async () => cleanup?.())
 

@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { at, coldRecord, pendingRecord } from '../../test/fixtures/records.ts'
-import { openTempStore } from '../../test/fixtures/temp-store.ts'
+import { openMigratedStore } from '../../test/fixtures/temp-store.ts'
 import { startupAggregates } from '../queries/dashboard/startup-aggregates.ts'
 import type { StartupRecord } from '../record/types.ts'
-import { createQuerier, migrate, type Querier, type Store } from '../store/index.ts'
+import type { Querier } from '../store/index.ts'
 import { insertStartups } from '../writes/startups.ts'
 import {
   pruneSupersededRollups,
@@ -16,14 +16,11 @@ import {
   writeStartups,
 } from './index.ts'
 
-let store: Store
 let cleanup: () => Promise<void>
 let q: Querier
 
 beforeAll(async () => {
-  ;({ store, cleanup } = await openTempStore())
-  await migrate(store)
-  q = createQuerier(store)
+  ;({ q, cleanup } = await openMigratedStore())
 })
 afterAll(async () => cleanup?.())
 

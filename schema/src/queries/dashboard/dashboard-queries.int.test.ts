@@ -1,21 +1,18 @@
 // Pull and rollout questions of the dashboard against the real embedded engine, checked by hand on fixtures.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { at, coldRecord, fixtureWindow } from '../../../test/fixtures/records.ts'
-import { openTempStore } from '../../../test/fixtures/temp-store.ts'
+import { openMigratedStore } from '../../../test/fixtures/temp-store.ts'
 import { refreshRollups, writeStartups } from '../../rollups/index.ts'
-import { createQuerier, migrate, type Querier, type Store } from '../../store/index.ts'
+import type { Querier } from '../../store/index.ts'
 import { concurrentPulls, imagePullStats, nodeCacheHits, pullFailures } from './image-pulls.ts'
 import { startupAggregates } from './startup-aggregates.ts'
 import { workloadRollouts } from './workload-rollouts.ts'
 
-let store: Store
 let cleanup: () => Promise<void>
 let q: Querier
 
 beforeAll(async () => {
-  ;({ store, cleanup } = await openTempStore())
-  await migrate(store)
-  q = createQuerier(store)
+  ;({ q, cleanup } = await openMigratedStore())
   const a = coldRecord()
   const b = coldRecord({
     uid: '5f0c8a52-1111-4c1e-9d7a-0000000000b2',
