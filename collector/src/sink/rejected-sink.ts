@@ -33,7 +33,6 @@ export interface RejectedSinkOptions {
 export class RejectedSink {
   private readonly writer: BatchWriter<RejectedRecordInsert>
   private readonly counts = new Map<string, number>()
-  private lost = 0
 
   constructor(private readonly opts: RejectedSinkOptions) {
     this.writer = new BatchWriter<RejectedRecordInsert>({
@@ -43,7 +42,7 @@ export class RejectedSink {
       maxRetryMs: opts.maxRetryMs,
       write: (rows) => insertRejectedRecords(opts.querier, rows),
       onRejected: (row, err) => {
-        this.lost++
+        metrics.recordsRejected.inc({ table: 'rejected_records', reason: 'unkept' })
         opts.log?.(`rejected record ${row.record_key} (${row.reason}) not kept either: ${err.message}`)
       },
       onFlushError: (_name, err, attempt) => {
@@ -87,11 +86,6 @@ export class RejectedSink {
     let n = 0
     for (const v of this.counts.values()) n += v
     return n
-  }
-
-  /** Rejected rows that rejected_records refused too (logged by key). */
-  get unkept(): number {
-    return this.lost
   }
 
   get depth(): number {

@@ -138,7 +138,6 @@ export class StartupSink {
     )
     this.stored += rows.length
     this.opts.onStored?.(rows.map((b) => b.record))
-    // A startup refused in a later half of a split batch must not be reported as stored: counts are per write.
   }
 
   get depth(): number {
