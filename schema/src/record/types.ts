@@ -108,6 +108,45 @@ export interface ContainerTimeline {
 
 export type Phases = Record<PhaseName, number | null>
 
+/** The pod conditions whose first True transition a record keeps (lastTransitionTime, as the API server stores it). */
+export const POD_CONDITION_TYPES = [
+  'PodScheduled',
+  'PodReadyToStartContainers',
+  'Initialized',
+  'ContainersReady',
+  'Ready',
+] as const
+export type PodConditionType = (typeof POD_CONDITION_TYPES)[number]
+export type PodConditionTimes = Partial<Record<PodConditionType, string | null>>
+
+/**
+ * When the collector received, on its watch, the first update showing each state: the "observed via watch"
+ * of the official pod startup SLI and clusterloader2's receipt-time stamps. Null when never observed live
+ * (imports, status-only rebuilds).
+ */
+export interface WatchObserved {
+  /** First update with status.phase Running. */
+  running: string | null
+  /** First update with every regular container started (running or terminated). */
+  allStarted: string | null
+  /** First update with condition Ready True. */
+  ready: string | null
+}
+
+/** Why a pod is outside the official pod startup SLI's population (docs/slo.md). */
+export type SliExclusion =
+  | 'stateful'
+  | 'unschedulable'
+  | 'not-started'
+  | 'unobserved'
+  | 'unknown-pulls'
+
+/** The official SLI's cut of one pod: ms when the pod is in its population, else why it is not. */
+export interface SliCut {
+  ms: number | null
+  excluded: SliExclusion | null
+}
+
 export interface StartupRecord {
   schemaVersion: typeof STARTUP_RECORD_SCHEMA_VERSION
   cluster: string
@@ -127,6 +166,9 @@ export interface StartupRecord {
   containers?: ContainerTimeline[]
   cold?: boolean | null
   sloMs?: number | null
+  conditions?: PodConditionTimes
+  observed?: WatchObserved
+  sli?: SliCut
   fromStatusOnly?: boolean
   runtime?: string | null
   clockSkewClampedMs?: number
