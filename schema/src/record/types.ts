@@ -134,12 +134,7 @@ export interface WatchObserved {
 }
 
 /** Why a pod is outside the official pod startup SLI's population (docs/slo.md). */
-export type SliExclusion =
-  | 'stateful'
-  | 'unschedulable'
-  | 'not-started'
-  | 'unobserved'
-  | 'unknown-pulls'
+export type SliExclusion = 'stateful' | 'unschedulable' | 'not-started' | 'unobserved' | 'unknown-pulls'
 
 /** The official SLI's cut of one pod: ms when the pod is in its population, else why it is not. */
 export interface SliCut {
