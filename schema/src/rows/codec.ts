@@ -15,9 +15,34 @@ export function isoToChOrNull(iso: string | null | undefined): string | null {
   return iso == null ? null : isoToCh(iso)
 }
 
-/** Milliseconds since epoch -> DateTime64(3) text. */
+const DAY_MS = 86_400_000
+/** The last day formatted ('YYYY-MM-DD'): a collector formats thousands of times a second within one day. */
+let cachedDay = Number.NaN
+let cachedDayText = ''
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`)
+
+/**
+ * Milliseconds since epoch -> DateTime64(3) text, as `new Date(ms).toISOString()` would give it (fractions of a
+ * millisecond cut, a time outside years 0-9999 or not a number refused). The date is formatted once per day and
+ * the time of day by arithmetic: Date formatting and the regex check were a tenth of the collector's CPU.
+ */
 export function msToCh(ms: number): string {
-  return isoToCh(new Date(ms).toISOString())
+  const t = Math.trunc(ms)
+  const day = Math.floor(t / DAY_MS)
+  if (day !== cachedDay) {
+    // Date validates the range (and NaN); the check below refuses years beyond 9999 ('+010000-...').
+    cachedDayText = isoToCh(new Date(day * DAY_MS).toISOString()).slice(0, 10)
+    cachedDay = day
+  }
+  let rest = t - day * DAY_MS
+  const milli = rest % 1000
+  rest = (rest - milli) / 1000
+  const sec = rest % 60
+  rest = (rest - sec) / 60
+  const min = rest % 60
+  const hour = (rest - min) / 60
+  const m3 = milli < 10 ? `00${milli}` : milli < 100 ? `0${milli}` : `${milli}`
+  return `${cachedDayText} ${pad2(hour)}:${pad2(min)}:${pad2(sec)}.${m3}`
 }
 
 /** ISO time -> DateTime('UTC') text ('2024-01-02 03:04:05'), the milliseconds cut (not rounded). */
