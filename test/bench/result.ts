@@ -42,7 +42,7 @@ export interface BenchResults {
   scenarios: ScenarioResult[]
 }
 
-export const SCENARIOS = ['burst', 'steady', 'queries', 'profiler', 'coldstart'] as const
+export const SCENARIOS = ['burst', 'steady', 'queries', 'profiler', 'coldstart', 'pages'] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 
 export function machine(): Machine {

@@ -1,4 +1,4 @@
-// `npm run bench [-- --small] [-- --only burst,steady,queries,profiler,coldstart] [-- --out FILE]`: runs each
+// `npm run bench [-- --small] [-- --only burst,steady,queries,profiler,coldstart,pages] [-- --out FILE]`: runs each
 // scenario in its own process, prints a table of figures against goals and writes bench-results.json.
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'

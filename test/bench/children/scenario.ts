@@ -9,6 +9,7 @@ const runners: Record<ScenarioName, () => Promise<ScenarioResult>> = {
   queries: async () => (await import('../scenarios/queries.ts')).runQueries(small),
   profiler: async () => (await import('../scenarios/profiler.ts')).runProfiler(small),
   coldstart: async () => (await import('../scenarios/coldstart.ts')).runColdstart(small),
+  pages: async () => (await import('../scenarios/pages.ts')).runPages(small),
 }
 const started = Date.now()
 try {
