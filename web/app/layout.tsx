@@ -30,7 +30,14 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <nav aria-label="Main">
             <Link href="/">Overview</Link>
             <Link href="/images">Images</Link>
+            <Link href="/clusters">Clusters</Link>
+            <Link href="/namespaces">Namespaces</Link>
+            <Link href="/workloads">Workloads</Link>
+            <Link href="/nodes">Nodes</Link>
+            <Link href="/pods">Pods</Link>
             <Link href="/advice">Advice</Link>
+            <Link href="/reports">Reports</Link>
+            <Link href="/alerts">Alerts</Link>
             <Link href="/imports">Imports</Link>
           </nav>
           <ThemeToggle />

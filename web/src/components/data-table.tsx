@@ -26,30 +26,33 @@ export function DataTable<R>({
   /** data-* attributes of a row. */
   rowAttrs?(row: R): Record<`data-${string}`, string | number>
 }) {
+  // The wrapper scrolls inside the card when a table cannot fit; the first column stays in view (CSS).
   return (
-    <table data-table={name}>
-      <thead>
-        <tr>
-          {columns.map((c, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: columns are a fixed list per table
-            <th key={i} className={c.className}>
-              {c.header}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={rowKey(r)} {...rowAttrs?.(r)}>
+    <div className="table-scroll">
+      <table data-table={name}>
+        <thead>
+          <tr>
             {columns.map((c, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: columns are a fixed list per table
-              <td key={i} className={c.cellClass ? c.cellClass(r) : c.className}>
-                {c.cell(r)}
-              </td>
+              <th key={i} className={c.className}>
+                {c.header}
+              </th>
             ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={rowKey(r)} {...rowAttrs?.(r)}>
+              {columns.map((c, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: columns are a fixed list per table
+                <td key={i} className={c.cellClass ? c.cellClass(r) : c.className}>
+                  {c.cell(r)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   )
 }

@@ -20,6 +20,11 @@ export function FilterBar({ range, from, to, ranges, fields }: FilterBarProps) {
     if (!form) return
     const params = new URLSearchParams()
     for (const [k, v] of new FormData(form)) if (typeof v === 'string' && v !== '') params.set(k, v)
+    // A named range replaces an explicit (zoomed) window; any other change keeps it.
+    if (params.has('range')) {
+      params.delete('from')
+      params.delete('to')
+    }
     const qs = params.toString()
     router.push(qs ? `${pathname}?${qs}` : pathname)
   }
@@ -36,6 +41,12 @@ export function FilterBar({ range, from, to, ranges, fields }: FilterBarProps) {
           ))}
         </select>
       </label>
+      {range === null ? (
+        <>
+          <input type="hidden" name="from" value={from} />
+          <input type="hidden" name="to" value={to} />
+        </>
+      ) : null}
       {fields.map((f) => (
         <label key={f.name}>
           {f.label}

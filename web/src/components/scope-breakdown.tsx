@@ -30,7 +30,7 @@ export function ScopeBreakdown({ view }: { view: ScopeView }) {
     <>
       <ScopeKpis headline={scopeHeadline(summary, kinds, slo, view.pullFailures)} />
       <div className="grid">
-        <PercentilesPanel points={percentileSeries(view.series)} />
+        <PercentilesPanel points={percentileSeries(view.series)} stepSeconds={view.stepSeconds} />
         <SloPanel days={slo} />
       </div>
       <div className="grid">

@@ -2,7 +2,7 @@
 import type { StartupFilters } from '@podstart/schema/queries'
 import Link from 'next/link'
 import { type ReactNode, Suspense } from 'react'
-import { type DashboardQuery, queryString, timeOnly } from '@/lib/search-params.ts'
+import { type DashboardQuery, queryString } from '@/lib/search-params.ts'
 import { RANGES } from '@/lib/time-range.ts'
 import { loadGroups, loadScopeView } from '@/server/dashboard-data.ts'
 import { loadFindings } from '@/server/findings-cache.ts'
@@ -28,7 +28,8 @@ export interface ScopePageProps {
 
 export async function ScopePage(props: ScopePageProps) {
   const { query, filters } = props
-  const suffix = queryString(timeOnly(query))
+  // Links keep the time window and the cluster (the page's own or the URL's): a drill-down stays in scope.
+  const suffix = queryString({ window: query.window, cluster: filters.cluster ?? query.cluster })
   let body: ReactNode
   let fields: FilterBarProps['fields'] = []
   try {
@@ -79,7 +80,7 @@ export async function ScopePage(props: ScopePageProps) {
           {props.crumbs.map((c, i) => (
             <span key={c.href}>
               {i > 0 ? ' / ' : ''}
-              <Link href={c.href}>{c.label}</Link>
+              <Link href={c.href === '/' ? `/${suffix}` : c.href}>{c.label}</Link>
             </span>
           ))}
         </div>

@@ -18,6 +18,8 @@ import type { TimeWindow } from '@/lib/time-range.ts'
 import { dashboardQuerier } from './store.ts'
 
 export interface ScopeView {
+  /** The chart step of the window, seconds. */
+  stepSeconds: number
   series: StartupAggregate[]
   summary: StartupAggregate | null
   startKinds: StartupAggregate[]
@@ -43,6 +45,7 @@ export async function loadScopeView(window: TimeWindow, filters: StartupFilters)
     slowestStartups(q)({ ...base, limit: 10 }),
   ])
   return {
+    stepSeconds: step,
     series,
     summary: summary ?? null,
     startKinds,
@@ -112,4 +115,9 @@ export async function loadRollouts(
     workload,
     cluster,
   })
+}
+
+/** The slowest startups of the window (the pods index), most seconds first. */
+export async function loadSlowest(window: TimeWindow, filters: StartupFilters, limit: number) {
+  return slowestStartups(await dashboardQuerier())({ from: window.from, to: window.to, filters, limit })
 }

@@ -1,6 +1,6 @@
 // One node: the startups it ran, the workloads behind them.
 import { ScopePage } from '@/components/scope-page.tsx'
-import { parseDashboardQuery, type RawSearchParams } from '@/lib/search-params.ts'
+import { parseDashboardQuery, queryString, type RawSearchParams, timeOnly } from '@/lib/search-params.ts'
 
 export const dynamic = 'force-dynamic'
 
@@ -16,7 +16,7 @@ export default async function NodePage(props: {
       subtitle="Startups scheduled onto this node. Slow pulls or sandboxes here and not elsewhere point at the node."
       crumbs={[
         { href: '/', label: 'Overview' },
-        { href: `/images?range=${query.window.range ?? '7d'}`, label: 'Images' },
+        { href: `/nodes${queryString(timeOnly(query))}`, label: 'Nodes' },
       ]}
       query={query}
       filters={{ node, cluster: query.cluster }}

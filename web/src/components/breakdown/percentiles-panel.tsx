@@ -5,12 +5,20 @@ import { LineStartupPercentiles } from '@/components/charts/line-startup-percent
 import { formatCount, formatSeconds } from '@/lib/format.ts'
 import { Numbers } from './numbers.tsx'
 
-export function PercentilesPanel({ points }: { points: PercentilePoint[] }) {
+export function PercentilesPanel({
+  points,
+  stepSeconds,
+}: {
+  points: PercentilePoint[]
+  stepSeconds: number
+}) {
   return (
     <section className="panel" aria-labelledby="h-percentiles">
       <h2 id="h-percentiles">Startup time (created → Ready)</h2>
-      <p className="note">p50 / p90 / p99 per step over startups that became Ready.</p>
-      <LineStartupPercentiles points={points} />
+      <p className="note">
+        p50 / p90 / p99 per step over startups that became Ready. Drag across the chart to zoom.
+      </p>
+      <LineStartupPercentiles points={points} stepSeconds={stepSeconds} />
       <Numbers caption="Percentiles per step">
         <thead>
           <tr>

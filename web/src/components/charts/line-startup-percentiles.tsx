@@ -1,7 +1,11 @@
 'use client'
-// p50/p90/p99 of created -> Ready per step, in seconds.
-import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts'
+// p50/p90/p99 of created -> Ready per step, in seconds. Dragging across the chart zooms to the steps covered
+// (an explicit from/to in the URL, so the zoomed view can be shared).
+import { usePathname, useRouter, useSearchParams } from 'next/navigation'
+import { useState } from 'react'
+import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts'
 import type { PercentilePoint } from '@/charts/startup-series.ts'
+import { zoomQuery, zoomWindow } from '@/charts/zoom.ts'
 import {
   ChartFrame,
   chartMargin,
@@ -14,10 +18,46 @@ import {
 
 const PERCENTILES = ['p50', 'p90', 'p99'] as const
 
-export function LineStartupPercentiles({ points }: { points: PercentilePoint[] }) {
+/** The label recharts reports under the pointer (a step's `at`), when there is one. */
+const labelOf = (state: unknown): string | null => {
+  const l = (state as { activeLabel?: unknown } | null)?.activeLabel
+  return typeof l === 'string' || typeof l === 'number' ? String(l) : null
+}
+
+export function LineStartupPercentiles({
+  points,
+  stepSeconds,
+}: {
+  points: PercentilePoint[]
+  stepSeconds: number
+}) {
+  const router = useRouter()
+  const pathname = usePathname()
+  const search = useSearchParams()
+  const [drag, setDrag] = useState<{ a: string; b: string } | null>(null)
+  const finish = () => {
+    if (drag && drag.a !== drag.b) {
+      const w = zoomWindow(drag.a, drag.b, stepSeconds)
+      if (w) router.push(`${pathname}${zoomQuery(search.toString(), w)}`)
+    }
+    setDrag(null)
+  }
   return (
     <ChartFrame name="startup-percentiles">
-      <LineChart data={points} margin={chartMargin}>
+      <LineChart
+        data={points}
+        margin={chartMargin}
+        onMouseDown={(s) => {
+          const l = labelOf(s)
+          if (l) setDrag({ a: l, b: l })
+        }}
+        onMouseMove={(s) => {
+          const l = labelOf(s)
+          if (drag && l) setDrag({ ...drag, b: l })
+        }}
+        onMouseUp={finish}
+        onMouseLeave={() => setDrag(null)}
+      >
         <CartesianGrid stroke="var(--grid)" vertical={false} />
         <XAxis {...timeAxis} />
         <YAxis {...valueAxis} unit=" s" />
@@ -35,6 +75,9 @@ export function LineStartupPercentiles({ points }: { points: PercentilePoint[] }
             isAnimationActive={false}
           />
         ))}
+        {drag && drag.a !== drag.b ? (
+          <ReferenceArea x1={drag.a} x2={drag.b} fill="var(--accent)" fillOpacity={0.15} />
+        ) : null}
       </LineChart>
     </ChartFrame>
   )
