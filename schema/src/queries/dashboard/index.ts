@@ -1,5 +1,6 @@
 // Dashboard questions: startup aggregates through the rollups, pull anatomy, rollouts.
 export * from './image-pulls.ts'
 export * from './rollup-source.ts'
+export * from './snapshot.ts'
 export * from './startup-aggregates.ts'
 export * from './workload-rollouts.ts'
