@@ -39,6 +39,30 @@ describe('evaluateAdvice', () => {
     expect(renderAdvice(f).markdown).toContain('prepull-big-3')
   })
 
+  it('states the basis of the saving: 216 pod-s seen in a 24 h window, the week a projection', async () => {
+    const [f] = await evaluateAdvice(q, { ...WINDOW, cluster: 'prod' })
+    expect(f?.saving.basis).toEqual({
+      windowHours: 24,
+      podSecondsInWindow: 216,
+      weekly: 'projection',
+      podSecondsPerHour: 9,
+    })
+    expect(f?.saving.assumptions.join(' ')).toContain('projection')
+    expect(renderAdvice(f!).text).toContain('216 pod-seconds observed in 24 h over 24 pods')
+  })
+
+  it('lists the pods it covers, their time in its phases and the slowest three', async () => {
+    const [f] = await evaluateAdvice(q, { ...WINDOW, cluster: 'prod' })
+    expect(f?.phases).toEqual(['pullWait', 'pull'])
+    // 24 pods, each 1 s waiting + 8 s pulling; all equal, so the slowest three are any three of them.
+    expect(f?.pods?.count).toBe(24)
+    expect(f?.pods?.lostMs).toBe(24 * 9000)
+    expect(f?.pods?.slowest).toHaveLength(3)
+    for (const p of f?.pods?.slowest ?? [])
+      expect(p).toMatchObject({ cluster: 'prod', namespace: 'shop', ms: 9000 })
+    expect(f!.saving.basis!.podSecondsInWindow * 1000).toBeLessThanOrEqual(f!.pods!.lostMs)
+  })
+
   it('applies per-cluster thresholds, and covers every cluster when none is named', async () => {
     const config = parseAdviceConfig({
       advice: { clusters: { prod: { 'pre-warm': { minColdPullsPerWeek: 200 } } } },

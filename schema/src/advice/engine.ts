@@ -1,5 +1,7 @@
 // evaluateAdvice: fetches the signals every rule reads, per cluster, runs the rules with that cluster's
 // thresholds and returns the findings ranked by saving. The only I/O of the advice engine.
+
+import { findingPods } from '../queries/advice-evidence.ts'
 import { alwaysPullOnDigest, imageProfilesLatest } from '../queries/advice-inventory.ts'
 import { imagePullSummary, nodeImagePulls, pullBursts } from '../queries/advice-pulls.ts'
 import {
@@ -10,8 +12,8 @@ import {
 } from '../queries/advice-startups.ts'
 import type { Querier } from '../store/querier.ts'
 import { type AdviceConfig, thresholdsOf } from './config.ts'
-import { rankFindings } from './finding.ts'
-import { RULES } from './rules/index.ts'
+import { rankFindings, savingBasis } from './finding.ts'
+import { RULE_PHASES, RULES } from './rules/index.ts'
 import type { AdviceSignals, Finding, PeerThresholds, SignalName, SignalSettings } from './types.ts'
 
 export interface EvaluateAdviceOptions {
@@ -84,11 +86,49 @@ export async function fetchAdviceSignals(
 export function evaluateSignals(signals: AdviceSignals, config?: AdviceConfig): Finding[] {
   const out: Finding[] = []
   const peers: PeerThresholds = (rule) => thresholdsOf(config, signals.cluster, rule)
-  for (const rule of RULES) out.push(...rule.evaluate(signals, peers(rule), peers))
+  for (const rule of RULES)
+    for (const f of rule.evaluate(signals, peers(rule), peers))
+      out.push({
+        ...f,
+        phases: f.phases ?? [...(RULE_PHASES[f.ruleId] ?? [])],
+        saving: { ...f.saving, basis: savingBasis(f.saving.podSecondsPerWeek, signals.window) },
+      })
   return out
 }
 
-/** Ranked findings for the window: per cluster (each with its own thresholds), highest weekly saving first. */
+/** Findings whose pods (count, time lost in the fix's phases, slowest) are looked up; the rest keep none. */
+const MAX_FINDINGS_WITH_PODS = 200
+
+/** Adds to each finding the pods it covers: how many, their time in its phases, the slowest three. */
+export async function attachFindingPods(
+  q: Querier,
+  window: { from: string; to: string },
+  findings: Finding[],
+): Promise<Finding[]> {
+  const asked = findings.slice(0, MAX_FINDINGS_WITH_PODS).filter((f) => (f.phases?.length ?? 0) > 0)
+  const rows = await findingPods(q)({
+    from: window.from,
+    to: window.to,
+    findings: asked.map((f) => ({
+      cluster: f.scope.cluster,
+      namespace: f.scope.namespace,
+      workload: f.scope.workload?.name,
+      node: f.scope.node,
+      image: f.scope.image,
+      phases: f.phases ?? [],
+    })),
+  })
+  const byFinding = new Map(asked.map((f, i) => [f, rows[i]]))
+  return findings.map((f) => {
+    const pods = byFinding.get(f)
+    return pods ? { ...f, pods } : f
+  })
+}
+
+/**
+ * Ranked findings for the window: per cluster (each with its own thresholds), highest expected saving (weekly
+ * pod-seconds x confidence weight) first, each with the basis of its saving and the pods it covers.
+ */
 export async function evaluateAdvice(q: Querier, opts: EvaluateAdviceOptions): Promise<Finding[]> {
   const clusters = opts.cluster
     ? [opts.cluster]
@@ -99,7 +139,7 @@ export async function evaluateAdvice(q: Querier, opts: EvaluateAdviceOptions): P
     const signals = await fetchAdviceSignals(q, { ...opts, cluster }, targets, settings)
     findings.push(...evaluateSignals(signals, opts.config))
   }
-  return rankFindings(findings)
+  return attachFindingPods(q, opts, rankFindings(findings))
 }
 
 /** The rule's deterministic Markdown/text for a finding. */

@@ -1,6 +1,13 @@
 // Shared arithmetic and rendering of findings: week scaling, number formats, ranking, Markdown/text.
 import type { ImagePullSummaryRow } from '../queries/advice-pulls.ts'
-import type { AdviceSignals, Finding, FindingScope, RenderedFinding } from './types.ts'
+import type {
+  AdviceSignals,
+  Confidence,
+  Finding,
+  FindingScope,
+  RenderedFinding,
+  SavingBasis,
+} from './types.ts'
 
 const WEEK_MS = 7 * 86_400_000
 
@@ -23,9 +30,36 @@ export function perWeek(count: number, window: AdviceSignals['window']): number 
   return count * weekFactor(window)
 }
 
+/** How a weekly figure is obtained from the window: observed (>= 7 days of data) or a projection. */
 export function windowAssumption(window: AdviceSignals['window']): string {
-  const days = (window.toMs - window.fromMs) / 86_400_000
-  return `the ${round1(days)}-day window is scaled linearly to 7 days (same load as observed)`
+  const span = window.toMs - window.fromMs
+  const days = span / 86_400_000
+  return span >= WEEK_MS
+    ? `observed over the ${round1(days)}-day window, scaled to 7 days`
+    : `projection: the weekly figure assumes the ${round1(days * 24)}-hour window's rate holds for 7 days`
+}
+
+/** The basis of a weekly saving: what the window saw, unscaled, and whether the week is observed or projected. */
+export function savingBasis(podSecondsPerWeek: number, window: AdviceSignals['window']): SavingBasis {
+  const span = Math.max(0, window.toMs - window.fromMs)
+  const factor = weekFactor(window)
+  const inWindow = factor > 0 ? podSecondsPerWeek / factor : 0
+  return {
+    windowHours: round1(span / 3_600_000),
+    podSecondsInWindow: round1(inWindow),
+    weekly: span >= WEEK_MS ? 'observed' : 'projection',
+    podSecondsPerHour: span > 0 ? round1(inWindow / (span / 3_600_000)) : 0,
+  }
+}
+
+/**
+ * What a finding's confidence is worth in ranking: a low-confidence estimate counts a quarter of its saving,
+ * a medium one 60 %, so a measured smaller fix ranks above a guessed larger one (heuristic weights).
+ */
+export const CONFIDENCE_WEIGHT: Record<Confidence, number> = { high: 1, medium: 0.6, low: 0.25 }
+
+export function expectedSaving(f: Finding): number {
+  return round1(f.saving.podSecondsPerWeek * CONFIDENCE_WEIGHT[f.confidence])
 }
 
 export function seconds(ms: number | null): string {
@@ -44,15 +78,24 @@ export function bytes(n: number | null): string {
 
 export const percent = (share: number): number => Math.round(share * 1000) / 10
 
-/** Highest pod-seconds per week first, then p90 saving, then rule and scope for a stable order. */
+/**
+ * Highest expected saving (pod-seconds per week x confidence weight) first, then pod-seconds, p90 saving, rule
+ * and scope for a stable order. Each finding gets its `rank` figures so both numbers can be shown.
+ */
 export function rankFindings(findings: Finding[]): Finding[] {
-  return [...findings].sort(
-    (a, b) =>
-      b.saving.podSecondsPerWeek - a.saving.podSecondsPerWeek ||
-      b.saving.p90SecondsPerStartup - a.saving.p90SecondsPerStartup ||
-      a.ruleId.localeCompare(b.ruleId) ||
-      scopeLabel(a.scope).localeCompare(scopeLabel(b.scope)),
-  )
+  return findings
+    .map((f) => ({
+      ...f,
+      rank: { weight: CONFIDENCE_WEIGHT[f.confidence], expectedPodSecondsPerWeek: expectedSaving(f) },
+    }))
+    .sort(
+      (a, b) =>
+        b.rank.expectedPodSecondsPerWeek - a.rank.expectedPodSecondsPerWeek ||
+        b.saving.podSecondsPerWeek - a.saving.podSecondsPerWeek ||
+        b.saving.p90SecondsPerStartup - a.saving.p90SecondsPerStartup ||
+        a.ruleId.localeCompare(b.ruleId) ||
+        scopeLabel(a.scope).localeCompare(scopeLabel(b.scope)),
+    )
 }
 
 export function scopeLabel(scope: FindingScope): string {
@@ -80,7 +123,11 @@ function evidenceValue(e: Finding['evidence'][number]): string {
 /** The common layout every rule renders through; `advice` is the rule's own paragraph on what to do. */
 export function renderFinding(finding: Finding, advice: string): RenderedFinding {
   const { saving } = finding
-  const savingLine = `${saving.podSecondsPerWeek} pod-seconds per week, ${saving.p90SecondsPerStartup} s at p90 per affected startup`
+  const basis = saving.basis
+  const basisLine = basis
+    ? ` (${basis.podSecondsInWindow} pod-seconds observed in ${basis.windowHours} h${finding.pods ? ` over ${finding.pods.count} pods` : ''}; weekly figure ${basis.weekly === 'observed' ? 'observed' : `projected at ${basis.podSecondsPerHour} pod-s/hour`})`
+    : ''
+  const savingLine = `${saving.podSecondsPerWeek} pod-seconds per week${basisLine}, ${saving.p90SecondsPerStartup} s at p90 per affected startup`
   const md = [
     `### ${finding.title}`,
     '',

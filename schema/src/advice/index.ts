@@ -1,16 +1,20 @@
 // @podstart/schema/advice: rule modules over signal rows -> ranked findings with savings and artifacts.
+
+export { type FindingPodsInput, type FindingPodsRow, findingPods } from '../queries/advice-evidence.ts'
 export * from '../queries/advice-inventory.ts'
 export * from '../queries/advice-pulls.ts'
 export * from '../queries/advice-startups.ts'
 export { type AdviceSignalParams, adviceSignalParams } from '../queries/advice-window.ts'
 export { type AdviceConfig, AdviceConfigError, parseAdviceConfig, thresholdsFor } from './config.ts'
 export {
+  attachFindingPods,
   type EvaluateAdviceOptions,
   evaluateAdvice,
   evaluateSignals,
   fetchAdviceSignals,
   renderAdvice,
 } from './engine.ts'
-export { rankFindings, scopeLabel } from './finding.ts'
-export { RULE_IDS, RULES, ruleById } from './rules/index.ts'
+export { CONFIDENCE_WEIGHT, expectedSaving, rankFindings, savingBasis, scopeLabel } from './finding.ts'
+export { RULE_IDS, RULE_PHASES, RULES, ruleById } from './rules/index.ts'
+export { findingPath, inPageScope, type PageScope, pageScope } from './scope.ts'
 export type * from './types.ts'

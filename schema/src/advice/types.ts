@@ -45,13 +45,41 @@ export interface Evidence {
   query: SignalName
 }
 
+/**
+ * What a saving rests on: the window observed and the pods in it. A weekly figure is `observed` only when the
+ * window covers at least 7 days; a shorter window's weekly figure is a `projection` at the stated rate.
+ */
+export interface SavingBasis {
+  windowHours: number
+  /** Pod-seconds the fix would have saved inside the observed window (no scaling). */
+  podSecondsInWindow: number
+  weekly: 'observed' | 'projection'
+  /** projection: the rate assumed for the rest of the week, pod-seconds per hour. */
+  podSecondsPerHour: number
+}
+
 export interface Saving {
   /** Seconds a typical affected startup would save (p90 of the removed time, see assumptions). */
   p90SecondsPerStartup: number
-  /** Pod-seconds saved over the window, scaled linearly to 7 days. */
+  /** Pod-seconds saved per week: observed (window >= 7 d, scaled down to 7 d) or projected (see basis). */
   podSecondsPerWeek: number
   assumptions: string[]
+  /** Set by the engine from the window: how the weekly figure was obtained. */
+  basis?: SavingBasis
 }
+
+/** The pods a finding covers, for links to their waterfalls (set by the engine). */
+export interface FindingPods {
+  /** Startups in the finding's scope and window that spent time in the phases its fix removes. */
+  count: number
+  /** Their time in those phases, summed (ms): the ceiling of any saving the finding claims. */
+  lostMs: number
+  /** The slowest of them in those phases, slowest first. */
+  slowest: Array<{ cluster: string; namespace: string; pod: string; uid: string; ms: number }>
+}
+
+/** Why pods waited to be scheduled, read from FailedScheduling messages and autoscaler events. */
+export type SchedulingCause = 'autoscaler' | 'capacity' | 'affinity' | 'scheduler'
 
 export type Confidence = 'high' | 'medium' | 'low'
 
@@ -69,6 +97,14 @@ export interface Finding {
   saving: Saving
   confidence: Confidence
   artifact?: Artifact
+  /** The additive phases whose time the fix removes (the saving comes from these only). */
+  phases?: AdvicePhase[]
+  /** scheduling findings: the cause the evidence names, which decides the fix. */
+  cause?: SchedulingCause
+  /** Ranking: expected saving = pod-seconds per week x the confidence weight (set by rankFindings). */
+  rank?: { weight: number; expectedPodSecondsPerWeek: number }
+  /** The pods it covers and the slowest of them (set by evaluateAdvice). */
+  pods?: FindingPods
 }
 
 export interface RenderedFinding {

@@ -60,8 +60,32 @@ export interface PhaseStatsRow {
   /** Startups with a FailedScheduling / TriggeredScaleUp event still stored (events expire). */
   failedScheduling: number
   triggeredScaleUp: number
+  /** FailedScheduling startups that got a new node (TriggeredScaleUp, or ran on a node created after them). */
+  waitedNewNode: number
+  /** FailedScheduling startups without a new node whose messages name full nodes (Too many pods, Insufficient). */
+  waitedCapacity: number
+  /** FailedScheduling startups without a new node whose messages name only placement (affinity, selector, taints). */
+  waitedAffinity: number
   phases: Record<AdvicePhase, PhaseStat>
 }
+
+/** Scheduler message fragments (kube-scheduler's plugin reasons) naming full nodes. */
+const CAPACITY_REASONS = ['Too many pods', 'Insufficient ']
+/** ...naming nodes the pod may not go to at all: selector / affinity / anti-affinity, taints, topology spread. */
+const PLACEMENT_REASONS = [
+  "didn't match Pod's node affinity",
+  "didn't match pod affinity",
+  "didn't match pod anti-affinity",
+  'untolerated taint',
+  "didn't match pod topology spread",
+  'node(s) had volume node affinity conflict',
+]
+function failedSchedulingMatching(param: 'capacityReasons' | 'placementReasons'): string {
+  return `SELECT uid FROM pod_events FINAL WHERE reason = 'FailedScheduling'
+    AND multiSearchAny(message, {${param}:Array(String)})`
+}
+const FAILED_SCHEDULING = "uid IN (SELECT uid FROM pod_events FINAL WHERE reason = 'FailedScheduling')"
+const TRIGGERED_SCALE_UP = "uid IN (SELECT uid FROM pod_events FINAL WHERE reason = 'TriggeredScaleUp')"
 
 /** Per group: startups, totals and, per phase, count, sum, p50/p90 and the excess over its target. */
 export const phaseStats =
@@ -91,7 +115,11 @@ async function phaseStatsQuery(
 ): Promise<Record<PhaseStatsGroup, PhaseStatsRow[]>> {
   const sets = [...new Set(groupBys)]
   const base = windowStartups(p, ['*'])
-  const params: Record<string, unknown> = { ...base.params }
+  const params: Record<string, unknown> = {
+    ...base.params,
+    capacityReasons: CAPACITY_REASONS,
+    placementReasons: PLACEMENT_REASONS,
+  }
   const hasWorkload = sets.includes('workload')
   const hasNode = sets.includes('node')
   // Only columns of some set may be selected; the others come out empty. grouping(x) is 1 when x is not part
@@ -115,8 +143,16 @@ async function phaseStatsQuery(
     'sum(ifNull(total_ms, 0)) AS total_sum',
     'quantileExact(0.9)(total_ms) AS total_p90',
     "countIf(outcome_reason = 'Unschedulable') AS unschedulable",
-    "countIf(uid IN (SELECT uid FROM pod_events FINAL WHERE reason = 'FailedScheduling')) AS failed_scheduling",
-    "countIf(uid IN (SELECT uid FROM pod_events FINAL WHERE reason = 'TriggeredScaleUp')) AS triggered_scale_up",
+    `countIf(${FAILED_SCHEDULING}) AS failed_scheduling`,
+    `countIf(${TRIGGERED_SCALE_UP}) AS triggered_scale_up`,
+    // The cause named by the evidence: a new node (autoscaler event, or the pod ran on a node created after
+    // it), full nodes (capacity reasons, no new node), or no node matching at all (affinity / selector / taints).
+    `countIf(${FAILED_SCHEDULING} AND (${TRIGGERED_SCALE_UP} OR node_created_at > created_at)) AS waited_new_node`,
+    `countIf(${FAILED_SCHEDULING} AND NOT (${TRIGGERED_SCALE_UP} OR node_created_at > created_at)
+      AND uid IN (${failedSchedulingMatching('capacityReasons')})) AS waited_capacity`,
+    `countIf(${FAILED_SCHEDULING} AND NOT (${TRIGGERED_SCALE_UP} OR node_created_at > created_at)
+      AND uid NOT IN (${failedSchedulingMatching('capacityReasons')})
+      AND uid IN (${failedSchedulingMatching('placementReasons')})) AS waited_affinity`,
   ]
   for (const ph of PHASES) {
     const c = ADVICE_PHASES[ph]
@@ -136,8 +172,12 @@ async function phaseStatsQuery(
   const setSql = sets.map(
     (g) => `(${['cluster', ...GROUPS[g].map((c) => c.split(' AS ').at(-1))].join(', ')})`,
   )
+  // Each startup with the creation time of the node it ran on (1970 when unknown: never after the pod).
+  const withNode = `SELECT s.*, n.node_created_at AS node_created_at FROM (${base.sql}) AS s
+    LEFT JOIN (SELECT cluster AS n_cluster, node AS n_node, created_at AS node_created_at FROM nodes FINAL) AS n
+      ON n.n_cluster = s.cluster AND n.n_node = ifNull(s.node, '')`
   const sql = `SELECT ${cols.join(',\n  ')}
-    FROM (${base.sql})
+    FROM (${withNode})
     GROUP BY GROUPING SETS (${setSql.join(', ')})
     ORDER BY grouping_set, cluster, namespace, workload_kind, workload_name, node`
   const rows = await q.query('phaseStats', sql, params, z.looseObject({ cluster: z.string() }))
@@ -169,6 +209,9 @@ async function phaseStatsQuery(
       unschedulable: num('unschedulable'),
       failedScheduling: num('failed_scheduling'),
       triggeredScaleUp: num('triggered_scale_up'),
+      waitedNewNode: num('waited_new_node'),
+      waitedCapacity: num('waited_capacity'),
+      waitedAffinity: num('waited_affinity'),
       phases,
     }
     if (group === 'workload') {
@@ -190,6 +233,8 @@ export interface ImageOnlyRolloutRow {
   images: string[]
   /** Startups of the rollout's ReplicaSet (pod name = <replicaSet>-<suffix>) created within rolloutMinutes of it. */
   pods: number
+  /** Of those, pods that failed to schedule (FailedScheduling): their scheduling is capacity's, not counted. */
+  capacityWaitPods: number
   /** Startups with both scheduling and sandbox known, their sum and the p90 of scheduling + sandbox. */
   pricedPods: number
   schedulingSandboxMs: number
@@ -205,6 +250,7 @@ const rolloutRow = z.object({
   started_at: chTimeOut,
   images: z.array(z.string()),
   pods: chNumber,
+  capacity_wait_pods: chNumber,
   priced_pods: chNumber,
   sched_sandbox_ms: chNumber,
   sched_sandbox_p90_ms: chNumberOrNull,
@@ -229,17 +275,21 @@ export const imageOnlyRollouts =
       'workload_name',
       'pod',
       'created_at',
-      'scheduling_ms',
+      // A pod that failed to schedule waited for capacity, not for its rollout: an in-place update would not
+      // have had that node either, so its scheduling is not this fix's to claim (its sandbox still is).
+      `if(${FAILED_SCHEDULING}, toNullable(toUInt32(0)), scheduling_ms) AS sched_ms`,
+      `${FAILED_SCHEDULING} AS failed_scheduling`,
       'sandbox_ms',
     ])
-    const both = 's.scheduling_ms IS NOT NULL AND s.sandbox_ms IS NOT NULL'
+    const both = 's.sched_ms IS NOT NULL AND s.sandbox_ms IS NOT NULL'
     const sql = `SELECT r.cluster AS cluster, r.namespace AS namespace, r.workload_kind AS workload_kind,
         r.workload_name AS workload_name, r.replica_set AS replica_set,
         r.started_at AS started_at, any(r.images) AS images,
         count() AS pods,
+        countIf(s.failed_scheduling) AS capacity_wait_pods,
         countIf(${both}) AS priced_pods,
-        sumIf(toUInt64(ifNull(s.scheduling_ms, 0)) + ifNull(s.sandbox_ms, 0), ${both}) AS sched_sandbox_ms,
-        quantileExactIf(0.9)(toUInt64(ifNull(s.scheduling_ms, 0)) + ifNull(s.sandbox_ms, 0), ${both}) AS sched_sandbox_p90_ms
+        sumIf(toUInt64(ifNull(s.sched_ms, 0)) + ifNull(s.sandbox_ms, 0), ${both}) AS sched_sandbox_ms,
+        quantileExactIf(0.9)(toUInt64(ifNull(s.sched_ms, 0)) + ifNull(s.sandbox_ms, 0), ${both}) AS sched_sandbox_p90_ms
       FROM workload_rollouts AS r FINAL
       INNER JOIN (${s.sql}) AS s
         ON s.cluster = r.cluster AND s.namespace = r.namespace AND s.workload_name = r.workload_name
@@ -261,6 +311,7 @@ export const imageOnlyRollouts =
       startedAt: r.started_at,
       images: r.images,
       pods: r.pods,
+      capacityWaitPods: r.capacity_wait_pods,
       pricedPods: r.priced_pods,
       schedulingSandboxMs: r.sched_sandbox_ms,
       schedulingSandboxP90Ms: r.priced_pods > 0 ? r.sched_sandbox_p90_ms : null,

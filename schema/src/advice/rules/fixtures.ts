@@ -119,6 +119,9 @@ export function phaseRow(
     unschedulable: 0,
     failedScheduling: 0,
     triggeredScaleUp: 0,
+    waitedNewNode: 0,
+    waitedCapacity: 0,
+    waitedAffinity: 0,
     phases: all,
     ...over,
   }

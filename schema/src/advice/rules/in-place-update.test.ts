@@ -12,6 +12,7 @@ const rollout = (over: Partial<ImageOnlyRolloutRow>): ImageOnlyRolloutRow => ({
   startedAt: '2025-01-01T10:00:00.000Z',
   images: ['reg/web:2'],
   pods: 5,
+  capacityWaitPods: 0,
   pricedPods: 5,
   schedulingSandboxMs: 6000,
   schedulingSandboxP90Ms: 1500,

@@ -33,6 +33,7 @@ export const inPlaceUpdate = defineRule({
     for (const rows of byWorkload.values()) {
       const first = rows[0]!
       const pods = rows.reduce((s, r) => s + r.pods, 0)
+      const capacityWait = rows.reduce((s, r) => s + (r.capacityWaitPods ?? 0), 0)
       const savedMs = rows.reduce((s, r) => s + r.schedulingSandboxMs, 0)
       const p90 = Math.max(...rows.map((r) => r.schedulingSandboxP90Ms ?? 0))
       if (perWeek(pods, signals.window) < t.minPodsPerWeek || p90 / 1000 < t.minSchedulingSandboxP90Seconds)
@@ -45,6 +46,12 @@ export const inPlaceUpdate = defineRule({
         evidence: [
           { label: 'image-only rollouts', value: rows.length, unit: '', query: 'imageOnlyRollouts' },
           { label: 'pods they started', value: pods, unit: 'startups', query: 'imageOnlyRollouts' },
+          {
+            label: 'of them waited for capacity (FailedScheduling; scheduling not counted)',
+            value: capacityWait,
+            unit: 'startups',
+            query: 'imageOnlyRollouts',
+          },
           {
             label: 'scheduling + sandbox, total',
             value: round1(savedMs / 1000),
@@ -63,6 +70,7 @@ export const inPlaceUpdate = defineRule({
           podSecondsPerWeek: perWeekSeconds(savedMs, signals.window),
           assumptions: [
             'an in-place update keeps the pod, its node and its sandbox: scheduling + sandbox are saved, the new image is still pulled',
+            'scheduling of pods that failed to schedule (FailedScheduling) is not counted: that wait is capacity, which the scheduling finding prices',
             `only pods created within ${t.rolloutMinutes} min of their ReplicaSet count: later ones (scale-ups, evictions) are created under in-place updates too`,
             'p90 is the largest per-rollout p90 of scheduling + sandbox',
             windowAssumption(signals.window),

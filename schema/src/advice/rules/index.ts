@@ -1,4 +1,5 @@
 // The rule registry: every advice rule, in a fixed order (findings are ranked by saving afterwards).
+import type { AdvicePhase } from '../../queries/advice-startups.ts'
 import type { Rule } from '../types.ts'
 import { decompression } from './decompression.ts'
 import { inPlaceUpdate } from './in-place-update.ts'
@@ -30,4 +31,22 @@ export const RULE_IDS = RULES.map((r) => r.id)
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((r) => r.id === id)
+}
+
+/**
+ * The additive phases whose time each rule's fix removes: a finding's saving comes from these phases only, and
+ * its pods are the startups of its scope that spent time in them.
+ */
+export const RULE_PHASES: Readonly<Record<string, readonly AdvicePhase[]>> = {
+  'pre-warm': ['pullWait', 'pull'],
+  decompression: ['pull'],
+  'lazy-format': ['pullWait', 'pull'],
+  p2p: ['pullWait', 'pull'],
+  'in-place-update': ['scheduling', 'sandbox'],
+  'pull-policy': ['pullWait', 'pull'],
+  'pull-failures': ['pullWait', 'pull'],
+  scheduling: ['scheduling'],
+  sandbox: ['sandbox'],
+  'init-containers': ['init'],
+  readiness: ['ready'],
 }

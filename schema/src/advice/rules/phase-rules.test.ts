@@ -19,12 +19,38 @@ const minor = { ...dominant, sumInReadyMs: 30_000 } // 15%
 describe('scheduling', () => {
   const t = scheduling.thresholds.parse({})
   it('fires when pods wait for nodes, with a headroom manifest; saving is the excess over 1 s', () => {
-    const row = phaseRow({ scheduling: dominant }, { failedScheduling: 5, triggeredScaleUp: 4 })
+    const row = phaseRow(
+      { scheduling: dominant },
+      { failedScheduling: 5, triggeredScaleUp: 4, waitedNewNode: 4, waitedCapacity: 1 },
+    )
     const [f] = scheduling.evaluate(signals({ workloadPhases: [row] }), t)
     // 80 s * 7 = 560; p90 12 s - 1 s = 11 s.
     expect(f?.saving).toMatchObject({ podSecondsPerWeek: 560, p90SecondsPerStartup: 11 })
+    expect(f?.cause).toBe('autoscaler')
     expect(f?.artifact?.content).toContain('kind: PriorityClass')
     expect(f?.confidence).toBe('high')
+  })
+  it('names capacity when pods waited on full nodes and no node was added: no headroom manifest', () => {
+    const row = phaseRow({ scheduling: dominant }, { failedScheduling: 6, waitedCapacity: 6 })
+    const [f] = scheduling.evaluate(signals({ workloadPhases: [row] }), t)
+    expect(f?.cause).toBe('capacity')
+    expect(f?.title).toContain('capacity')
+    expect(f?.artifact?.content).not.toContain('PriorityClass')
+    expect(f?.artifact?.content).toContain('max size')
+  })
+  it('names placement when no node allowed the pods', () => {
+    const row = phaseRow(
+      { scheduling: dominant },
+      { failedScheduling: 3, waitedAffinity: 3, waitedCapacity: 1 },
+    )
+    const [f] = scheduling.evaluate(signals({ workloadPhases: [row] }), t)
+    expect(f?.cause).toBe('affinity')
+    expect(f?.artifact?.content).toContain('nodeSelector')
+  })
+  it('without FailedScheduling the wait is the scheduler’s, medium confidence', () => {
+    const [f] = scheduling.evaluate(signals({ workloadPhases: [phaseRow({ scheduling: dominant })] }), t)
+    expect(f?.cause).toBe('scheduler')
+    expect(f?.confidence).toBe('medium')
   })
   it('stays silent when scheduling is a small share', () => {
     expect(scheduling.evaluate(signals({ workloadPhases: [phaseRow({ scheduling: minor })] }), t)).toEqual([])

@@ -141,6 +141,10 @@ describe('phaseStats', () => {
       unschedulable: 1,
       failedScheduling: 1,
       triggeredScaleUp: 1,
+      // w1 failed to schedule and the autoscaler scaled up for it: a wait for a new node, not capacity.
+      waitedNewNode: 1,
+      waitedCapacity: 0,
+      waitedAffinity: 0,
     })
     expect(web.phases.scheduling).toEqual({
       count: 3,
@@ -195,10 +199,12 @@ describe('imageOnlyRollouts', () => {
         startedAt: at(-1000),
         images: ['reg/web:2'],
         pods: 3,
+        // w1 failed to schedule (FailedScheduling): its 8 s of scheduling were capacity's, not the rollout's.
+        capacityWaitPods: 1,
         pricedPods: 2,
-        // (8000 + 500) + (2000 + 1500)
-        schedulingSandboxMs: 12_000,
-        schedulingSandboxP90Ms: 8500,
+        // (0 + 500) + (2000 + 1500)
+        schedulingSandboxMs: 4000,
+        schedulingSandboxP90Ms: 3500,
       },
     ])
   })

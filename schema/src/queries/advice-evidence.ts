@@ -1,0 +1,102 @@
+// The pods behind each finding: how many startups of its scope and window spent time in the phases its fix
+// removes, that time summed (the ceiling of any saving), and the slowest of them (links to their waterfalls).
+// One query for every finding (UNION ALL of one filtered scan each, over deduplicated startups).
+import { z } from 'zod'
+import { isoToCh } from '../rows/codec.ts'
+import type { Querier } from '../store/querier.ts'
+import { ADVICE_PHASES, type AdvicePhase } from './advice-startups.ts'
+import { chNumber } from './advice-window.ts'
+import { timeWindow } from './filters.ts'
+
+const phaseName = z.enum(Object.keys(ADVICE_PHASES) as [AdvicePhase, ...AdvicePhase[]])
+
+export const findingPodsParams = timeWindow.extend({
+  /** Slowest pods returned per finding. */
+  slowest: z.number().int().min(0).max(50).default(3),
+  findings: z
+    .array(
+      z
+        .object({
+          cluster: z.string().min(1),
+          namespace: z.string().min(1).optional(),
+          /** Workload name (any kind: kinds share the name space of their namespace's pods). */
+          workload: z.string().min(1).optional(),
+          node: z.string().min(1).optional(),
+          image: z.string().min(1).optional(),
+          phases: z.array(phaseName).min(1, 'a finding needs the phases its fix removes'),
+        })
+        .strict(),
+    )
+    .max(200, 'at most 200 findings per call'),
+})
+export type FindingPodsInput = z.input<typeof findingPodsParams>
+
+export interface FindingPodsRow {
+  count: number
+  lostMs: number
+  slowest: Array<{ cluster: string; namespace: string; pod: string; uid: string; ms: number }>
+}
+
+const row = z.object({
+  idx: chNumber,
+  pods: chNumber,
+  lost_ms: chNumber,
+  slowest: z.array(z.tuple([chNumber, z.string(), z.string(), z.string(), z.string()])),
+})
+
+const SCOPE_SQL = {
+  namespace: 'namespace = {ns_IDX:String}',
+  workload: 'workload_name = {wl_IDX:String}',
+  node: 'node = {node_IDX:String}',
+  image: 'has(images, {img_IDX:String})',
+} as const
+const SCOPE_PARAM = { namespace: 'ns', workload: 'wl', node: 'node', image: 'img' } as const
+
+/** Per finding (same order as asked): pods that spent time in its phases, their time and the slowest. */
+export const findingPods =
+  (q: Querier) =>
+  async (input: FindingPodsInput): Promise<FindingPodsRow[]> => {
+    const p = findingPodsParams.parse(input)
+    if (p.findings.length === 0) return []
+    const params: Record<string, unknown> = {
+      from: isoToCh(p.from),
+      to: isoToCh(p.to),
+      slowest: p.slowest,
+    }
+    const parts = p.findings.map((f, i) => {
+      const conds = [
+        'cluster = {cl_IDX:String}',
+        "created_at >= {from:DateTime64(3, 'UTC')}",
+        "created_at < {to:DateTime64(3, 'UTC')}",
+      ]
+      params[`cl_${i}`] = f.cluster
+      for (const key of Object.keys(SCOPE_SQL) as (keyof typeof SCOPE_SQL)[]) {
+        const v = f[key]
+        if (v === undefined) continue
+        conds.push(SCOPE_SQL[key])
+        params[`${SCOPE_PARAM[key]}_${i}`] = v
+      }
+      const lost = [...new Set(f.phases)].map((ph) => `toUInt64(ifNull(${ADVICE_PHASES[ph]}, 0))`).join(' + ')
+      return `SELECT ${i} AS idx, count() AS pods, sum(lost) AS lost_ms,
+          arrayMap(t -> (-t.1, t.2, t.3, t.4, t.5), arraySlice(
+            groupArraySorted(50)((-toInt64(lost), cluster, namespace, pod, uid)), 1, {slowest:UInt32})) AS slowest
+        FROM (SELECT cluster, namespace, pod, uid, ${lost} AS lost
+              FROM pod_startups FINAL WHERE ${conds.join(' AND ').replaceAll('IDX', String(i))})
+        WHERE lost > 0`
+    })
+    const rows = await q.query('findingPods', parts.join('\nUNION ALL\n'), params, row)
+    const out: FindingPodsRow[] = p.findings.map(() => ({ count: 0, lostMs: 0, slowest: [] }))
+    for (const r of rows)
+      out[r.idx] = {
+        count: r.pods,
+        lostMs: r.lost_ms,
+        slowest: r.slowest.map(([ms, cluster, namespace, pod, uid]) => ({
+          cluster,
+          namespace,
+          pod,
+          uid,
+          ms,
+        })),
+      }
+    return out
+  }
