@@ -92,6 +92,16 @@ export class LifecycleEngine {
   private stuckHead = 0
   private readonly rejects: Record<string, number> = {}
   private pendingEvents = 0
+  /** Events held by tracked pods, kept as they change: stats() is read every few ms and must not walk every pod. */
+  private podEvents = 0
+  /**
+   * Pods emitted early (settleMs) whose state did not change since, with what the early build looked up
+   * (owner, runtime, split rates, image profiles) and its clamps. At the end of the grace the lookups are asked
+   * again: when every answer is the same, the record is the one already written and is not built again.
+   */
+  private readonly settledUnchanged = new Map<PodState, { lookups: Lookup[]; clamps: number }>()
+  /** Lookups of the build under way, when it is an early one (else null). */
+  private lookups: Lookup[] | null = null
   private readonly warnings: string[] = []
   private readonly conflicts = new Set<string>()
   /** namespace/name of the other pods seen claiming a tracked UID: their events are theirs, not its. */
@@ -106,12 +116,22 @@ export class LifecycleEngine {
   constructor(private readonly opts: LifecycleOptions) {
     this.graceMs = opts.graceMs ?? 10_000
     this.stuckTimeoutMs = opts.stuckTimeoutMs ?? 15 * 60_000
+    const noted =
+      <A extends unknown[], R>(fn: (...args: A) => R) =>
+      (...args: A): R => {
+        const answer = fn(...args)
+        this.lookups?.push({ ask: () => fn(...args), answer })
+        return answer
+      }
+    const { splitRates, imageProfile } = opts
     this.ctx = {
       cluster: opts.cluster,
-      runtimeOf: (node) => (node === null ? null : (this.runtimes.get(node) ?? null)),
-      workloadOf: (s) => this.owners.resolve(s.namespace, s.ownerKind, s.ownerName, s.templateHash),
-      splitRates: opts.splitRates,
-      imageProfile: opts.imageProfile,
+      runtimeOf: noted((node: string | null) => (node === null ? null : (this.runtimes.get(node) ?? null))),
+      workloadOf: noted((s: PodState) =>
+        this.owners.resolve(s.namespace, s.ownerKind, s.ownerName, s.templateHash),
+      ),
+      splitRates: splitRates && noted(splitRates),
+      imageProfile: imageProfile && noted(imageProfile),
     }
   }
 
@@ -153,6 +173,7 @@ export class LifecycleEngine {
     const outcome = addEvent(holder, e, cap)
     if (outcome === 'repeat-dropped') this.reject('event-repeat-dropped')
     else if (outcome === 'cap-dropped') this.reject('events-per-pod-cap')
+    else if (outcome === 'added' && holder instanceof PodState) this.podEvents++
     return outcome === 'added'
   }
 
@@ -248,6 +269,7 @@ export class LifecycleEngine {
       return
     }
     applyPod(state, o, observedAtMs, this.pool, listed)
+    this.settledUnchanged.delete(state)
     if (!seen) {
       // After applyPod: the pod's container count sets how many events it may keep.
       const nameKey = `${namespace}/${name}`
@@ -311,6 +333,7 @@ export class LifecycleEngine {
           `events for uid ${state.uid} name ${namespace}/${name}, the pod is ${state.namespace}/${state.name}: joined by uid`,
         )
       this.keep(state, e, podEventCap(state.containers.length))
+      this.settledUnchanged.delete(state)
       return
     }
     // Keyed by UID and name together, so events of two pods claiming one UID never share a key.
@@ -342,6 +365,8 @@ export class LifecycleEngine {
 
   private forget(state: PodState): void {
     this.pods.delete(state.uid)
+    this.podEvents -= state.events.length
+    this.settledUnchanged.delete(state)
     this.claims.delete(state.uid)
     const nameKey = `${state.namespace}/${state.name}`
     if (this.uidByName.get(nameKey) === state.uid) this.uidByName.delete(nameKey)
@@ -362,8 +387,16 @@ export class LifecycleEngine {
         if (s.finalAtMs + settleMs > nowMs) break
         this.settleHead++
         if (this.pods.get(s.uid) !== s || s.settledHash !== 0) continue
-        const built = buildRecord(s, this.ctx, 'final')
+        const lookups: Lookup[] = []
+        this.lookups = lookups
+        let built: ReturnType<typeof buildRecord>
+        try {
+          built = buildRecord(s, this.ctx, 'final')
+        } finally {
+          this.lookups = null
+        }
         s.settledHash = recordHash(built.record)
+        this.settledUnchanged.set(s, { lookups, clamps: built.clamps })
         this.emitted++
         this.opts.onRecord?.(built.record, true)
       }
@@ -374,6 +407,13 @@ export class LifecycleEngine {
       this.finalHead++
       if (this.pods.get(s.uid) !== s) continue
       const settled = s.settledHash
+      const unchanged = this.settledUnchanged.get(s)
+      if (unchanged?.lookups.every(sameAnswer)) {
+        // Nothing the record is built from changed since it was written early: no second build, no write.
+        this.clockSkewClamps += unchanged.clamps
+        this.forget(s)
+        continue
+      }
       const record = this.emit(s, 'final')
       // Emitted early already: write again only when late evidence changed the record.
       if (settled === 0 || recordHash(record) !== settled) this.opts.onRecord?.(record, true)
@@ -437,9 +477,7 @@ export class LifecycleEngine {
   }
 
   stats(): LifecycleStats {
-    let events = 0
-    for (const s of this.pods.values()) events += s.events.length
-    for (const p of this.pending.values()) events += p.events.length
+    const events = this.podEvents + this.pendingEvents
     return {
       trackedPods: this.pods.size,
       emitted: this.emitted,
@@ -453,6 +491,26 @@ export class LifecycleEngine {
 }
 
 const pendingKey = (uid: string, nameKey: string): string => `${uid}|${nameKey}`
+
+/** One lookup a record build made, to ask again later. */
+interface Lookup {
+  ask(): unknown
+  answer: unknown
+}
+
+/** The same answer: the same value, or an object whose own fields are the same values (a fresh `{kind, name}`). */
+function sameAnswer(l: Lookup): boolean {
+  const now = l.ask()
+  const then = l.answer
+  if (now === then) return true
+  if (typeof now !== 'object' || typeof then !== 'object' || now === null || then === null) return false
+  const a = now as Record<string, unknown>
+  const b = then as Record<string, unknown>
+  const keys = Object.keys(a)
+  if (keys.length !== Object.keys(b).length) return false
+  for (const k of keys) if (a[k] !== b[k]) return false
+  return true
+}
 
 /** Whole input at once: observes every update in order, then drains. */
 export function analyzeBatch(

@@ -2,7 +2,7 @@
 // grace only when late evidence changed its record.
 import type { StartupRecord } from '@podstart/schema/record'
 import { describe, expect, it } from 'vitest'
-import { event, pod } from '../../test/fixtures/lifecycle/builders.ts'
+import { event, node, pod } from '../../test/fixtures/lifecycle/builders.ts'
 import { LifecycleEngine } from './index.ts'
 
 const T0 = Date.UTC(2026, 10, 1, 10, 0, 0)
@@ -64,5 +64,51 @@ describe('settleMs', () => {
     engine.tick(T0 + 13_100)
     expect(records).toHaveLength(2)
     expect(records[1]?.pulls[0]?.pullMs).toBe(1200)
+  })
+
+  it('emits again when what the record looks up changes during the grace (an owner, a node runtime)', () => {
+    const owned = pod({
+      uid: 'u1',
+      name: 'web-6d4cf56db6-abcde',
+      createdMs: T0,
+      node: 'node-a',
+      phase: 'Running',
+      owner: { kind: 'ReplicaSet', name: 'web-6d4cf56db6' },
+      containers: [{ name: 'app', image: 'nginx:1.25' }],
+      conditions: { PodScheduled: T0 + 100, Initialized: T0 + 100, ContainersReady: T0 + 3000, Ready: T0 + 3000 },
+    })
+    const replicaSet = (owner: string) => ({
+      kind: 'ReplicaSet',
+      metadata: {
+        name: 'web-6d4cf56db6',
+        namespace: 'default',
+        ownerReferences: [{ kind: 'Deployment', name: owner, controller: true }],
+      },
+    })
+    const records: StartupRecord[] = []
+    const engine = engineWith(records)
+    engine.observe({ type: 'ADDED', object: replicaSet('web') }, T0)
+    engine.observe({ type: 'ADDED', object: node('node-a', 'containerd://1.7.0') }, T0)
+    engine.observe({ type: 'MODIFIED', object: owned }, T0 + 3050)
+    engine.tick(T0 + 4100)
+    expect(records.map((r) => [r.workload?.kind, r.workload?.name, r.runtime])).toEqual([
+      ['Deployment', 'web', 'containerd'],
+    ])
+    // The same answers again (a node status update, the owner re-listed): nothing more is written.
+    engine.observe({ type: 'MODIFIED', object: node('node-a', 'containerd://1.7.0') }, T0 + 5000)
+    engine.observe({ type: 'MODIFIED', object: replicaSet('web') }, T0 + 5000)
+    engine.tick(T0 + 13_100)
+    expect(records).toHaveLength(1)
+
+    // A second pod whose owner changes during its grace is written again with the new owner.
+    const later: StartupRecord[] = []
+    const engine2 = engineWith(later)
+    engine2.observe({ type: 'ADDED', object: replicaSet('web') }, T0)
+    engine2.observe({ type: 'MODIFIED', object: owned }, T0 + 3050)
+    engine2.tick(T0 + 4100)
+    engine2.observe({ type: 'MODIFIED', object: replicaSet('web-v2') }, T0 + 5000)
+    engine2.tick(T0 + 13_100)
+    expect(later.map((r) => r.workload?.name)).toEqual(['web', 'web-v2'])
+    expect(engine2.stats().trackedPods).toBe(0)
   })
 })

@@ -30,10 +30,19 @@ type Ref = { kind?: string; name?: string; namespace?: string; uid?: string; fie
 const MIN_MS = Date.UTC(1900, 0, 1)
 const MAX_MS = Date.UTC(2300, 0, 1) - 1
 
+/** Texts converted lately: the events of a burst share their second-resolution stamps. */
+const converted = new Map<string, string | null>()
+const MAX_CONVERTED = 4096
+
 function iso(value: unknown): string | null {
   if (typeof value !== 'string' || value === '') return null
+  const known = converted.get(value)
+  if (known !== undefined) return known
   const ms = Date.parse(value)
-  return ms >= MIN_MS && ms <= MAX_MS ? msToCh(ms) : null
+  const text = ms >= MIN_MS && ms <= MAX_MS ? msToCh(ms) : null
+  if (converted.size >= MAX_CONVERTED) converted.clear()
+  converted.set(value, text)
+  return text
 }
 
 /** Messages are kept for audit, not as a store for whatever an event carries: 64 KiB is any kubelet message. */
@@ -42,6 +51,9 @@ const MAX_TEXT = 65_536
 function str(value: unknown): string {
   return typeof value === 'string' ? (value.length > MAX_TEXT ? value.slice(0, MAX_TEXT) : value) : ''
 }
+
+let lastObservedMs = Number.NaN
+let lastObserved = ''
 
 export function eventRow(cluster: string, event: KubeObject, observedAtMs: number): PodEventRow | null {
   const e = event as Record<string, unknown>
@@ -58,7 +70,12 @@ export function eventRow(cluster: string, event: KubeObject, observedAtMs: numbe
   const series = (e.series ?? {}) as { count?: number; lastObservedTime?: string }
   const raw = typeof e.count === 'number' ? e.count : typeof series.count === 'number' ? series.count : 1
   const count = Number.isFinite(raw) ? Math.trunc(raw) : 1
-  const observed = msToCh(observedAtMs)
+  // One receipt time covers every object of a chunk: format it once.
+  if (observedAtMs !== lastObservedMs) {
+    lastObservedMs = observedAtMs
+    lastObserved = msToCh(observedAtMs)
+  }
+  const observed = lastObserved
   return {
     cluster,
     namespace,
