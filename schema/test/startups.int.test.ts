@@ -30,10 +30,10 @@ let q: Querier
 
 beforeAll(async () => {
   ;({ store, cleanup } = await openTempStore())
-  // Only 0001_init: these tests are about its tables, not about migrations added later.
+  // Only 0001_init and the SLO cut columns (0009): these tests are about that table, not the other migrations.
   const dir = mkdtempSync(join(tmpdir(), 'podstart-mig-'))
-  cpSync(join(MIGRATIONS_DIR, '0001_init.up.sql'), join(dir, '0001_init.up.sql'))
-  expect(loadMigrations(dir)).toHaveLength(1)
+  for (const f of ['0001_init.up.sql', '0009_slo_cuts.up.sql']) cpSync(join(MIGRATIONS_DIR, f), join(dir, f))
+  expect(loadMigrations(dir)).toHaveLength(2)
   await migrate(store, { dir })
   q = createQuerier(store)
 })
@@ -71,6 +71,9 @@ describe('record -> rows -> store -> record', () => {
       'runtime',
       'clockSkewClampedMs',
       'clockSkewClamps',
+      'conditions',
+      'observed',
+      'sli',
     ] as const)
       delete sparse[k]
     await insertStartups(q, [sparse], 1_000)
@@ -78,6 +81,9 @@ describe('record -> rows -> store -> record', () => {
     expect(validateStartupRecord(back).errors).toEqual([])
     expect(back).toEqual({ ...canonicalStartupRecord(sparse), fromStatusOnly: false })
     expect(back?.phases.scheduling).toBeNull()
+    // No SLI cut stated: none comes back (sli_excluded 'unrecorded', as for rows written before migration 0009).
+    expect(back?.sli).toBeUndefined()
+    expect(back?.observed).toEqual({ running: null, allStarted: null, ready: null })
     expect(back?.boundaries).toEqual({ created: { at: at(3_600_000), source: 'status' } })
   })
 

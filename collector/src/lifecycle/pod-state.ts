@@ -90,6 +90,16 @@ export class PodState {
   /** lastTransitionTime of the Ready condition while False: later than the containers' start means it was Ready once. */
   readyFalseMs = Number.NaN
   unschedulable = false
+  /** Ever unschedulable (PodScheduled False, reason Unschedulable): outside the official SLI's population. */
+  everUnschedulable = false
+  /** A volume backed by a PersistentVolumeClaim (persistentVolumeClaim or ephemeral): a stateful pod for the SLI. */
+  pvcBacked = false
+  /** Receipt time of the first watch update showing phase Running / every regular container started (NaN: not watched). */
+  runningWatchMs = Number.NaN
+  allStartedWatchMs = Number.NaN
+  /** An observation has shown phase Running / every regular container started (watched or not). */
+  runningSeen = false
+  allStartedSeen = false
   deletedMs = Number.NaN
   containers: ContainerState[] = []
   events: CompactEvent[] = []
@@ -164,6 +174,10 @@ export function applyPod(
     state.templateHash = pool.get(str(obj(meta.labels)?.['pod-template-hash']))
     const readyNow = arr(status.conditions).some((c) => obj(c)?.type === 'Ready' && obj(c)?.status === 'True')
     state.firstSeenStarted = readyNow || status.phase === 'Running' || status.phase === 'Succeeded'
+    state.pvcBacked = arr(spec.volumes).some((v) => {
+      const o = obj(v)
+      return o !== undefined && (obj(o.persistentVolumeClaim) !== undefined || obj(o.ephemeral) !== undefined)
+    })
   }
   if (state.containers.length === 0) {
     const containers: ContainerState[] = []
@@ -198,8 +212,10 @@ export function applyPod(
     const type = str(o?.type)
     if (!type) continue
     if (SANDBOX_CONDITIONS.has(type)) state.sandboxConditionSeen = true
-    if (type === 'PodScheduled' && o?.status === 'False' && o.reason === 'Unschedulable')
+    if (type === 'PodScheduled' && o?.status === 'False' && o.reason === 'Unschedulable') {
       state.unschedulable = true
+      state.everUnschedulable = true
+    }
     if (type === 'Ready' && o?.status === 'False') state.readyFalseMs = parseTime(o.lastTransitionTime)
     const field = conditionOf(type)
     if (!field || o?.status !== 'True' || !Number.isNaN(state[field].condMs)) continue
@@ -211,6 +227,7 @@ export function applyPod(
 
   state.statusFailure = null
   const statuses = [...arr(status.initContainerStatuses), ...arr(status.containerStatuses)]
+  let regularStarted = 0
   for (const s of statuses) {
     const o = obj(s)
     const cont = state.containers.find((c) => c.name === o?.name)
@@ -220,6 +237,7 @@ export function applyPod(
     const terminated = obj(st.terminated)
     const waiting = obj(st.waiting)
     const last = obj(obj(o.lastState)?.terminated)
+    if (!cont.init && (running || terminated)) regularStarted++
     const startedMs = parseTime(running?.startedAt ?? terminated?.startedAt)
     if (!Number.isNaN(startedMs)) cont.startedMs = startedMs
     const finishedMs = parseTime(terminated?.finishedAt)
@@ -235,6 +253,20 @@ export function applyPod(
     cont.waitingReason = str(waiting?.reason)
     if (cont.waitingReason && FAILURE_REASONS.has(cont.waitingReason))
       state.statusFailure = cont.waitingReason
+  }
+  // The watch sees a state first on this update only when an earlier observation lacked it.
+  const live = watched && seenBefore
+  if (!state.runningSeen && (status.phase === 'Running' || status.phase === 'Succeeded')) {
+    state.runningSeen = true
+    if (live && status.phase === 'Running') state.runningWatchMs = observedAtMs
+  }
+  if (
+    !state.allStartedSeen &&
+    regularStarted > 0 &&
+    regularStarted >= state.containers.reduce((n, c) => (c.init ? n : n + 1), 0)
+  ) {
+    state.allStartedSeen = true
+    if (live) state.allStartedWatchMs = observedAtMs
   }
   state.observations++
   if (watched) state.lastObservedMs = observedAtMs

@@ -1,5 +1,5 @@
 // Builds a StartupRecord from a pod's compact state, as a composition of pure steps: event evidence,
-// boundaries, monotone clamp, pulls, phases, outcome (each in the module of that name).
+// boundaries, monotone clamp, pulls, phases, outcome, the SLO cut (each in the module of that name).
 import {
   BOUNDARY_NAMES,
   type Boundary,
@@ -19,6 +19,7 @@ import { currentFailureOf, outcomeOf, type RecordMode } from './outcome.ts'
 import { phasesOf, sloMsOf } from './phases.ts'
 import { type ImageProfileLookup, podPulls } from './pod-pulls.ts'
 import type { PodState } from './pod-state.ts'
+import { conditionTimesOf, sliCutOf, watchObservedOf } from './slo-cut.ts'
 
 export type { RecordMode } from './outcome.ts'
 export type { ImageProfileLookup } from './pod-pulls.ts'
@@ -82,6 +83,9 @@ export function buildRecord(state: PodState, ctx: RecordContext, mode: RecordMod
     containers: containerTimelines(state, evidence, b, chosen.lastStarted),
     cold: pulls.pulls.length > 0 ? pulls.pulls.some((p) => p.outcome === 'ok' && !p.cached) : null,
     sloMs: sloMsOf(b, phases),
+    conditions: conditionTimesOf(state),
+    observed: watchObservedOf(state),
+    sli: sliCutOf(state, evidence, b, phases),
     fromStatusOnly: state.firstSeenStarted && !state.events.some((e) => e.part !== Part.Pod),
     runtime,
     clockSkewClampedMs: clamped.clampedMs + fit.clampedMs,

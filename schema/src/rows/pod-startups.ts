@@ -1,6 +1,11 @@
-// Row schemas of pod_startups (migrations/0001_init.up.sql): Insert as sent, Read as decoded.
+// Row schemas of pod_startups (migrations/0001_init.up.sql, 0009_slo_cuts): Insert as sent, Read as decoded.
 import { z } from 'zod'
-import { BOUNDARY_NAMES, type BoundaryName } from '../record/types.ts'
+import {
+  BOUNDARY_NAMES,
+  type BoundaryName,
+  type PodConditionType,
+  type WatchObserved,
+} from '../record/types.ts'
 import {
   chSeconds,
   chTimeIn,
@@ -75,7 +80,52 @@ function startupShape<T extends z.ZodType<string>, V extends z.ZodType<number>>(
     images: z.array(z.string()),
     containers_json: z.string(),
     record_version: uint8,
+    ...cutShape(time),
     version,
+  }
+}
+
+/** Column of each pod condition's first-True time (migration 0009). */
+export const CONDITION_COLUMN: Record<PodConditionType, string> = {
+  PodScheduled: 'condition_pod_scheduled_at',
+  PodReadyToStartContainers: 'condition_ready_to_start_at',
+  Initialized: 'condition_initialized_at',
+  ContainersReady: 'condition_containers_ready_at',
+  Ready: 'condition_ready_at',
+}
+
+/** Column of each watch-observed time (migration 0009). */
+export const OBSERVED_COLUMN: Record<keyof WatchObserved, string> = {
+  running: 'observed_running_at',
+  allStarted: 'observed_all_started_at',
+  ready: 'observed_ready_at',
+}
+
+/** sli_excluded of a pod inside the SLI population, and of a row whose record stated no SLI cut (before 0009). */
+export const SLI_INCLUDED = ''
+export const SLI_UNRECORDED = 'unrecorded'
+
+/** The SLO cut columns (migration 0009): condition times, watch-observed times, the SLI. */
+function cutShape<T extends z.ZodType<string>>(time: T) {
+  return {
+    condition_pod_scheduled_at: time.nullable(),
+    condition_ready_to_start_at: time.nullable(),
+    condition_initialized_at: time.nullable(),
+    condition_containers_ready_at: time.nullable(),
+    condition_ready_at: time.nullable(),
+    observed_running_at: time.nullable(),
+    observed_all_started_at: time.nullable(),
+    observed_ready_at: time.nullable(),
+    sli_ms: uint32.nullable(),
+    sli_excluded: z.enum([
+      SLI_INCLUDED,
+      SLI_UNRECORDED,
+      'stateful',
+      'unschedulable',
+      'not-started',
+      'unobserved',
+      'unknown-pulls',
+    ]),
   }
 }
 

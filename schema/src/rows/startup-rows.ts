@@ -9,6 +9,8 @@ import {
   PHASE_NAMES,
   type PhaseName,
   type Phases,
+  POD_CONDITION_TYPES,
+  type PodConditionTimes,
   STARTUP_RECORD_SCHEMA_VERSION,
   type StartupRecord,
 } from '../record/types.ts'
@@ -18,9 +20,15 @@ import {
   BOUNDARY_ABSENT,
   BOUNDARY_COLUMN,
   BOUNDARY_NULL,
+  CONDITION_COLUMN,
+  OBSERVED_COLUMN,
   type PodStartupInsert,
   type PodStartupRead,
+  SLI_INCLUDED,
+  SLI_UNRECORDED,
 } from './pod-startups.ts'
+
+const OBSERVED_KEYS = ['running', 'allStarted', 'ready'] as const
 
 /** Column of each phase. */
 export const PHASE_COLUMN: Record<PhaseName, string> = {
@@ -55,6 +63,14 @@ export function canonicalStartupRecord(r: StartupRecord): StartupRecord {
     runtime: r.runtime ?? null,
     clockSkewClampedMs: r.clockSkewClampedMs ?? 0,
     clockSkewClamps: r.clockSkewClamps ?? 0,
+    conditions: Object.fromEntries(
+      POD_CONDITION_TYPES.map((c) => [c, r.conditions?.[c] ?? null]),
+    ) as PodConditionTimes,
+    observed: {
+      running: r.observed?.running ?? null,
+      allStarted: r.observed?.allStarted ?? null,
+      ready: r.observed?.ready ?? null,
+    },
   }
 }
 
@@ -104,7 +120,11 @@ export function startupToRows(
     images: imagesOf(r),
     containers_json: JSON.stringify(r.containers ?? []),
     record_version: r.schemaVersion,
+    sli_ms: r.sli?.ms ?? null,
+    sli_excluded: r.sli ? (r.sli.excluded ?? SLI_INCLUDED) : SLI_UNRECORDED,
   })
+  for (const c of POD_CONDITION_TYPES) startup[CONDITION_COLUMN[c]] = isoToChOrNull(r.conditions?.[c] ?? null)
+  for (const k of OBSERVED_KEYS) startup[OBSERVED_COLUMN[k]] = isoToChOrNull(r.observed?.[k] ?? null)
   for (const name of BOUNDARY_NAMES) {
     const stem = BOUNDARY_COLUMN[name]
     const b = r.boundaries[name]
@@ -214,5 +234,18 @@ export function rowToStartupRecord(row: PodStartupRead, pulls: ImagePullRead[]):
     runtime: row.runtime,
     clockSkewClampedMs: row.clock_skew_clamped_ms,
     clockSkewClamps: row.clock_skew_clamps,
+    conditions: Object.fromEntries(
+      POD_CONDITION_TYPES.map((c) => [c, cols[CONDITION_COLUMN[c]] as string | null]),
+    ) as PodConditionTimes,
+    observed: {
+      running: row.observed_running_at,
+      allStarted: row.observed_all_started_at,
+      ready: row.observed_ready_at,
+    },
+    // A row written before migration 0009 states no SLI cut.
+    sli:
+      row.sli_excluded === SLI_UNRECORDED
+        ? undefined
+        : { ms: row.sli_ms, excluded: row.sli_excluded === SLI_INCLUDED ? null : row.sli_excluded },
   }
 }

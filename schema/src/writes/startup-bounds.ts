@@ -137,6 +137,17 @@ function boundValues(input: StartupRecord): { record: StartupRecord; corrections
 
   r.totalMs = duration('totalMs', r.totalMs)
   if (r.sloMs !== undefined) r.sloMs = duration('sloMs', r.sloMs)
+  if (r.sli) r.sli = { ...r.sli, ms: duration('sli.ms', r.sli.ms) }
+  if (r.conditions)
+    r.conditions = Object.fromEntries(
+      Object.entries(r.conditions).map(([k, v]) => [k, time(`conditions.${k}`, v)]),
+    )
+  if (r.observed)
+    r.observed = {
+      running: time('observed.running', r.observed.running),
+      allStarted: time('observed.allStarted', r.observed.allStarted),
+      ready: time('observed.ready', r.observed.ready),
+    }
   for (const p of PHASE_NAMES) r.phases[p] = duration(`phases.${p}`, r.phases[p])
   r.readyAt = time('readyAt', r.readyAt)
   for (const name of BOUNDARY_NAMES) {

@@ -1,0 +1,137 @@
+// The official pod startup SLI (sig-scalability slos/pod_startup_latency.md) per cluster-day, with the pods it
+// left out and why, read from the SLO cut columns of pod_startups (migration 0009; docs/slo.md).
+import { z } from 'zod'
+import { chTimeOut } from '../rows/codec.ts'
+import { SLI_INCLUDED, SLI_UNRECORDED } from '../rows/pod-startups.ts'
+import type { Querier } from '../store/querier.ts'
+import { startupFilters, startupWhere, timeWindow } from './filters.ts'
+
+/** The one percentile method of the product: the value of rank ceil(p * n) of the n sorted values. */
+export const PERCENTILE_METHOD = 'nearest-rank' as const
+
+/** The SLI's threshold: p99 per cluster-day at most 5 s. */
+export const SLI_THRESHOLD_MS = 5000
+
+/** Why a pod is outside the SLI's population, as stored in sli_excluded. */
+export const SLI_EXCLUSIONS = [
+  'stateful',
+  'unschedulable',
+  'not-started',
+  'unobserved',
+  'unknown-pulls',
+] as const
+export type SliExclusionReason = (typeof SLI_EXCLUSIONS)[number]
+
+/** A level as millionths, so the rank is integer arithmetic (0.99 * 100 is 99.00000000000001 in floating point). */
+function micros(level: number): number {
+  if (!(level > 0 && level <= 1)) throw new Error(`percentile level must be in (0, 1], got ${level}`)
+  return Math.round(level * 1e6)
+}
+
+/**
+ * SQL of the nearest-rank percentile over an array expression of values (NULL for an empty array). The level is
+ * a constant of the code, written as an integer literal; values stay in the query.
+ */
+export function nearestRankSql(valuesExpr: string, level: number): string {
+  const m = micros(level)
+  return `if(length(${valuesExpr}) = 0, NULL, arrayElement(arraySort(${valuesExpr}), toUInt64(intDiv(length(${valuesExpr}) * ${m} + 999999, 1000000))))`
+}
+
+export const sliPerClusterDayParams = timeWindow.extend({ cluster: startupFilters.shape.cluster.optional() })
+
+const count = z.union([z.number(), z.string()]).transform(Number)
+const sliRow = z.object({
+  cluster: z.string(),
+  day: z.string(),
+  startups: count,
+  included: count,
+  p50_ms: count.nullable(),
+  p90_ms: count.nullable(),
+  p99_ms: count.nullable(),
+  max_ms: count.nullable(),
+  over_threshold: count,
+  excluded: z.record(z.string(), count),
+  unrecorded: count,
+  first_created_at: chTimeOut,
+  last_created_at: chTimeOut,
+})
+
+export interface SliClusterDay {
+  cluster: string
+  /** UTC day of created_at, YYYY-MM-DD. */
+  day: string
+  startups: number
+  /** Pods in the SLI population (stateless, schedulable, every container started and observed via watch). */
+  included: number
+  p50Ms: number | null
+  p90Ms: number | null
+  /** The SLI: p99 of the included pods' durations (nearest rank). */
+  p99Ms: number | null
+  maxMs: number | null
+  /** Included pods above 5 s. */
+  overThreshold: number
+  /** p99 <= 5 s; null with no included pod. */
+  withinSlo: boolean | null
+  /** Excluded pods by reason (every reason present, 0 when none). */
+  excluded: Record<SliExclusionReason, number>
+  /** Rows written before migration 0009 (no SLI cut stored). */
+  unrecorded: number
+  percentileMethod: typeof PERCENTILE_METHOD
+}
+
+const INCLUDED = `sli_excluded = {included:String} AND sli_ms IS NOT NULL`
+
+/** The SLI per cluster and UTC day of creation, exact (nearest-rank percentiles over the raw rows). */
+export const sliPerClusterDay =
+  (q: Querier) =>
+  async (input: z.input<typeof sliPerClusterDayParams>): Promise<SliClusterDay[]> => {
+    const p = sliPerClusterDayParams.parse(input)
+    const { where, params } = startupWhere(p, { cluster: p.cluster })
+    const v = 'sli_values'
+    const rows = await q.query(
+      'sliPerClusterDay',
+      `SELECT cluster, day, startups, included,
+         ${nearestRankSql(v, 0.5)} AS p50_ms,
+         ${nearestRankSql(v, 0.9)} AS p90_ms,
+         ${nearestRankSql(v, 0.99)} AS p99_ms,
+         if(length(${v}) = 0, NULL, arrayMax(${v})) AS max_ms,
+         over_threshold, excluded, unrecorded, first_created_at, last_created_at
+       FROM (
+         SELECT cluster, toString(toDate(created_at)) AS day, count() AS startups,
+           countIf(${INCLUDED}) AS included,
+           groupArrayIf(assumeNotNull(sli_ms), ${INCLUDED}) AS ${v},
+           countIf(${INCLUDED} AND sli_ms > {threshold:UInt32}) AS over_threshold,
+           sumMapIf(map(toString(sli_excluded), toUInt64(1)),
+             sli_excluded NOT IN ({included:String}, {unrecorded:String})) AS excluded,
+           countIf(sli_excluded = {unrecorded:String}) AS unrecorded,
+           min(created_at) AS first_created_at, max(created_at) AS last_created_at
+         FROM pod_startups FINAL
+         WHERE ${where}
+         GROUP BY cluster, day
+       )
+       ORDER BY cluster, day`,
+      { ...params, included: SLI_INCLUDED, unrecorded: SLI_UNRECORDED, threshold: SLI_THRESHOLD_MS },
+      sliRow,
+    )
+    return rows.map((r) => {
+      const excluded = Object.fromEntries(SLI_EXCLUSIONS.map((e) => [e, r.excluded[e] ?? 0])) as Record<
+        SliExclusionReason,
+        number
+      >
+      return {
+        cluster: r.cluster,
+        day: r.day,
+        startups: r.startups,
+        included: r.included,
+        p50Ms: r.p50_ms,
+        p90Ms: r.p90_ms,
+        p99Ms: r.p99_ms,
+        maxMs: r.max_ms,
+        overThreshold: r.over_threshold,
+        withinSlo: r.p99_ms === null ? null : r.p99_ms <= SLI_THRESHOLD_MS,
+        excluded,
+        unrecorded: r.unrecorded,
+        percentileMethod: PERCENTILE_METHOD,
+      }
+    })
+  }
