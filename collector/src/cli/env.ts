@@ -63,6 +63,16 @@ const cliEnvSchema = z.object({
     .transform(Number)
     .refine((n) => n >= 65_536 && n <= 1_073_741_824, 'must be between 65536 (64 KiB) and 1073741824 (1 GiB)')
     .optional(),
+  /**
+   * Workloads that keep a label of their own on /metrics (podstart_workload_phase_seconds): the N with most
+   * startups in the last hour; the rest are counted as workload="other" (default 10, at most 500).
+   */
+  PODSTART_METRICS_TOP_WORKLOADS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of workloads')
+    .transform(Number)
+    .refine((n) => n <= 500, 'must be at most 500 (each workload costs 152 series)')
+    .optional(),
   /** Logs as JSON lines or readable text (default: text when the log stream is a terminal, else json). */
   PODSTART_LOG_FORMAT: z.enum(LOG_FORMATS, `must be one of ${LOG_FORMATS.join(', ')}`).optional(),
 })

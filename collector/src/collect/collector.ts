@@ -10,6 +10,7 @@ import { ListWatch, type ResourceName, type ResourceSpec } from '../kube/list-wa
 import { LifecycleEngine, type LifecycleOptions } from '../lifecycle/index.ts'
 import type { KubeObject } from '../lifecycle/kube-object.ts'
 import { metrics } from '../observability/metrics.ts'
+import { type StartupMetrics, sharedStartupMetrics } from '../observability/startup-metrics.ts'
 import { SplitSources } from '../pulls/split-sources.ts'
 import { eventRow } from '../sink/event-rows.ts'
 import { Sink, type StopSummary } from '../sink/sink.ts'
@@ -50,6 +51,8 @@ export interface CollectorOptions {
   rollupRefreshMs?: number
   /** Alert hook: called with each startup record once it is written (e.g. an AlertEngine). */
   alerts?: { onStartup(record: StartupRecord): void }
+  /** Where written startups are measured for /metrics; default the process's shared one. */
+  startupMetrics?: StartupMetrics
 }
 
 export interface CollectorStats {
@@ -154,7 +157,9 @@ export class Collector {
           {
             onObject: (type, object, receivedAt) => this.onObject(spec.name, type, object, receivedAt),
             onReject: (resource, reason) => this.reject(`${resource}:${reason}`),
+            onWatchOpen: (resource) => metrics.watchUp.set({ resource }, 1),
             onRestart: (resource, reason, err) => {
+              metrics.watchUp.set({ resource }, 0)
               const key = `${resource}:${reason}`
               this.stats_.watchRestarts[key] = (this.stats_.watchRestarts[key] ?? 0) + 1
               metrics.watchRestarts.inc({ resource, reason })
@@ -170,15 +175,14 @@ export class Collector {
   /** A stored batch: alert evaluation and the process's own metrics. */
   private onStored(records: StartupRecord[]): void {
     const now = Date.now()
+    const startupMetrics = this.opts.startupMetrics ?? sharedStartupMetrics()
     for (const record of records) {
       this.stats_.startupsWritten++
       this.opts.alerts?.onStartup(record)
       metrics.startupsWritten.inc({ outcome: record.outcome })
       const readyAt = record.readyAt ? Date.parse(record.readyAt) : null
       if (readyAt) metrics.lagSeconds.set(Math.max(0, (now - readyAt) / 1000))
-      for (const [phase, ms] of Object.entries(record.phases)) {
-        if (ms !== null) metrics.phaseSeconds.observe({ cluster: record.cluster, phase }, ms / 1000)
-      }
+      startupMetrics.observe(record)
     }
   }
 

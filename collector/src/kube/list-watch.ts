@@ -34,6 +34,8 @@ export interface ListWatchHandlers {
   onListed?(resource: ResourceName, uids: Set<string>, receivedAtMs: number): void | Promise<void>
   onReject?(resource: ResourceName, reason: string): void
   onRestart?(resource: ResourceName, reason: RestartReason, error?: Error): void
+  /** A watch stream opened (the API server answered it): the resource is being watched. */
+  onWatchOpen?(resource: ResourceName): void
 }
 
 export interface ListWatchOptions {
@@ -211,6 +213,7 @@ export class ListWatch {
         controller.signal,
       )
       if (!res.body) return 'closed'
+      this.handlers.onWatchOpen?.(this.spec.name)
       const lines = new LineSplitter(this.o.maxLineBytes)
       for await (const chunk of res.body) {
         arm()

@@ -1,7 +1,24 @@
-// Self-observability of the podstart process: one prom-client registry, exposed on /metrics.
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+// The podstart process on /metrics: one prom-client registry with the collector's own health (watches, sink,
+// store writes, rejects). What the startups themselves measure (phases, pulls, the SLI) is in startup-metrics.ts.
+import {
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  type OpenMetricsContentType,
+  Registry,
+} from 'prom-client'
 
-export const registry = new Registry()
+// OpenMetrics at heart, so histograms may carry exemplars (prom-client allows them only on such a registry);
+// exposition.ts renders the Prometheus text format from it too.
+export const registry = openMetricsRegistry()
+
+/** A registry made for OpenMetrics (prom-client's typings do not declare the constructor's content type). */
+export function openMetricsRegistry(): Registry<OpenMetricsContentType> {
+  const r = new Registry<OpenMetricsContentType>()
+  r.setContentType(Registry.OPENMETRICS_CONTENT_TYPE)
+  return r
+}
 collectDefaultMetrics({ register: registry, prefix: 'podstart_process_' })
 
 export const metrics = {
@@ -68,11 +85,17 @@ export const metrics = {
     help: 'Pods currently starting and tracked by the lifecycle engine.',
     registers: [registry],
   }),
-  phaseSeconds: new Histogram({
-    name: 'podstart_phase_seconds',
-    help: 'Startup phase durations of written startups, by cluster and phase (bounded label set).',
-    labelNames: ['cluster', 'phase'] as const,
-    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600],
+  watchUp: new Gauge({
+    name: 'podstart_watch_up',
+    help: 'Whether the watch of a resource is open (1) or restarting (0); a standby replica (leader election) has none.',
+    labelNames: ['resource'] as const,
+    registers: [registry],
+  }),
+  storeWriteSeconds: new Histogram({
+    name: 'podstart_store_write_seconds',
+    help: 'Time one batch insert into the store took, by table and outcome (ok, error: retried or isolated).',
+    labelNames: ['table', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   }),
   lifecycleRejects: new Counter({

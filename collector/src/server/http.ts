@@ -10,7 +10,7 @@ import {
   decideAccess,
   METRICS_PATH,
 } from '@podstart/schema/access'
-import { registry } from '../observability/metrics.ts'
+import { renderMetrics } from '../observability/exposition.ts'
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>
 
@@ -91,8 +91,9 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
         return
       }
       if (path === METRICS_PATH) {
-        const body = await registry.metrics()
-        res.writeHead(200, { ...OWN_HEADERS, 'content-type': registry.contentType }).end(body)
+        // OpenMetrics (with the pod UID exemplars) when the scraper asks for it, else the Prometheus text format.
+        const { contentType, body } = await renderMetrics(req.headers.accept)
+        res.writeHead(200, { ...OWN_HEADERS, 'content-type': contentType, vary: 'accept' }).end(body)
         return
       }
       // 'exchange-token' is the dashboard's to answer (its proxy runs the same decision and sets the cookie).

@@ -5,6 +5,7 @@
 // onRejected with the error and the queue moves on. Nothing is dropped without onRejected hearing of it.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { isRetryableWriteError } from '@podstart/schema/store'
+import { metrics } from '../observability/metrics.ts'
 
 export interface BatchWriterOptions<T> {
   name: string
@@ -169,8 +170,13 @@ export class BatchWriter<T> {
     while (this.depth > 0 && !this.abandon.signal.aborted) {
       if (this.inFlight.length === 0)
         this.inFlight = this.splits.shift() ?? this.buffer.splice(0, this.o.batchSize)
+      const startedAt = performance.now()
       try {
         await this.o.write(this.inFlight)
+        metrics.storeWriteSeconds.observe(
+          { table: this.o.name, outcome: 'ok' },
+          (performance.now() - startedAt) / 1000,
+        )
         this.o.onFlushed?.(this.o.name, this.inFlight.length)
         this.inFlight = []
         this.consecutiveFailures = 0
@@ -178,6 +184,10 @@ export class BatchWriter<T> {
         this.release()
       } catch (e) {
         if (this.abandon.signal.aborted) return
+        metrics.storeWriteSeconds.observe(
+          { table: this.o.name, outcome: 'error' },
+          (performance.now() - startedAt) / 1000,
+        )
         const err = e instanceof Error ? e : new Error(String(e))
         if (!this.retryable(err)) {
           await this.isolate(err)

@@ -7,6 +7,7 @@ import { Collector } from '../../collect/collector.ts'
 import { KubeAccess } from '../../kube/access.ts'
 import { LeaderElector } from '../../kube/leader.ts'
 import { logger } from '../../observability/log.ts'
+import { sharedStartupMetrics } from '../../observability/startup-metrics.ts'
 import { serve } from '../../server/http.ts'
 import {
   addLeft,
@@ -160,6 +161,7 @@ export const command: Command = {
         kubeletMetricsIntervalMs: kubeletMetricsMs > 0 ? kubeletMetricsMs : undefined,
         alerts: alerting?.engine,
         maxLineBytes: env.PODSTART_MAX_LINE_BYTES,
+        startupMetrics: sharedStartupMetrics({ topWorkloads: env.PODSTART_METRICS_TOP_WORKLOADS }),
         log: log.info,
       })
       return latest

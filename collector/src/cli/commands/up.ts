@@ -10,6 +10,7 @@ import { type Alerting, startAlerting } from '../../collect/alerting.ts'
 import { type ClusterSource, startClusterSource } from '../../collect/cluster-source.ts'
 import { Collector } from '../../collect/collector.ts'
 import { logger } from '../../observability/log.ts'
+import { sharedStartupMetrics } from '../../observability/startup-metrics.ts'
 import { loadDashboard } from '../../server/dashboard.ts'
 import { type RunningServer, serve } from '../../server/http.ts'
 import {
@@ -194,6 +195,7 @@ export const command: Command = {
         access: source.access,
         querier: createQuerier(store),
         maxLineBytes: env.PODSTART_MAX_LINE_BYTES,
+        startupMetrics: sharedStartupMetrics({ topWorkloads: env.PODSTART_METRICS_TOP_WORKLOADS }),
         log: log.child('collect').info,
       })
       collector.start()
