@@ -6,6 +6,7 @@ import { formatMs } from '@/lib/format.ts'
 const COLOR: Record<SpanKind, string> = {
   phase: 'var(--phase-scheduling)',
   'pull-wait': 'var(--phase-pullWait)',
+  'pull-retry': 'var(--bad)',
   pull: 'var(--phase-pull)',
   create: 'var(--phase-start)',
   run: 'var(--phase-ready)',
@@ -16,6 +17,9 @@ const PHASE_COLOR: Record<string, string> = {
   init: 'var(--phase-init)',
   ready: 'var(--phase-ready)',
 }
+
+/** A reason short enough for the row; the row's tooltip holds all of it. */
+const shortNote = (note: string) => (note.length > 70 ? `${note.slice(0, 69)}…` : note)
 
 export function PodWaterfallChart({ waterfall }: { waterfall: PodWaterfall }) {
   const rowH = 22
@@ -47,7 +51,7 @@ export function PodWaterfallChart({ waterfall }: { waterfall: PodWaterfall }) {
         const placed = s.startMs !== null && s.endMs !== null
         const color = s.kind === 'phase' ? (PHASE_COLOR[s.label] ?? 'var(--muted)') : COLOR[s.kind]
         return (
-          <g key={`${s.kind}/${s.label}/${s.startMs}`} data-span={s.label}>
+          <g key={`${s.kind}/${s.label}/${s.startMs}`} data-span={s.label} data-span-kind={s.kind}>
             <title>{`${s.label}: ${formatMs(s.durationMs)}${s.note ? ` (${s.note})` : ''}`}</title>
             <text x={0} y={y + 13}>
               {s.label}
@@ -69,6 +73,9 @@ export function PodWaterfallChart({ waterfall }: { waterfall: PodWaterfall }) {
             >
               {formatMs(s.durationMs)}
               {placed ? '' : s.durationMs === null ? ' (no evidence)' : ' (sum, no single position)'}
+              {s.kind === 'pull-retry' || (s.kind === 'phase' && s.note && s.startMs !== null)
+                ? ` ${s.note}`
+                : ''}
             </text>
           </g>
         )

@@ -4,7 +4,7 @@ import Link from 'next/link'
 import { type ReactNode, Suspense } from 'react'
 import { type DashboardQuery, queryString } from '@/lib/search-params.ts'
 import { RANGES } from '@/lib/time-range.ts'
-import { loadGroups, loadScopeView } from '@/server/dashboard-data.ts'
+import { loadFilterOptions, loadGroups, loadScopeView } from '@/server/dashboard-data.ts'
 import { loadFindings } from '@/server/findings-cache.ts'
 import { FilterBar, type FilterBarProps } from './filter-bar.tsx'
 import { Findings } from './findings.tsx'
@@ -110,18 +110,10 @@ async function TopFindings(props: { window: DashboardQuery['window']; scope: Sco
 /** Options of each offered filter: the values present in the window, narrowed by the filters above them. */
 async function filterFields(props: ScopePageProps): Promise<FilterBarProps['fields']> {
   const { query } = props
-  const out: FilterBarProps['fields'] = []
-  for (const name of props.filterFields) {
-    const narrowing: StartupFilters = {}
-    if (name !== 'cluster' && query.cluster) narrowing.cluster = query.cluster
-    if (name === 'workload' && query.namespace) narrowing.namespace = query.namespace
-    const rows = await loadGroups(query.window, narrowing, name, 200, 'counts')
-    const options = rows
-      .map((r) =>
-        name === 'cluster' ? r.group.cluster : name === 'namespace' ? r.group.namespace : r.group.workload,
-      )
-      .filter((v): v is string => !!v)
-    out.push({ name, label: name, value: query[name], options: [...new Set(options)].sort() })
-  }
-  return out
+  if (props.filterFields.length === 0) return []
+  const options = await loadFilterOptions(query.window, {
+    cluster: query.cluster,
+    namespace: query.namespace,
+  })
+  return props.filterFields.map((name) => ({ name, label: name, value: query[name], options: options[name] }))
 }

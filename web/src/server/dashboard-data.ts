@@ -8,6 +8,7 @@ import {
   podEvents,
   pullFailures,
   type StartupAggregate,
+  type StartupAggregatesParams,
   type StartupFilters,
   slowestStartups,
   startupAggregates,
@@ -15,6 +16,7 @@ import {
   workloadRollouts,
 } from '@podstart/schema/queries'
 import type { TimeWindow } from '@/lib/time-range.ts'
+import { answer } from './answers.ts'
 import { dashboardQuerier } from './store.ts'
 
 export interface ScopeView {
@@ -34,15 +36,18 @@ export async function loadScopeView(window: TimeWindow, filters: StartupFilters)
   const q = await dashboardQuerier()
   const base = { from: window.from, to: window.to, filters }
   const step = window.stepSeconds
-  // Independent questions: a server answers them in parallel (the embedded engine takes them in turn).
+  const agg = (name: string, p: Omit<StartupAggregatesParams, 'from' | 'to' | 'filters'>) =>
+    answer(window, `startupAggregates.${name}`, [filters, p], () => startupAggregates(q)({ ...base, ...p }))
+  // Independent questions: a server answers them in parallel (the embedded engine takes them in turn); each is
+  // kept for the window's snapshot, so a team reloading the same view asks the store once.
   const [series, [summary], startKinds, startKindSeries, sloDays, failures, slowest] = await Promise.all([
-    startupAggregates(q)({ ...base, groupBy: ['time'], stepSeconds: step }),
-    startupAggregates(q)({ ...base, detail: 'full' }),
-    startupAggregates(q)({ ...base, groupBy: ['startKind'] }),
-    startupAggregates(q)({ ...base, groupBy: ['time', 'startKind'], stepSeconds: step, detail: 'counts' }),
-    startupAggregates(q)({ ...base, groupBy: ['cluster', 'day'] }),
-    pullFailures(q)({ ...base, stepSeconds: step }),
-    slowestStartups(q)({ ...base, limit: 10 }),
+    agg('series', { groupBy: ['time'], stepSeconds: step }),
+    agg('summary', { detail: 'full' }),
+    agg('startKinds', { groupBy: ['startKind'] }),
+    agg('startKindSeries', { groupBy: ['time', 'startKind'], stepSeconds: step, detail: 'counts' }),
+    agg('sloDays', { groupBy: ['cluster', 'day'] }),
+    answer(window, 'pullFailures', filters, () => pullFailures(q)({ ...base, stepSeconds: step })),
+    answer(window, 'slowestStartups', [filters, 10], () => slowestStartups(q)({ ...base, limit: 10 })),
   ])
   return {
     stepSeconds: step,
@@ -69,24 +74,80 @@ export async function loadGroups(
   const q = await dashboardQuerier()
   // A workload is only named within its namespace.
   const groupBy = dimension === 'workload' ? (['namespace', 'workload'] as const) : ([dimension] as const)
-  return startupAggregates(q)({
-    from: window.from,
-    to: window.to,
-    filters,
-    groupBy: [...groupBy],
-    limit,
-    detail,
-  })
+  return answer(window, 'startupAggregates.groups', [filters, groupBy, limit, detail], () =>
+    startupAggregates(q)({
+      from: window.from,
+      to: window.to,
+      filters,
+      groupBy: [...groupBy],
+      limit,
+      detail,
+    }),
+  )
+}
+
+export interface FilterOptions {
+  cluster: string[]
+  namespace: string[]
+  workload: string[]
+}
+
+/** How many values a filter offers at most (the ones with most startups). */
+const MAX_OPTIONS = 200
+
+/**
+ * The values each filter offers in the window, narrowed by the filters above it (namespaces by the cluster,
+ * workloads by cluster and namespace): one question over (cluster, namespace, workload) counts for all three.
+ */
+export async function loadFilterOptions(
+  window: TimeWindow,
+  chosen: { cluster?: string; namespace?: string },
+): Promise<FilterOptions> {
+  const q = await dashboardQuerier()
+  const rows = await answer(window, 'startupAggregates.filterOptions', null, () =>
+    startupAggregates(q)({
+      from: window.from,
+      to: window.to,
+      groupBy: ['cluster', 'namespace', 'workload'],
+      detail: 'counts',
+      limit: 10_000,
+    }),
+  )
+  const top = (pick: (r: StartupAggregate) => string | undefined, keep: (r: StartupAggregate) => boolean) => {
+    const counts = new Map<string, number>()
+    for (const r of rows) {
+      const v = pick(r)
+      if (v && keep(r)) counts.set(v, (counts.get(v) ?? 0) + r.startups)
+    }
+    return [...counts.entries()]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, MAX_OPTIONS)
+      .map(([v]) => v)
+      .sort()
+  }
+  const inCluster = (r: StartupAggregate) => !chosen.cluster || r.group.cluster === chosen.cluster
+  return {
+    cluster: top(
+      (r) => r.group.cluster,
+      () => true,
+    ),
+    namespace: top((r) => r.group.namespace, inCluster),
+    workload: top(
+      (r) => r.group.workload,
+      (r) => inCluster(r) && (!chosen.namespace || r.group.namespace === chosen.namespace),
+    ),
+  }
 }
 
 export async function loadImagesView(window: TimeWindow, filters: StartupFilters) {
   const q = await dashboardQuerier()
   const base = { from: window.from, to: window.to, filters }
-  return {
-    images: await imagePullStats(q)({ ...base, limit: 50 }),
-    nodes: await nodeCacheHits(q)({ ...base, limit: 50 }),
-    concurrent: await concurrentPulls(q)({ ...base, limit: 20 }),
-  }
+  const [images, nodes, concurrent] = await Promise.all([
+    answer(window, 'imagePullStats', filters, () => imagePullStats(q)({ ...base, limit: 50 })),
+    answer(window, 'nodeCacheHits', filters, () => nodeCacheHits(q)({ ...base, limit: 50 })),
+    answer(window, 'concurrentPulls', filters, () => concurrentPulls(q)({ ...base, limit: 20 })),
+  ])
+  return { images, nodes, concurrent }
 }
 
 export async function loadImageProfile(reference: string) {
@@ -119,5 +180,8 @@ export async function loadRollouts(
 
 /** The slowest startups of the window (the pods index), most seconds first. */
 export async function loadSlowest(window: TimeWindow, filters: StartupFilters, limit: number) {
-  return slowestStartups(await dashboardQuerier())({ from: window.from, to: window.to, filters, limit })
+  const q = await dashboardQuerier()
+  return answer(window, 'slowestStartups', [filters, limit], () =>
+    slowestStartups(q)({ from: window.from, to: window.to, filters, limit }),
+  )
 }

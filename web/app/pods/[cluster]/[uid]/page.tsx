@@ -25,7 +25,7 @@ export default async function PodPage(props: { params: Promise<{ cluster: string
   }
   if (!pod) notFound()
   const { record, events } = pod
-  const waterfall = podWaterfall(record)
+  const waterfall = podWaterfall(record, events)
   return (
     <>
       <PodHeading record={record} />
