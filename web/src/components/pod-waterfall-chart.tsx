@@ -74,7 +74,7 @@ export function PodWaterfallChart({ waterfall }: { waterfall: PodWaterfall }) {
               {formatMs(s.durationMs)}
               {placed ? '' : s.durationMs === null ? ' (no evidence)' : ' (sum, no single position)'}
               {s.kind === 'pull-retry' || (s.kind === 'phase' && s.note && s.startMs !== null)
-                ? ` ${s.note}`
+                ? ` ${shortNote(s.note ?? '')}`
                 : ''}
             </text>
           </g>
