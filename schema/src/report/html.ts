@@ -1,5 +1,5 @@
 // The report as one self-contained HTML page: inline CSS and inline SVG charts, nothing fetched from anywhere.
-import { bytes, changeDelta, day, headline, secs, share } from './format.ts'
+import { bytes, changeDelta, changeValue, day, headline, METRIC_LABEL, secs, share } from './format.ts'
 import { type Change, DIMENSIONS, type GroupSide, REPORT_PHASES, type Report } from './types.ts'
 
 const esc = (s: string) =>
@@ -12,29 +12,58 @@ th:first-child,td:first-child{text-align:left}.change{border:1px solid #d8dde6;b
 .regression{border-left:5px solid #c0392b}.improvement{border-left:5px solid #27ae60}.muted{color:#6b7385}
 svg text{font:11px system-ui,sans-serif;fill:#1d2433}`
 
-/** Horizontal bars, previous (grey) over current (colour), for the total and each phase p90 of the group. */
-function phaseChart(prev: GroupSide, cur: GroupSide, colour: string): string {
+/**
+ * Horizontal bars, previous (grey) over current (colour). The first pair draws the headline's own statistic
+ * (the change's previous and current value, named as in the headline) on its own scale; below it, for context,
+ * the p90 of the total and of each phase over all of the group's startups (a phase most startups skip, such as
+ * a pull, has a p90 near zero there, which is why the headline's bar never comes from these rows).
+ */
+function changeChart(c: Change, prev: GroupSide, cur: GroupSide, colour: string): string {
+  const w = 520
+  const labelW = 120
+  const rowH = 26
+  const span = w - labelW - 90
+  const pair = (
+    y: number,
+    name: string,
+    a: number | null,
+    b: number | null,
+    max: number,
+    text: string,
+    attrs = '',
+  ) => {
+    const bar = (v: number | null) => (Math.max(0, v ?? 0) / max) * span
+    return `<g${attrs}><text x="0" y="${y + 14}">${esc(name)}</text>
+<rect x="${labelW}" y="${y + 2}" width="${bar(a).toFixed(1)}" height="9" fill="#b5bccb"/>
+<rect x="${labelW}" y="${y + 12}" width="${bar(b).toFixed(1)}" height="9" fill="${colour}"/>
+<text x="${(labelW + Math.max(bar(a), bar(b)) + 4).toFixed(1)}" y="${y + 18}">${esc(text)}</text></g>`
+  }
+  const head = pair(
+    0,
+    METRIC_LABEL[c.metric],
+    c.previous,
+    c.current,
+    Math.max(c.metric === 'pullFailureRate' ? 1e-9 : 1, c.previous, c.current),
+    `${changeValue(c, 'previous')} → ${changeValue(c, 'current')}`,
+    ` data-bar="headline" data-metric="${c.metric}"`,
+  )
   const rows: Array<[string, number | null, number | null]> = [
-    ['total', prev.total.p90, cur.total.p90],
+    ['total p90', prev.total.p90, cur.total.p90],
     ...REPORT_PHASES.map((p): [string, number | null, number | null] => [
-      p,
+      `${p} p90`,
       prev.phases[p].p90,
       cur.phases[p].p90,
     ]),
   ]
   const max = Math.max(1, ...rows.flatMap(([, a, b]) => [a ?? 0, b ?? 0]))
-  const w = 520
-  const labelW = 80
-  const rowH = 26
-  const bar = (v: number | null) => ((v ?? 0) / max) * (w - labelW - 70)
-  const parts = rows.map(([name, a, b], i) => {
-    const y = i * rowH
-    return `<text x="0" y="${y + 14}">${name}</text>
-<rect x="${labelW}" y="${y + 2}" width="${bar(a).toFixed(1)}" height="9" fill="#b5bccb"/>
-<rect x="${labelW}" y="${y + 12}" width="${bar(b).toFixed(1)}" height="9" fill="${colour}"/>
-<text x="${(labelW + Math.max(bar(a), bar(b)) + 4).toFixed(1)}" y="${y + 18}">${secs(a)} → ${secs(b)}</text>`
-  })
-  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="p90 by phase, previous and current window" width="${w}" height="${rows.length * rowH}" viewBox="0 0 ${w} ${rows.length * rowH}">${parts.join('\n')}</svg>`
+  const top = rowH + 22
+  const context = rows.map(([name, a, b], i) =>
+    pair(top + i * rowH, name, a, b, max, `${secs(a)} → ${secs(b)}`, ' data-bar="context"'),
+  )
+  const h = top + rows.length * rowH
+  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(METRIC_LABEL[c.metric])}, previous and current window; then p90 by phase over all startups" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">${head}
+<text x="0" y="${rowH + 12}" class="muted" fill="#6b7385">p90 over all startups of the group, for context:</text>
+${context.join('\n')}</svg>`
 }
 
 function changeBlock(r: Report, c: Change): string {
@@ -47,7 +76,7 @@ function changeBlock(r: Report, c: Change): string {
 <p>${esc(changeDelta(c))}; samples ${c.samples.previous} → ${c.samples.current}; ${c.test.name === 'mann-whitney-u' ? 'Mann-Whitney U' : 'two-proportion z'} z = ${c.test.z.toFixed(2)}, BH q = ${c.test.qValue.toExponential(2)}${c.interval ? `; 95% interval of the p90 change ${secs(c.interval.low)} to ${secs(c.interval.high)}` : ''}</p>
 ${c.causes.length ? `<p><b>Likely causes</b></p>${list(c.causes.map((x) => esc(x.summary)))}` : ''}
 ${c.advice.length ? `<p><b>Advice</b></p>${list(c.advice.map((a) => `${esc(a.title)} <span class="muted">(${esc(a.ruleId)}, ${esc(a.confidence)})</span>`))}` : ''}
-${group ? phaseChart(group.previous, group.current, colour) : ''}
+${group ? changeChart(c, group.previous, group.current, colour) : ''}
 ${c.seenAlsoIn.length ? `<p class="muted">Also seen in: ${esc(c.seenAlsoIn.map((x) => x.label).join('; '))}</p>` : ''}
 </div>`
 }
