@@ -94,7 +94,11 @@ const running = WATCHED.map((w) =>
     if (!stop.signal.aborted) report({ type: 'error', message: `${w.path}: ${err.message}` })
   }),
 )
-const ticker = setInterval(() => report({ type: 'stats', objects, firstAt, lastAt, counts, relists }), 200)
+const cpuStart = process.cpuUsage()
+const ticker = setInterval(() => {
+  const cpu = process.cpuUsage(cpuStart)
+  report({ type: 'stats', objects, firstAt, lastAt, counts, relists, cpuMs: (cpu.user + cpu.system) / 1000 })
+}, 200)
 onStop(async () => {
   clearInterval(ticker)
   stop.abort()

@@ -9,6 +9,7 @@ import { figure, round, type ScenarioResult } from '../result.ts'
 
 interface ReaderStats {
   relists: number
+  cpuMs: number
   objects: number
   firstAt: number
   lastAt: number
@@ -28,6 +29,13 @@ interface CollectorStats {
   rejects: Record<string, number>
 }
 type Msg = Record<string, unknown>
+/** One replay of the recording into the reader or the collector. */
+interface Turn {
+  objects: number
+  seconds: number
+  cpuMs: number
+  peakRss: number
+}
 
 const isType = (t: string) => (m: Msg) => m.type === t
 
@@ -140,7 +148,7 @@ export async function runBurst(small: boolean): Promise<ScenarioResult> {
       return withChildren([replay, consumer], async () => {
         if (role === 'reader') {
           const s = await latest<ReaderStats>(consumer, 'stats', (r) => r.objects >= totalObjects, 300_000)
-          return { objects: s.objects, seconds: (s.lastAt - s.firstAt) / 1000 }
+          return { objects: s.objects, seconds: (s.lastAt - s.firstAt) / 1000, cpuMs: s.cpuMs, peakRss: 0 }
         }
         const s = await latest<CollectorStats>(consumer, 'stats', (c) => c.events >= totalObjects, 300_000)
         return {
@@ -151,11 +159,25 @@ export async function runBurst(small: boolean): Promise<ScenarioResult> {
         }
       })
     }
-    const ceiling = await replayRun('reader')
-    progress('ceiling measured')
-    const replayed = await replayRun('collector')
+    // Reader and collector in turns, each rate its best turn: the machine is shared, and a turn that another
+    // process slowed says nothing of either (one slowed ceiling once made the collector 180 % of it).
+    const rounds = small ? 1 : 3
+    const turns: { reader: Turn[]; collector: Turn[] } = { reader: [], collector: [] }
+    for (let i = 0; i < rounds; i++) {
+      turns.reader.push(await replayRun('reader'))
+      turns.collector.push(await replayRun('collector'))
+      progress(`replay turn ${i + 1} of ${rounds}`)
+    }
+    const best = (ts: Turn[]) =>
+      ts.reduce((a, b) =>
+        b.objects / Math.max(b.seconds, 0.001) > a.objects / Math.max(a.seconds, 0.001) ? b : a,
+      )
+    const ceiling = best(turns.reader)
+    const replayed = best(turns.collector)
     const ceilingRate = ceiling.objects / Math.max(ceiling.seconds, 0.001)
     const collectorRate = replayed.objects / Math.max(replayed.seconds, 0.001)
+    // CPU per object (every thread of each process, the embedded store's included): less sensitive to sharing.
+    const cpuPer = (ts: Turn[]) => Math.min(...ts.map((t) => t.cpuMs / Math.max(t.objects, 1)))
     const liveRate =
       live.stats.events / Math.max((live.stats.lastEventAt - live.stats.firstEventAt) / 1000, 0.001)
     // Every startup in the store (distinct, counted there) against the last watch event; rewrites after the
@@ -188,12 +210,20 @@ export async function runBurst(small: boolean): Promise<ScenarioResult> {
         figure('startups stored', live.stored, 'startups'),
         figure('startups lost', lost, 'startups', { op: '==', value: 0 }),
         figure('collector peak RSS (replay)', round((replayed.peakRss ?? 0) / 2 ** 20, 0), 'MiB'),
+        figure('collector CPU per object (replay)', round(1000 * cpuPer(turns.collector), 1), 'µs'),
+        figure('reader CPU per object (replay)', round(1000 * cpuPer(turns.reader), 1), 'µs'),
       ],
       baseline: {
         what: 'reader that only reads and JSON-parses the same recorded streams over the same HTTP client, replayed at full speed',
         ceilingObjectsPerSecond: round(ceilingRate, 0),
         ceilingSeconds: round(ceiling.seconds, 2),
         collectorSeconds: round(replayed.seconds, 2),
+        turns: {
+          readerObjectsPerSecond: turns.reader.map((t) => round(t.objects / Math.max(t.seconds, 0.001), 0)),
+          collectorObjectsPerSecond: turns.collector.map((t) =>
+            round(t.objects / Math.max(t.seconds, 0.001), 0),
+          ),
+        },
         objects: totalObjects,
         truthStartups: live.done.truth,
       },
