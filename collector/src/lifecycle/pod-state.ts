@@ -92,8 +92,8 @@ export class PodState {
   unschedulable = false
   /** Ever unschedulable (PodScheduled False, reason Unschedulable): outside the official SLI's population. */
   everUnschedulable = false
-  /** A volume backed by a PersistentVolumeClaim (persistentVolumeClaim or ephemeral): a stateful pod for the SLI. */
-  pvcBacked = false
+  /** A volume with a source other than STATELESS_VOLUME_SOURCES: a stateful pod for the SLI. */
+  statefulVolume = false
   /** Receipt time of the first watch update showing phase Running / every regular container started (NaN: not watched). */
   runningWatchMs = Number.NaN
   allStartedWatchMs = Number.NaN
@@ -122,6 +122,13 @@ export class PodState {
 }
 
 const SANDBOX_CONDITIONS = new Set(['PodReadyToStartContainers', 'PodHasNetwork'])
+
+/**
+ * Volume sources of a stateless pod: sig-scalability slos/pod_startup_latency.md footnote 1 (secrets, config maps,
+ * downward API, empty dir) plus projected, as clusterloader2's isPodStateless (pod_startup_latency.go, line 343)
+ * allows it: every pod since 1.21 mounts its service account token as a projected volume.
+ */
+const STATELESS_VOLUME_SOURCES = new Set(['emptyDir', 'configMap', 'secret', 'downwardAPI', 'projected'])
 
 type ConditionField = 'scheduled' | 'sandbox' | 'initialized' | 'containersReady' | 'ready'
 
@@ -174,9 +181,9 @@ export function applyPod(
     state.templateHash = pool.get(str(obj(meta.labels)?.['pod-template-hash']))
     const readyNow = arr(status.conditions).some((c) => obj(c)?.type === 'Ready' && obj(c)?.status === 'True')
     state.firstSeenStarted = readyNow || status.phase === 'Running' || status.phase === 'Succeeded'
-    state.pvcBacked = arr(spec.volumes).some((v) => {
+    state.statefulVolume = arr(spec.volumes).some((v) => {
       const o = obj(v)
-      return o !== undefined && (obj(o.persistentVolumeClaim) !== undefined || obj(o.ephemeral) !== undefined)
+      return o !== undefined && Object.keys(o).some((k) => k !== 'name' && !STATELESS_VOLUME_SOURCES.has(k))
     })
   }
   if (state.containers.length === 0) {

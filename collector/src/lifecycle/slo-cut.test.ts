@@ -103,24 +103,24 @@ describe('SLO cut of a watched pod', () => {
     expect(r.sloMs).toBe(1550)
   })
 
-  it('excludes a pod with a PVC-backed volume, or an ephemeral one, as stateful', () => {
+  it('excludes a pod with a volume other than emptyDir, configMap, secret, downwardAPI, projected as stateful', () => {
+    // sig-scalability slos/pod_startup_latency.md footnote 1; clusterloader2 pod_startup_latency.go lines 341-350.
     for (const volume of [
       { name: 'data', persistentVolumeClaim: { claimName: 'data-web-1' } },
       { name: 'scratch', ephemeral: { volumeClaimTemplate: { spec: {} } } },
+      { name: 'host', hostPath: { path: '/var/lib/x' } },
     ]) {
       const r = live(watchedPod({ volumes: [{ name: 'cfg', configMap: { name: 'c' } }, volume] }))
       expect(r.sli).toEqual({ ms: null, excluded: 'stateful' })
     }
-    // configMap, emptyDir and projected volumes keep a pod stateless.
-    const r = live(
-      watchedPod({
-        volumes: [
-          { name: 'cfg', configMap: { name: 'c' } },
-          { name: 't', emptyDir: {} },
-        ],
-      }),
-    )
-    expect(r.sli?.excluded).toBeNull()
+    const stateless = [
+      { name: 'cfg', configMap: { name: 'c' } },
+      { name: 't', emptyDir: {} },
+      { name: 's', secret: { secretName: 's' } },
+      { name: 'd', downwardAPI: { items: [] } },
+      { name: 'kube-api-access-x', projected: { sources: [] } },
+    ]
+    expect(live(watchedPod({ volumes: stateless })).sli?.excluded).toBeNull()
   })
 
   it('excludes a pod the scheduler once failed to place', () => {

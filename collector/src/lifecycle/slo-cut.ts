@@ -33,11 +33,12 @@ export function watchObservedOf(state: PodState): WatchObserved {
 /**
  * The SLI (sig-scalability slos/pod_startup_latency.md): created -> every regular container started as observed
  * via watch, minus image pulls (pullWait + pull of the regular containers) and init (which holds the init
- * containers' pulls), for stateless (no PVC-backed volume) and schedulable pods. The first reason that applies
+ * containers' pulls), for stateless (only emptyDir, configMap, secret, downwardAPI, projected volumes) and
+ * schedulable pods. The first reason that applies
  * excludes a pod, in the order of SliExclusion.
  */
 export function sliCutOf(state: PodState, ev: EventEvidence, b: Boundaries, phases: Phases): SliCut {
-  if (state.pvcBacked) return { ms: null, excluded: 'stateful' }
+  if (state.statefulVolume) return { ms: null, excluded: 'stateful' }
   if (state.everUnschedulable || !Number.isNaN(ev.failedSchedulingMs))
     return { ms: null, excluded: 'unschedulable' }
   if (!state.allStartedSeen) return { ms: null, excluded: 'not-started' }
