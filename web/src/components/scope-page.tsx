@@ -2,6 +2,7 @@
 import type { StartupFilters } from '@podstart/schema/queries'
 import Link from 'next/link'
 import { type ReactNode, Suspense } from 'react'
+import { byTimeLost, secondsLost } from '@/charts/seconds-lost.ts'
 import { type DashboardQuery, queryString } from '@/lib/search-params.ts'
 import { RANGES } from '@/lib/time-range.ts'
 import { loadFilterOptions, loadGroups, loadScopeView } from '@/server/dashboard-data.ts'
@@ -9,6 +10,7 @@ import { loadFindings } from '@/server/findings-cache.ts'
 import { FilterBar, type FilterBarProps } from './filter-bar.tsx'
 import { Findings } from './findings.tsx'
 import { ScopeBreakdown } from './scope-breakdown.tsx'
+import { SecondsLostPanel } from './seconds-lost-panel.tsx'
 import { type GroupKind, GroupTable, SlowestStartups } from './startup-tables.tsx'
 import { StoreProblem } from './states.tsx'
 
@@ -26,6 +28,10 @@ export interface ScopePageProps {
   extra?: ReactNode
 }
 
+/** Groups read per dimension (the largest by startups), of which the tables show the most time lost. */
+const GROUP_CANDIDATES = 100
+const GROUP_ROWS = 15
+
 export async function ScopePage(props: ScopePageProps) {
   const { query, filters } = props
   // Links keep the time window and the cluster (the page's own or the URL's): a drill-down stays in scope.
@@ -35,19 +41,41 @@ export async function ScopePage(props: ScopePageProps) {
   try {
     const [view, groupRows, offered] = await Promise.all([
       loadScopeView(query.window, filters),
-      Promise.all(props.groups.map((g) => loadGroups(query.window, filters, g))),
+      Promise.all(props.groups.map((g) => loadGroups(query.window, filters, g, GROUP_CANDIDATES))),
       filterFields(props),
     ])
     fields = offered
+    // The group that answers "where do the seconds go" first: workloads where the page lists them.
+    const lostKind = props.groups.includes('workload') ? 'workload' : props.groups[0]
+    const lostRows = lostKind ? (groupRows[props.groups.indexOf(lostKind)] ?? []) : []
     body = (
       <>
+        <div className="grid first-screen">
+          {lostKind ? (
+            <SecondsLostPanel kind={lostKind} rows={secondsLost(lostRows, 8)} suffix={suffix} />
+          ) : null}
+          <section className="panel" aria-labelledby="h-findings">
+            <h2 id="h-findings">
+              What to fix first <Link href={`/advice${queryString(query)}`}>(all advice)</Link>
+            </h2>
+            {/* Advice reads far more than the charts: the page streams without waiting for it. */}
+            <Suspense fallback={<p className="meta">Evaluating advice for this scope…</p>}>
+              <TopFindings window={query.window} scope={props.advice} />
+            </Suspense>
+          </section>
+        </div>
         <ScopeBreakdown view={view} />
         {props.extra}
         <div className="grid">
           {props.groups.map((g, i) => (
             <section className="panel" key={g} aria-labelledby={`h-groups-${g}`}>
               <h2 id={`h-groups-${g}`}>By {g}</h2>
-              <GroupTable kind={g} rows={groupRows[i] ?? []} suffix={suffix} namespace={filters.namespace} />
+              <GroupTable
+                kind={g}
+                rows={byTimeLost(groupRows[i] ?? []).slice(0, GROUP_ROWS)}
+                suffix={suffix}
+                namespace={filters.namespace}
+              />
             </section>
           ))}
         </div>
@@ -58,15 +86,6 @@ export async function ScopePage(props: ScopePageProps) {
         >
           <h2 id="h-slowest">Slowest startups</h2>
           <SlowestStartups rows={view.slowest} suffix={suffix} />
-        </section>
-        <section className="panel" aria-labelledby="h-findings">
-          <h2 id="h-findings">
-            Top findings <Link href={`/advice${queryString(query)}`}>(all advice)</Link>
-          </h2>
-          {/* Advice reads far more than the charts: the page streams without waiting for it. */}
-          <Suspense fallback={<p className="meta">Evaluating advice for this scope…</p>}>
-            <TopFindings window={query.window} scope={props.advice} />
-          </Suspense>
         </section>
       </>
     )
@@ -104,7 +123,7 @@ export async function ScopePage(props: ScopePageProps) {
 }
 
 async function TopFindings(props: { window: DashboardQuery['window']; scope: ScopePageProps['advice'] }) {
-  return <Findings result={await loadFindings(props.window, props.scope, 5)} withArtifacts={false} />
+  return <Findings result={await loadFindings(props.window, props.scope, 3)} withArtifacts={false} />
 }
 
 /** Options of each offered filter: the values present in the window, narrowed by the filters above them. */
