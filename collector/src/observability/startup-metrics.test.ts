@@ -142,6 +142,11 @@ describe('StartupMetrics', () => {
       0,
     )
     expect(pulls).toBe(3)
+    // Every known label value of a cluster starts at 0, so a failure ratio has a series before the first failure.
+    expect(body).toContain('podstart_image_pull_failures_total{cluster="c1",reason="InvalidImageName"} 0')
+    expect(body).toContain(
+      'podstart_image_pulls_total{cluster="c1",size_class="lt-100MB",outcome="failed"} 0',
+    )
   })
 
   it("the SLI: a histogram of the population, exclusions by reason, today's p99 per cluster", async () => {

@@ -2,7 +2,13 @@
 // (top N, the rest `other`), image pulls by size class and outcome, pull failures by reason, and the official
 // SLI (a histogram and the current UTC day's p99 per cluster). Each startup counts once, when it is first
 // written final; rewrites of the same pod (late events) are not counted again. Buckets: docs/prometheus.md.
-import { ADDITIVE_PHASES, PHASE_NAMES, type PullOutcome, type StartupRecord } from '@podstart/schema/record'
+import {
+  ADDITIVE_PHASES,
+  PHASE_NAMES,
+  type PullOutcome,
+  type SliExclusion,
+  type StartupRecord,
+} from '@podstart/schema/record'
 import { Counter, Gauge, Histogram, type OpenMetricsContentType, type Registry } from 'prom-client'
 import { DEFAULT_SIZE_CLASSES } from '../alerts/config.ts'
 import { DayQuantile } from './day-quantile.ts'
@@ -43,6 +49,15 @@ export function pullFailureReason(reason: string | null | undefined, outcome: Pu
   if (reason && failureReasons.has(reason)) return reason
   return outcome === 'backoff' ? 'ImagePullBackOff' : reason ? 'other' : 'ErrImagePull'
 }
+
+const PULL_OUTCOMES: readonly PullOutcome[] = ['ok', 'failed', 'backoff']
+const SLI_EXCLUSIONS: readonly SliExclusion[] = [
+  'stateful',
+  'unschedulable',
+  'not-started',
+  'unobserved',
+  'unknown-pulls',
+]
 
 /** The phase label values of the workload histogram: the total and the phases that add up to it. */
 export const WORKLOAD_PHASES = ['total', ...ADDITIVE_PHASES] as const
@@ -198,6 +213,7 @@ export class StartupMetrics {
       if (oldest !== undefined) this.seen.delete(oldest)
     }
     const { cluster, namespace } = record
+    this.initCluster(cluster)
     const exemplarLabels = { pod_uid: record.uid }
     if (record.outcome === 'ready' && record.totalMs !== null) {
       const cache = record.cold === true ? 'cold' : record.cold === false ? 'warm' : 'unknown'
@@ -252,6 +268,20 @@ export class StartupMetrics {
         day.add(sli.ms, Date.parse(record.createdAt))
       }
     }
+  }
+
+  /**
+   * Counters of a cluster start at 0 for every known label value, so a rate over them is 0 rather than no data
+   * until the first failure (alert ratios and dashboard panels then always have a series to divide).
+   */
+  private readonly clusters = new Set<string>()
+  private initCluster(cluster: string): void {
+    if (this.clusters.has(cluster)) return
+    this.clusters.add(cluster)
+    for (const size_class of PULL_SIZE_CLASSES)
+      for (const outcome of PULL_OUTCOMES) this.pulls.inc({ cluster, size_class, outcome }, 0)
+    for (const reason of [...PULL_FAILURE_REASONS, 'other']) this.pullFailures.inc({ cluster, reason }, 0)
+    for (const reason of SLI_EXCLUSIONS) this.sliExcluded.inc({ cluster, reason }, 0)
   }
 
   private workloadOf(record: StartupRecord): WorkloadKey {
