@@ -119,8 +119,14 @@ describe('advice on the mixed cluster', () => {
       expect(f.saving.podSecondsPerWeek).toBeGreaterThan(0)
       expect(f.saving.assumptions.length).toBeGreaterThan(0)
       expect(f.evidence.length).toBeGreaterThan(0)
+      // Ranked by expected saving: pod-seconds per week x the confidence weight, both printed.
+      const weight = { high: 1, medium: 0.6, low: 0.25 }[f.confidence]
+      expect(f.rank?.weight).toBe(weight)
+      expect(f.rank?.expectedPodSecondsPerWeek).toBeCloseTo(f.saving.podSecondsPerWeek * weight, 0)
       if (i > 0)
-        expect(f.saving.podSecondsPerWeek).toBeLessThanOrEqual(printed[i - 1]!.saving.podSecondsPerWeek)
+        expect(f.rank!.expectedPodSecondsPerWeek).toBeLessThanOrEqual(
+          printed[i - 1]!.rank!.expectedPodSecondsPerWeek,
+        )
     }
     const artifacts = printed.filter((f) => f.artifact)
     expect(artifacts.length).toBe(printed.length)
