@@ -1,4 +1,5 @@
 // Alert history: every episode the collector raised, firing first, with its delivery record.
+import { dashboardEnv } from '@/server/env.ts'
 import { loadAlertHistory } from '@/server/reports.ts'
 
 export const dynamic = 'force-dynamic'
@@ -22,9 +23,21 @@ export default async function AlertsPage({
   }
   const fp = typeof sp.fingerprint === 'string' ? sp.fingerprint : undefined
   const rows = fp ? loaded.value.filter((a) => a.fingerprint === fp) : loaded.value
+  const config = dashboardEnv().PODSTART_ALERTS_CONFIG
   return (
     <section>
       <h1>Alerts</h1>
+      {config ? (
+        <p className="meta" data-alerts-config="loaded">
+          Alert rules from <code>{config}</code> are evaluated by the collector in this process.
+        </p>
+      ) : (
+        <p className="meta" data-alerts-config="none">
+          No alerts config is loaded here: no alert rules are evaluated by this process. Start{' '}
+          <code>podstart up --alerts-config FILE</code> (or a collector with one) to raise alerts on slow or
+          failing pulls; episodes recorded by other collectors still show below.
+        </p>
+      )}
       <p className="subtitle">{rows.length} alert episode(s).</p>
       <table>
         <thead>

@@ -10,6 +10,11 @@ const own = z.object({
     .enum(['0', '1'])
     .default('1')
     .transform((v) => v === '1'),
+  /**
+   * The alerts config of the collector this dashboard runs beside (`podstart up --alerts-config` sets it; set it
+   * on a server-mode dashboard whose collector has one); unset: /alerts says no rules are evaluated here.
+   */
+  PODSTART_ALERTS_CONFIG: z.string().min(1).optional(),
 })
 
 export type DashboardEnv = AccessEnv & z.output<typeof own>
@@ -19,6 +24,7 @@ export function parseDashboardEnv(env: Record<string, string | undefined>): Dash
   const access = parseAccessEnv(env)
   const r = own.safeParse({
     PODSTART_ADVICE_WARMUP: env.PODSTART_ADVICE_WARMUP === '' ? undefined : env.PODSTART_ADVICE_WARMUP,
+    PODSTART_ALERTS_CONFIG: env.PODSTART_ALERTS_CONFIG === '' ? undefined : env.PODSTART_ALERTS_CONFIG,
   })
   if (!r.success) {
     const issue = r.error.issues[0]

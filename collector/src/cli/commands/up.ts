@@ -158,6 +158,8 @@ export const command: Command = {
 
     let ready = false
     const notReadyReason = () => (ready ? null : 'starting')
+    // The dashboard in this process says on /alerts whether alert rules are evaluated, and from which file.
+    if (collecting && values['alerts-config']) process.env.PODSTART_ALERTS_CONFIG = values['alerts-config']
     const dashboard = await loadDashboard({ hostname: host, port })
     const servers: RunningServer[] = []
     const server = await serve({ host, port, notReadyReason, fallback: dashboard, access })
