@@ -69,7 +69,7 @@ describe('sliPerClusterDay', () => {
     expect(only.map((r) => r.cluster)).toEqual(['prod-us'])
   })
 
-  it('nearest rank is integer arithmetic: p99 of 100 values is the 99th, not the 100th', async () => {
+  it('nearest rank of 100 values: p99 is the 99th value, p90 the 90th, none of no values', async () => {
     const sql = `SELECT ${nearestRankSql('v', 0.99)} AS p99, ${nearestRankSql('v', 0.9)} AS p90,
       ${nearestRankSql('e', 0.5)} AS none
       FROM (SELECT range(1, 101) AS v, CAST([], 'Array(UInt32)') AS e)`

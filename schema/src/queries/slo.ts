@@ -5,6 +5,7 @@ import { chTimeOut } from '../rows/codec.ts'
 import { SLI_INCLUDED, SLI_UNRECORDED } from '../rows/pod-startups.ts'
 import type { Querier } from '../store/querier.ts'
 import { startupFilters, startupWhere, timeWindow } from './filters.ts'
+import type { PeerPod } from './slo-peers.ts'
 
 /** The one percentile method of the product: the value of rank ceil(p * n) of the n sorted values. */
 export const PERCENTILE_METHOD = 'nearest-rank' as const
@@ -22,7 +23,7 @@ export const SLI_EXCLUSIONS = [
 ] as const
 export type SliExclusionReason = (typeof SLI_EXCLUSIONS)[number]
 
-/** A level as millionths, so the rank is integer arithmetic (0.99 * 100 is 99.00000000000001 in floating point). */
+/** A level as millionths, so the rank is integer arithmetic (0.07 * 100 is 7.000000000000001 in floating point). */
 function micros(level: number): number {
   if (!(level > 0 && level <= 1)) throw new Error(`percentile level must be in (0, 1], got ${level}`)
   return Math.round(level * 1e6)
@@ -134,4 +135,61 @@ export const sliPerClusterDay =
         percentileMethod: PERCENTILE_METHOD,
       }
     })
+  }
+
+export const sloPeerPodsParams = sliPerClusterDayParams
+
+const time = chTimeOut.nullable()
+const peerRow = z.object({
+  created_at: chTimeOut,
+  boundary_scheduled_at: time,
+  boundary_scheduled_source: z.string(),
+  boundary_containers_started_at: time,
+  boundary_containers_started_source: z.string(),
+  observed_running_at: time,
+  observed_ready_at: time,
+  condition_pod_scheduled_at: time,
+  condition_ready_to_start_at: time,
+  condition_initialized_at: time,
+  condition_containers_ready_at: time,
+  condition_ready_at: time,
+  sli_excluded: z.string(),
+})
+
+const msOf = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso))
+
+/** Per startup in the window, what the peers' views are computed from (slo-peers.ts). */
+export const sloPeerPods =
+  (q: Querier) =>
+  async (input: z.input<typeof sloPeerPodsParams>): Promise<PeerPod[]> => {
+    const p = sloPeerPodsParams.parse(input)
+    const { where, params } = startupWhere(p, { cluster: p.cluster })
+    const rows = await q.query(
+      'sloPeerPods',
+      `SELECT ${Object.keys(peerRow.shape).join(', ')}
+       FROM pod_startups FINAL
+       WHERE ${where}
+       ORDER BY created_at`,
+      params,
+      peerRow,
+    )
+    return rows.map(
+      (r): PeerPod => ({
+        createdMs: Date.parse(r.created_at),
+        scheduledMs: msOf(r.boundary_scheduled_at),
+        scheduledSource: r.boundary_scheduled_source,
+        containersStartedMs: msOf(r.boundary_containers_started_at),
+        containersStartedSource: r.boundary_containers_started_source,
+        observedRunningMs: msOf(r.observed_running_at),
+        observedReadyMs: msOf(r.observed_ready_at),
+        conditions: {
+          PodScheduled: msOf(r.condition_pod_scheduled_at),
+          PodReadyToStartContainers: msOf(r.condition_ready_to_start_at),
+          Initialized: msOf(r.condition_initialized_at),
+          ContainersReady: msOf(r.condition_containers_ready_at),
+          Ready: msOf(r.condition_ready_at),
+        },
+        stateless: r.sli_excluded === SLI_UNRECORDED ? null : r.sli_excluded !== 'stateful',
+      }),
+    )
   }

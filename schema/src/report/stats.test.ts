@@ -51,10 +51,19 @@ describe('Benjamini-Hochberg', () => {
 })
 
 describe('quantile and bootstrap', () => {
-  it('takes position floor(level * n) like quantileExact', () => {
-    expect(quantile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9)).toBe(10)
-    expect(quantile([1, 2, 3, 4], 0.5)).toBe(3)
+  it('takes the nearest rank ceil(level * n), in integer arithmetic', () => {
+    expect(quantile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9)).toBe(9)
+    expect(quantile([1, 2, 3, 4], 0.5)).toBe(2)
+    expect(quantile([5], 0.01)).toBe(5)
+    // 0.07 * 100 is 7.000000000000001 in floating point: its ceiling would take the 8th value.
+    expect(
+      quantile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        0.07,
+      ),
+    ).toBe(7)
     expect(quantile([], 0.5)).toBeNull()
+    expect(() => quantile([1], 0)).toThrow(/level must be in \(0, 1\], got 0/)
   })
   it('bootstrap interval is seeded and brackets a clear shift', () => {
     const prev = Array.from({ length: 50 }, (_, i) => 1000 + i * 10)

@@ -1,11 +1,16 @@
-// The statistics behind "statistically supported": exact-position quantiles, the Mann-Whitney U test (normal
+// The statistics behind "statistically supported": nearest-rank quantiles, the Mann-Whitney U test (normal
 // approximation with tie and continuity corrections), a seeded bootstrap interval and Benjamini-Hochberg.
 
-/** Value at position floor(level * n) of the sorted values: the same rule as ClickHouse quantileExact. */
+/**
+ * The product's one percentile method (docs/slo.md): nearest rank, the value of rank ceil(level * n) of the n sorted
+ * values, the level taken in millionths so the rank is integer arithmetic (as nearestRankSql in queries/slo.ts).
+ */
 export function quantile(sorted: readonly number[], level: number): number | null {
-  if (sorted.length === 0) return null
-  const i = Math.min(sorted.length - 1, Math.floor(level * sorted.length))
-  return sorted[i] as number
+  if (!(level > 0 && level <= 1)) throw new Error(`percentile level must be in (0, 1], got ${level}`)
+  const n = sorted.length
+  if (n === 0) return null
+  const rank = Math.max(1, Math.ceil((Math.round(level * 1e6) * n) / 1e6))
+  return sorted[Math.min(n, rank) - 1] as number
 }
 
 export function sortNumbers(values: readonly number[]): number[] {
