@@ -10,21 +10,31 @@ type Obj = {
   [k: string]: any
 }
 
-const DIRS = ['base', 'overlays/kubelet-metrics', 'overlays/all-in-one', 'examples/secrets'] as const
+const DIRS = [
+  'base',
+  'overlays/kubelet-metrics',
+  'overlays/all-in-one',
+  'examples/secrets',
+  'monitoring',
+] as const
 type Dir = (typeof DIRS)[number]
+/** The kustomizations that run pods (examples/secrets holds Secrets, monitoring the Prometheus and Grafana objects). */
+const RUNNING = DIRS.filter((d) => d !== 'examples/secrets' && d !== 'monitoring')
 const rendered = {} as Record<Dir, Obj[]>
 
 const kustomize = (dir: string) => render(dir) as Obj[]
 
-/** kubernetes-models module of an apiVersion/kind, e.g. apps/v1 Deployment -> kubernetes-models/apps/v1/Deployment. */
+/**
+ * The published schema of an apiVersion/kind: kubernetes-models (apps/v1 Deployment ->
+ * kubernetes-models/apps/v1/Deployment), and for the Prometheus Operator's CRDs (ServiceMonitor, PodMonitor,
+ * PrometheusRule) @kubernetes-models/prometheus-operator, built from the Operator's CRD openAPIV3Schema.
+ */
 async function validateAgainstSchema(o: Obj): Promise<void> {
   const groupVersion = o.apiVersion.includes('/') ? o.apiVersion : `v1`
-  const mod = (await import(`kubernetes-models/${groupVersion}/${o.kind}`)) as Record<
-    string,
-    new (
-      data: unknown,
-    ) => { validate(): void }
-  >
+  const from = groupVersion.startsWith('monitoring.coreos.com/')
+    ? `@kubernetes-models/prometheus-operator/${groupVersion}/${o.kind}`
+    : `kubernetes-models/${groupVersion}/${o.kind}`
+  const mod = (await import(from)) as Record<string, new (data: unknown) => { validate(): void }>
   const Model = mod[o.kind]
   if (!Model) throw new Error(`no published schema for ${o.apiVersion} ${o.kind}`)
   new Model(o).validate()
@@ -64,6 +74,32 @@ describe('deploy/ rendered by kubectl kustomize', () => {
     const deployment = structuredClone(find(rendered.base, 'Deployment', 'podstart-collector'))
     deployment.spec.replicas = 'two'
     await expect(validateAgainstSchema(deployment)).rejects.toThrow(/replicas must be integer/)
+  })
+
+  it('the schema check catches a broken Prometheus Operator object too', async () => {
+    const monitor = structuredClone(find(rendered.monitoring, 'PodMonitor', 'podstart-collector'))
+    monitor.spec.podMetricsEndpoints[0].port = 9464
+    await expect(validateAgainstSchema(monitor)).rejects.toThrow(/port must be string/)
+    const rule = structuredClone(find(rendered.monitoring, 'PrometheusRule', 'podstart'))
+    rule.spec.groups[0].rules[0].expr = { not: 'a string' }
+    await expect(validateAgainstSchema(rule)).rejects.toThrow(/expr/)
+  })
+
+  it('monitoring: the monitors scrape the ports the collector and the all-in-one pod serve /metrics on', () => {
+    const pm = find(rendered.monitoring, 'PodMonitor', 'podstart-collector')
+    const collector = find(rendered.base, 'Deployment', 'podstart-collector')
+    expect(pm.spec.selector.matchLabels).toEqual(collector.spec.selector.matchLabels)
+    const ports = collector.spec.template.spec.containers.flatMap((c: { ports?: { name: string }[] }) =>
+      (c.ports ?? []).map((p) => p.name),
+    )
+    expect(ports).toContain(pm.spec.podMetricsEndpoints[0].port)
+    const sm = find(rendered.monitoring, 'ServiceMonitor', 'podstart')
+    const service = find(rendered['overlays/all-in-one'], 'Service', 'podstart')
+    expect(service.metadata.labels).toMatchObject(sm.spec.selector.matchLabels)
+    expect(service.spec.ports.map((p: { name: string }) => p.name)).toContain(sm.spec.endpoints[0].port)
+    const dashboard = find(rendered.monitoring, 'ConfigMap', 'podstart-grafana-dashboard')
+    expect(dashboard.metadata.labels?.grafana_dashboard).toBe('1')
+    expect(JSON.parse(dashboard.data['podstart.json']).uid).toBe('podstart-startups')
   })
 
   it('base: the collector runs 2 replicas with leader election; the dashboard has a Service', () => {
@@ -110,7 +146,7 @@ describe('deploy/ rendered by kubectl kustomize', () => {
     ])
   })
 
-  it.each(DIRS.filter((d) => d !== 'examples/secrets'))('%s: RBAC is least privilege', (dir) => {
+  it.each(RUNNING)('%s: RBAC is least privilege', (dir) => {
     const objs = rendered[dir]
     const rules = [...byKind(objs, 'ClusterRole'), ...byKind(objs, 'Role')].flatMap((r) =>
       (
@@ -179,7 +215,7 @@ describe('deploy/ rendered by kubectl kustomize', () => {
     expect(byKind(objs, 'Service')).toHaveLength(1)
   })
 
-  it.each(DIRS.filter((d) => d !== 'examples/secrets'))('%s: every pod is hardened and probed', (dir) => {
+  it.each(RUNNING)('%s: every pod is hardened and probed', (dir) => {
     const specs = podSpecs(rendered[dir])
     expect(specs.length).toBeGreaterThan(0)
     for (const { name, spec } of specs) {
@@ -215,7 +251,7 @@ describe('deploy/ rendered by kubectl kustomize', () => {
     }
   })
 
-  it.each(DIRS.filter((d) => d !== 'examples/secrets'))(
+  it.each(RUNNING)(
     '%s: every ConfigMap a pod uses is rendered; Secrets are the documented external ones',
     (dir) => {
       const objs = rendered[dir]
