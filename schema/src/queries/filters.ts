@@ -27,10 +27,20 @@ export const timeWindow = z.object({
 
 export const OUTCOMES = ['ready', 'completed', 'failed', 'pending', 'deleted'] as const
 
+/**
+ * One-off Jobs named by generateName (`cleanup-x7k2p`: a stem and five characters of the API server's random
+ * alphabet, which has no vowels) are one workload per stem on the dashboard, as CronJob children are one CronJob:
+ * grouped as `<stem>-*`. Applied at query time, so rows stored before it group the same way.
+ */
+export const GENERATE_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789'
+export const WORKLOAD_GROUP_SQL = `if(workload_kind = 'Job', replaceRegexpOne(workload_name, '-[${GENERATE_NAME_ALPHABET}]{5}$', '-*'), workload_name)`
+/** A workload filter: the name itself, or for `<stem>-*` every ad hoc Job of that stem. */
+export const WORKLOAD_FILTER_SQL = `(workload_name = {workload:String} OR (workload_kind = 'Job' AND endsWith({workload:String}, '-*') AND startsWith(workload_name, substring({workload:String}, 1, length({workload:String}) - 1)) AND match(substring(workload_name, length({workload:String})), '^[${GENERATE_NAME_ALPHABET}]{5}$')))`
+
 const FILTER_SQL: Record<keyof StartupFilters, string> = {
   cluster: 'cluster = {cluster:String}',
   namespace: 'namespace = {namespace:String}',
-  workload: 'workload_name = {workload:String}',
+  workload: WORKLOAD_FILTER_SQL,
   node: 'node = {node:String}',
   image: 'has(images, {image:String})',
 }

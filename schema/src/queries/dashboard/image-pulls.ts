@@ -4,13 +4,13 @@ import { z } from 'zod'
 import { isoToCh } from '../../rows/codec.ts'
 import { type PullDimension, SIZE_CLASSES } from '../../rows/pull-rollups.ts'
 import type { Querier } from '../../store/querier.ts'
-import { type StartupFilters, startupFilters, timeWindow } from '../filters.ts'
+import { type StartupFilters, startupFilters, timeWindow, WORKLOAD_FILTER_SQL } from '../filters.ts'
 import { pullSource } from './pull-source.ts'
 
 const PULL_FILTER_SQL: Record<keyof StartupFilters, string> = {
   cluster: 'cluster = {cluster:String}',
   namespace: 'namespace = {namespace:String}',
-  workload: 'workload_name = {workload:String}',
+  workload: WORKLOAD_FILTER_SQL,
   node: 'node = {node:String}',
   image: 'image = {image:String}',
 }

@@ -12,7 +12,7 @@ import {
   type RollupDimension,
 } from '../../rows/startup-rollups.ts'
 import type { Querier } from '../../store/querier.ts'
-import { type StartupFilters, startupWhere } from '../filters.ts'
+import { type StartupFilters, startupWhere, WORKLOAD_FILTER_SQL } from '../filters.ts'
 
 export type StartupSourceMode = 'auto' | 'raw'
 
@@ -27,7 +27,7 @@ const WINDOW = "created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:D
 const ROLLUP_FILTER_SQL: Partial<Record<keyof StartupFilters, string>> = {
   cluster: 'cluster = {cluster:String}',
   namespace: 'namespace = {namespace:String}',
-  workload: 'workload_name = {workload:String}',
+  workload: WORKLOAD_FILTER_SQL,
   node: 'node = {node:String}',
 }
 

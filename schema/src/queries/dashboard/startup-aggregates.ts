@@ -9,7 +9,7 @@ import {
   type RollupDimension,
 } from '../../rows/startup-rollups.ts'
 import type { Querier } from '../../store/querier.ts'
-import { startupFilters, timeWindow } from '../filters.ts'
+import { startupFilters, timeWindow, WORKLOAD_GROUP_SQL } from '../filters.ts'
 import type { Percentiles } from '../phase-breakdown.ts'
 import { startupSource } from './rollup-source.ts'
 
@@ -31,9 +31,10 @@ const KEY_SQL: Record<AggregateKey, [expr: string, alias: string][]> = {
   day: [["formatDateTime(toStartOfDay(bucket), '%F')", 'g_day']],
   cluster: [['cluster', 'g_cluster']],
   namespace: [['namespace', 'g_namespace']],
+  // Ad hoc Jobs of one generateName stem are one workload (`cleanup-*`), as CronJob children are one CronJob.
   workload: [
     ['workload_kind', 'g_workload_kind'],
-    ['workload_name', 'g_workload'],
+    [WORKLOAD_GROUP_SQL, 'g_workload'],
   ],
   node: [['node', 'g_node']],
   outcome: [['outcome', 'g_outcome']],
