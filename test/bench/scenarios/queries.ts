@@ -8,6 +8,7 @@ import { produceReport } from '@podstart/collector/alerts'
 import { evaluateAdvice } from '@podstart/schema/advice'
 import {
   concurrentPulls,
+  dashboardSnapshot,
   imagePullStats,
   nodeCacheHits,
   pullFailures,
@@ -60,7 +61,13 @@ function dashboardQueries(q: Querier, from: string, to: string) {
       'namespaces table': agg({ ...base, groupBy: ['namespace'], limit: 15 }),
       'workloads table': agg({ ...base, groupBy: ['namespace', 'workload'], limit: 15 }),
       'nodes table': agg({ ...base, groupBy: ['node'], limit: 15 }),
-      'filter options: workloads': agg({ ...base, groupBy: ['workload'], limit: 200, detail: 'counts' }),
+      // The three filter lists of a page, from one count (web/src/server/dashboard-data.ts loadFilterOptions).
+      'filter options: cluster x namespace x workload counts': agg({
+        ...base,
+        groupBy: ['cluster', 'namespace', 'workload'],
+        limit: 10_000,
+        detail: 'counts',
+      }),
       'workload page: series': agg({ ...workload, groupBy: ['time'], stepSeconds: 3600 }),
       'workload page: summary': agg(workload),
       'workload page: nodes table': agg({ ...workload, groupBy: ['node'], limit: 15 }),
@@ -76,6 +83,8 @@ function dashboardQueries(q: Querier, from: string, to: string) {
       'images: node cache hits': pulls((source) => nodeCacheHits(q)({ ...base, limit: 50, source })),
     } as Record<string, { auto: () => Promise<unknown>; raw: () => Promise<unknown> }>,
     other: {
+      // Asked once per page load: the key the dashboard keeps its answers under (docs/dashboard.md).
+      'dashboard snapshot': () => dashboardSnapshot(q, { from, to }),
       'overview: slowest startups': () => slowestStartups(q)({ ...base, limit: 10 }),
       'images: concurrent pulls': () => concurrentPulls(q)({ ...base, limit: 20 }),
     } as Record<string, () => Promise<unknown>>,
