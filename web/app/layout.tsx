@@ -1,6 +1,7 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
 import type { ReactNode } from 'react'
+import { TableSort } from '@/components/table-sort.tsx'
 import { ThemeToggle } from '@/components/theme-toggle.tsx'
 import './globals.css'
 
@@ -45,6 +46,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <main id="content" tabIndex={-1}>
           {children}
         </main>
+        <TableSort />
       </body>
     </html>
   )

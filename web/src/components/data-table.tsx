@@ -9,6 +9,8 @@ export interface Column<R> {
   className?: string
   /** A cell's class from its row (a bad value marked); replaces className on the cells. */
   cellClass?(row: R): string | undefined
+  /** The value the column sorts by (a click on its header in the browser); without it the column does not sort. */
+  sortValue?(row: R): number | string | null
 }
 
 export function DataTable<R>({
@@ -27,15 +29,22 @@ export function DataTable<R>({
   rowAttrs?(row: R): Record<`data-${string}`, string | number>
 }) {
   // The wrapper scrolls inside the card when a table cannot fit; the first column stays in view (CSS).
+  // Keys are column positions: columns are a fixed list per table.
+  const keyed = columns.map((c, i) => ({ c, key: String(i) }))
   return (
     <div className="table-scroll">
       <table data-table={name}>
         <thead>
           <tr>
-            {columns.map((c, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: columns are a fixed list per table
-              <th key={i} className={c.className}>
-                {c.header}
+            {keyed.map(({ c, key }) => (
+              <th key={key} className={c.className} data-sortable={c.sortValue ? '' : undefined}>
+                {c.sortValue ? (
+                  <button type="button" className="sort">
+                    {c.header}
+                  </button>
+                ) : (
+                  c.header
+                )}
               </th>
             ))}
           </tr>
@@ -43,9 +52,12 @@ export function DataTable<R>({
         <tbody>
           {rows.map((r) => (
             <tr key={rowKey(r)} {...rowAttrs?.(r)}>
-              {columns.map((c, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: columns are a fixed list per table
-                <td key={i} className={c.cellClass ? c.cellClass(r) : c.className}>
+              {keyed.map(({ c, key }) => (
+                <td
+                  key={key}
+                  className={c.cellClass ? c.cellClass(r) : c.className}
+                  data-sort={c.sortValue ? (c.sortValue(r) ?? '') : undefined}
+                >
                   {c.cell(r)}
                 </td>
               ))}

@@ -39,15 +39,15 @@ const slowestColumns = (suffix: string): Column<SlowStartup>[] => [
     header: 'node',
     cell: (r) => (r.node ? <Link href={`${paths.node(r.node)}${suffix}`}>{r.node}</Link> : '–'),
   },
-  { header: 'created', cell: (r) => formatTime(r.createdAt) },
-  { header: 'total', cell: (r) => <strong>{formatMs(r.totalMs)}</strong> },
-  { header: 'scheduling', cell: (r) => formatMs(r.phases.scheduling) },
-  { header: 'sandbox', cell: (r) => formatMs(r.phases.sandbox) },
-  { header: 'init', cell: (r) => formatMs(r.phases.init) },
-  { header: 'pull wait', cell: (r) => formatMs(r.phases.pullWait) },
-  { header: 'pull', cell: (r) => formatMs(r.phases.pull) },
-  { header: 'start', cell: (r) => formatMs(r.phases.start) },
-  { header: 'ready', cell: (r) => formatMs(r.phases.ready) },
+  { header: 'created', cell: (r) => formatTime(r.createdAt), sortValue: (r) => r.createdAt },
+  { header: 'total', cell: (r) => <strong>{formatMs(r.totalMs)}</strong>, sortValue: (r) => r.totalMs },
+  { header: 'scheduling', cell: (r) => formatMs(r.phases.scheduling), sortValue: (r) => r.phases.scheduling },
+  { header: 'sandbox', cell: (r) => formatMs(r.phases.sandbox), sortValue: (r) => r.phases.sandbox },
+  { header: 'init', cell: (r) => formatMs(r.phases.init), sortValue: (r) => r.phases.init },
+  { header: 'pull wait', cell: (r) => formatMs(r.phases.pullWait), sortValue: (r) => r.phases.pullWait },
+  { header: 'pull', cell: (r) => formatMs(r.phases.pull), sortValue: (r) => r.phases.pull },
+  { header: 'start', cell: (r) => formatMs(r.phases.start), sortValue: (r) => r.phases.start },
+  { header: 'ready', cell: (r) => formatMs(r.phases.ready), sortValue: (r) => r.phases.ready },
 ]
 
 export function SlowestStartups({ rows, suffix }: { rows: SlowStartup[]; suffix: string }) {
@@ -61,6 +61,10 @@ export function SlowestStartups({ rows, suffix }: { rows: SlowStartup[]; suffix:
     />
   )
 }
+
+/** Pull wait and pull as a share of the mean complete startup. */
+const pullShare = (c: StartupAggregate['complete']) =>
+  c.meanTotalMs ? ((c.meanMs.pull ?? 0) + (c.meanMs.pullWait ?? 0)) / c.meanTotalMs : null
 
 export type GroupKind = 'cluster' | 'namespace' | 'workload' | 'node'
 
@@ -103,20 +107,19 @@ export function GroupTable({
         return canLink ? <Link href={`${link.href}${suffix}`}>{link.label}</Link> : link.label
       },
     },
-    { header: 'startups', cell: (r) => formatCount(r.startups) },
-    { header: 'p50', cell: (r) => formatMs(r.total.p50) },
-    { header: 'p90', cell: (r) => formatMs(r.total.p90) },
-    { header: 'p99', cell: (r) => formatMs(r.total.p99) },
+    { header: 'startups', cell: (r) => formatCount(r.startups), sortValue: (r) => r.startups },
+    { header: 'p50', cell: (r) => formatMs(r.total.p50), sortValue: (r) => r.total.p50 },
+    { header: 'p90', cell: (r) => formatMs(r.total.p90), sortValue: (r) => r.total.p90 },
+    { header: 'p99', cell: (r) => formatMs(r.total.p99), sortValue: (r) => r.total.p99 },
     {
       header: 'pull share',
-      cell: ({ complete: c }) => {
-        const pull = (c.meanMs.pull ?? 0) + (c.meanMs.pullWait ?? 0)
-        return formatShare(c.meanTotalMs ? pull / c.meanTotalMs : null)
-      },
+      cell: ({ complete: c }) => formatShare(pullShare(c)),
+      sortValue: ({ complete: c }) => pullShare(c),
     },
     {
       header: 'SLO p99',
       cell: (r) => formatMs(r.slo.p99),
+      sortValue: (r) => r.slo.p99,
       cellClass: (r) => (r.slo.p99 !== null && r.slo.p99 > 5000 ? 'bad' : undefined),
     },
   ]
