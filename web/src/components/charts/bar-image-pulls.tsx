@@ -9,19 +9,19 @@ export interface ImageSplitBar {
   decompress: number | null
 }
 
+/** A long image name cut in the middle (registry and tag stay readable); the tooltip shows all of it. */
+export const middle = (s: string, max = 34) =>
+  s.length > max
+    ? `${s.slice(0, Math.ceil((max - 1) / 2))}…${s.slice(s.length - Math.floor((max - 1) / 2))}`
+    : s
+
 export function BarImagePulls({ bars }: { bars: ImageSplitBar[] }) {
   return (
     <ChartFrame name="image-split" height={Math.max(160, bars.length * 26 + 60)}>
       <BarChart data={bars} layout="vertical" margin={chartMargin}>
         <CartesianGrid stroke="var(--grid)" horizontal={false} />
         <XAxis type="number" {...axisStyle} unit=" s" />
-        <YAxis
-          type="category"
-          dataKey="image"
-          {...axisStyle}
-          width={220}
-          tickFormatter={(s: string) => (s.length > 34 ? `…${s.slice(-33)}` : s)}
-        />
+        <YAxis type="category" dataKey="image" {...axisStyle} width={220} tickFormatter={middle} />
         <Tooltip formatter={secondsValue} contentStyle={tooltipStyle} />
         <Legend itemSorter={null} />
         <Bar
