@@ -2,7 +2,7 @@
 
 import type { SlowStartup, StartupAggregate } from '@podstart/schema/queries'
 import Link from 'next/link'
-import { formatCount, formatMs, formatShare, formatTime } from '@/lib/format.ts'
+import { formatCount, formatMs, formatShare } from '@/lib/format.ts'
 import { type Column, DataTable } from './data-table.tsx'
 import { paths } from './links.ts'
 import { Empty } from './states.tsx'
@@ -26,6 +26,7 @@ const slowestColumns = (suffix: string): Column<SlowStartup>[] => [
   },
   {
     header: 'workload',
+    className: 'wrap',
     cell: (r) =>
       r.workload ? (
         <Link href={`${paths.workload(r.namespace, r.workload.kind, r.workload.name)}${suffix}`}>
@@ -37,9 +38,15 @@ const slowestColumns = (suffix: string): Column<SlowStartup>[] => [
   },
   {
     header: 'node',
+    className: 'wrap',
     cell: (r) => (r.node ? <Link href={`${paths.node(r.node)}${suffix}`}>{r.node}</Link> : '–'),
   },
-  { header: 'created', cell: (r) => formatTime(r.createdAt), sortValue: (r) => r.createdAt },
+  // Month-day and time to the second: the window says the year, every time is UTC, the pod page has the ms.
+  {
+    header: 'created (UTC)',
+    cell: (r) => `${r.createdAt.slice(5, 10)} ${r.createdAt.slice(11, 19)}`,
+    sortValue: (r) => r.createdAt,
+  },
   { header: 'total', cell: (r) => <strong>{formatMs(r.totalMs)}</strong>, sortValue: (r) => r.totalMs },
   { header: 'scheduling', cell: (r) => formatMs(r.phases.scheduling), sortValue: (r) => r.phases.scheduling },
   { header: 'sandbox', cell: (r) => formatMs(r.phases.sandbox), sortValue: (r) => r.phases.sandbox },
