@@ -1,5 +1,6 @@
 // evaluateAdvice end to end over the real embedded store: signals fetched, rules run, findings ranked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { adviceDataVersion } from '../queries/advice-evidence.ts'
 import type { Querier } from '../store/index.ts'
 import { insertStartups } from '../writes/startups.ts'
 import { parseAdviceConfig } from './config.ts'
@@ -70,5 +71,14 @@ describe('evaluateAdvice', () => {
     expect(await evaluateAdvice(q, { ...WINDOW, cluster: 'prod', config })).toEqual([])
     const all = await evaluateAdvice(q, { ...WINDOW })
     expect(all.map((f) => `${f.scope.cluster}/${f.ruleId}`)).toEqual(['prod/pre-warm'])
+  })
+
+  it('has a data version that changes when a startup is written (the dashboard re-evaluates on it)', async () => {
+    const before = await adviceDataVersion(q)()
+    expect(await adviceDataVersion(q)()).toBe(before)
+    await insertStartups(q, [startup({ uid: 'late', cluster: 'staging', createdAtMs: 5000 })], 2)
+    const after = await adviceDataVersion(q)()
+    expect(after).not.toBe(before)
+    expect(after).toMatch(/pod_startups:\d+:2/)
   })
 })

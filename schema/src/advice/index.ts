@@ -1,6 +1,11 @@
 // @podstart/schema/advice: rule modules over signal rows -> ranked findings with savings and artifacts.
 
-export { type FindingPodsInput, type FindingPodsRow, findingPods } from '../queries/advice-evidence.ts'
+export {
+  adviceDataVersion,
+  type FindingPodsInput,
+  type FindingPodsRow,
+  findingPods,
+} from '../queries/advice-evidence.ts'
 export * from '../queries/advice-inventory.ts'
 export * from '../queries/advice-pulls.ts'
 export * from '../queries/advice-startups.ts'

@@ -100,3 +100,34 @@ export const findingPods =
       }
     return out
   }
+
+/** Tables whose rows the advice reads: a change in any of them changes the findings. */
+const ADVICE_INPUT_TABLES = [
+  'pod_startups',
+  'image_pulls',
+  'image_profiles',
+  'workload_rollouts',
+  'nodes',
+] as const
+
+/**
+ * A fingerprint of the data the advice reads: rows and the latest write version of each input table. It changes
+ * when a history import lands, `podstart import` or the collector writes, a profile is stored or pulls are
+ * re-split (re-written rows carry a newer version). Cheap: counts come from part metadata, max(version) reads
+ * one column.
+ */
+export const adviceDataVersion = (q: Querier) => async (): Promise<string> => {
+  const sql = ADVICE_INPUT_TABLES.map(
+    (t) => `SELECT '${t}' AS t, count() AS n, max(version) AS v FROM ${t}`,
+  ).join('\nUNION ALL\n')
+  const rows = await q.query(
+    'adviceDataVersion',
+    sql,
+    {},
+    z.object({ t: z.string(), n: chNumber, v: chNumber }),
+  )
+  return rows
+    .sort((a, b) => a.t.localeCompare(b.t))
+    .map((r) => `${r.t}:${r.n}:${r.v}`)
+    .join(',')
+}

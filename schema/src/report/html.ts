@@ -1,6 +1,15 @@
 // The report as one self-contained HTML page: inline CSS and inline SVG charts, nothing fetched from anywhere.
+
+import { adviceEvidenceLinks } from './advice-links.ts'
 import { bytes, changeDelta, changeValue, day, headline, METRIC_LABEL, secs, share } from './format.ts'
-import { type Change, DIMENSIONS, type GroupSide, REPORT_PHASES, type Report } from './types.ts'
+import {
+  type AdviceLink,
+  type Change,
+  DIMENSIONS,
+  type GroupSide,
+  REPORT_PHASES,
+  type Report,
+} from './types.ts'
 
 const esc = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
@@ -66,6 +75,17 @@ function changeChart(c: Change, prev: GroupSide, cur: GroupSide, colour: string)
 ${context.join('\n')}</svg>`
 }
 
+/** A finding's links: its scope's page, how many pods it covers, its slowest pods' waterfalls. */
+function adviceEvidenceHtml(a: AdviceLink, dashboardUrl: string | null | undefined): string {
+  const l = adviceEvidenceLinks(a, dashboardUrl)
+  const pods = l.pods.map(
+    (p) => `<a href="${esc(p.href)}" data-advice-pod>${esc(p.label)}</a> (${p.seconds} s)`,
+  )
+  return ` <span class="muted">· <a href="${esc(l.scope.href)}" data-advice-scope>${esc(l.scope.label)}</a>${
+    l.podCount !== undefined ? ` · covers ${l.podCount} pods` : ''
+  }${pods.length ? ` · slowest: ${pods.join(', ')}` : ''}</span>`
+}
+
 function changeBlock(r: Report, c: Change): string {
   const group = r.groups[c.dimension].find((g) => g.label === c.label)
   const colour = c.direction === 'regression' ? '#c0392b' : '#27ae60'
@@ -75,7 +95,7 @@ function changeBlock(r: Report, c: Change): string {
 <h3>${esc(headline(c))}</h3>
 <p>${esc(changeDelta(c))}; samples ${c.samples.previous} → ${c.samples.current}; ${c.test.name === 'mann-whitney-u' ? 'Mann-Whitney U' : 'two-proportion z'} z = ${c.test.z.toFixed(2)}, BH q = ${c.test.qValue.toExponential(2)}${c.interval ? `; 95% interval of the p90 change ${secs(c.interval.low)} to ${secs(c.interval.high)}` : ''}</p>
 ${c.causes.length ? `<p><b>Likely causes</b></p>${list(c.causes.map((x) => esc(x.summary)))}` : ''}
-${c.advice.length ? `<p><b>Advice</b></p>${list(c.advice.map((a) => `${esc(a.title)} <span class="muted">(${esc(a.ruleId)}, ${esc(a.confidence)})</span>`))}` : ''}
+${c.advice.length ? `<p><b>Advice</b></p>${list(c.advice.map((a) => `${esc(a.title)} <span class="muted">(${esc(a.ruleId)}, ${esc(a.confidence)})</span>${adviceEvidenceHtml(a, r.dashboardUrl)}`))}` : ''}
 ${group ? changeChart(c, group.previous, group.current, colour) : ''}
 ${c.seenAlsoIn.length ? `<p class="muted">Also seen in: ${esc(c.seenAlsoIn.map((x) => x.label).join('; '))}</p>` : ''}
 </div>`

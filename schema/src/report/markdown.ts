@@ -1,10 +1,11 @@
 // The report as Markdown: summary, regressions with causes and advice, improvements, per-dimension tables.
+import { adviceEvidenceLinks } from './advice-links.ts'
 import { bytes, changeDelta, changeValue, day, headline, METRIC_LABEL, secs, share } from './format.ts'
 import { type Change, DIMENSIONS, type Report } from './types.ts'
 
 const esc = (s: string) => s.replace(/\|/g, '\\|')
 
-function changeSection(c: Change): string[] {
+function changeSection(c: Change, dashboardUrl: string | null | undefined): string[] {
   const lines = [`### ${esc(headline(c))}`, '']
   lines.push(
     `- ${METRIC_LABEL[c.metric]}: ${changeValue(c, 'previous')} → ${changeValue(c, 'current')}, ${changeDelta(c)}; samples ${c.samples.previous} → ${c.samples.current}`,
@@ -22,7 +23,15 @@ function changeSection(c: Change): string[] {
   }
   if (c.advice.length) {
     lines.push('- Advice:')
-    for (const a of c.advice) lines.push(`  - ${esc(a.title)} (${a.ruleId}, confidence ${a.confidence})`)
+    for (const a of c.advice) {
+      const l = adviceEvidenceLinks(a, dashboardUrl)
+      const pods = l.pods.map((p) => `[${esc(p.label)}](${p.href}) (${p.seconds} s)`)
+      lines.push(
+        `  - ${esc(a.title)} (${a.ruleId}, confidence ${a.confidence}) · [${l.scope.label}](${l.scope.href})${
+          l.podCount !== undefined ? ` · covers ${l.podCount} pods` : ''
+        }${pods.length ? ` · slowest: ${pods.join(', ')}` : ''}`,
+      )
+    }
   }
   if (c.seenAlsoIn.length) lines.push(`- Also seen in: ${c.seenAlsoIn.map((x) => esc(x.label)).join('; ')}`)
   lines.push('')
@@ -50,10 +59,10 @@ export function renderMarkdown(r: Report): string {
   if (r.dashboardUrl) out.push(`Dashboard: ${r.dashboardUrl}`, '')
   out.push('## Regressions', '')
   if (!r.regressions.length) out.push('None found.', '')
-  for (const c of r.regressions) out.push(...changeSection(c))
+  for (const c of r.regressions) out.push(...changeSection(c, r.dashboardUrl))
   out.push('## Improvements', '')
   if (!r.improvements.length) out.push('None found.', '')
-  for (const c of r.improvements) out.push(...changeSection(c))
+  for (const c of r.improvements) out.push(...changeSection(c, r.dashboardUrl))
   for (const d of DIMENSIONS) {
     const rows = r.groups[d]
     if (!rows.length) continue

@@ -72,6 +72,11 @@ export interface AdviceLink {
   }
   confidence: string
   saving?: { p90SecondsPerStartup: number; podSecondsPerWeek: number }
+  /** The pods the finding covers and the slowest of them (the advice engine's `pods`): linked as evidence. */
+  pods?: {
+    count: number
+    slowest: Array<{ cluster: string; namespace: string; pod: string; uid: string; ms: number }>
+  }
 }
 
 export interface ReportInput {
