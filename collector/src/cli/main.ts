@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   report: () => import('./commands/report.ts'),
   resplit: () => import('./commands/resplit.ts'),
   advise: () => import('./commands/advise.ts'),
+  slo: () => import('./commands/slo.ts'),
 }
 
 /** The long-running commands log to stdout (their logs are what they print); the others keep stdout for output. */
@@ -38,6 +39,7 @@ Commands:
   report      weekly regression report (Markdown, HTML, JSON; --send to transports)
   resplit     recompute stored download/decompress splits from profiles and node rates
   advise      ranked fixes with estimated savings, ready to apply
+  slo         the official pod startup SLI, clusterloader2 and kube-burner figures
 
 Global: --help, --version
 
