@@ -6,7 +6,7 @@ import type { StartupRecord } from '@podstart/schema/record'
 import type { Querier } from '@podstart/schema/store'
 import type { KubeAccess } from '../kube/access.ts'
 import { KubeletScraper } from '../kube/kubelet-metrics.ts'
-import { ListWatch, type ResourceName, type ResourceSpec } from '../kube/list-watch.ts'
+import { ListWatch, type ResourceName, type ResourceSpec, type RestartReason } from '../kube/list-watch.ts'
 import { LifecycleEngine, type LifecycleOptions } from '../lifecycle/index.ts'
 import type { KubeObject } from '../lifecycle/kube-object.ts'
 import { metrics } from '../observability/metrics.ts'
@@ -68,6 +68,16 @@ export interface CollectorStats {
 }
 
 export type { StopSummary }
+
+const RESTART_REASONS: RestartReason[] = ['expired', 'relist', 'error', 'closed', 'stalled']
+const SINK_TABLES = [
+  'pod_startups',
+  'pod_events',
+  'nodes',
+  'workload_images',
+  'workload_rollouts',
+  'kubelet_pull_histograms',
+] as const
 
 const RESOURCE_ORDER: ResourceName[] = ['nodes', 'replicasets', 'deployments', 'jobs', 'pods', 'events']
 
@@ -149,6 +159,10 @@ export class Collector {
         this.sink.startup(record)
       },
     })
+    // Counters start at 0 for every resource and table, so rates over them read 0 rather than no data.
+    for (const spec of resourceSpecs(opts))
+      for (const reason of RESTART_REASONS) metrics.watchRestarts.inc({ resource: spec.name, reason }, 0)
+    for (const table of SINK_TABLES) metrics.sinkFlushFailures.inc({ table }, 0)
     this.watches = resourceSpecs(opts).map(
       (spec) =>
         new ListWatch(
