@@ -1,4 +1,4 @@
-// Advice: every finding for the window, ranked by pod-seconds saved per week, with evidence and the artifact.
+// Advice: every finding for the window, ranked by expected saving, with evidence, links to its pods and the artifact.
 import { FilterBar } from '@/components/filter-bar.tsx'
 import { Findings } from '@/components/findings.tsx'
 import { parseDashboardQuery, type RawSearchParams } from '@/lib/search-params.ts'
@@ -21,9 +21,10 @@ export default async function AdvicePage({ searchParams }: { searchParams: Promi
     <>
       <h1>Advice</h1>
       <p className="subtitle">
-        Findings ranked by the pod-seconds they would save per week. Each names its evidence (and the query
-        behind it), the assumptions of its saving, its confidence, and a ready-to-apply artifact where one
-        exists.
+        Findings ranked by expected saving: the pod-seconds they would save per week weighted by their
+        confidence (both shown, with the window and pods the saving rests on). Each names its evidence (the
+        query behind it), the assumptions of its saving, its confidence, and a ready-to-apply artifact where
+        one exists.
       </p>
       <FilterBar
         range={query.window.range}

@@ -1,7 +1,59 @@
 // Advice findings: title, scope, evidence, saving, confidence and the artifact to copy.
-import { scopeLabel } from '@podstart/schema/advice'
+import { type Finding, scopeLabel } from '@podstart/schema/advice'
+import Link from 'next/link'
+import { findingScopeHref } from '@/lib/finding-scope.ts'
 import type { FindingsResult } from '@/server/findings-cache.ts'
+import { paths } from './links.ts'
 import { Empty } from './states.tsx'
+
+const n = (v: number) => v.toLocaleString('en-US')
+
+/** The saving as measured and as ranked, with its basis: the window observed, the pods, observed or projected. */
+function SavingLine({ f }: { f: Finding }) {
+  const b = f.saving.basis
+  return (
+    <>
+      saves <strong data-saving-week>{n(f.saving.podSecondsPerWeek)} pod-s/week</strong>
+      {b?.weekly === 'projection' ? ' (projected)' : ''}, {f.saving.p90SecondsPerStartup} s at p90 per
+      affected startup; expected <span data-saving-expected>{n(f.rank?.expectedPodSecondsPerWeek ?? 0)}</span>{' '}
+      pod-s/week at confidence {f.confidence}
+      {b ? (
+        <>
+          {' '}
+          · basis: {n(b.podSecondsInWindow)} pod-s observed in {b.windowHours} h
+          {b.weekly === 'projection' ? `, week projected at ${n(b.podSecondsPerHour)} pod-s/hour` : ''}
+        </>
+      ) : null}
+    </>
+  )
+}
+
+/** Links to the finding's scope page and to the waterfalls of its slowest pods, with how many pods it covers. */
+function EvidenceLinks({ f }: { f: Finding }) {
+  return (
+    <div className="meta" data-finding-links>
+      <Link href={findingScopeHref(f.scope)} data-finding-scope-link>
+        open {f.scope.level} page
+      </Link>
+      {f.pods ? (
+        <>
+          {' '}
+          · covers <span data-finding-pods={f.pods.count}>{n(f.pods.count)} pods</span>
+          {f.pods.slowest.length > 0 ? ' · slowest: ' : ''}
+          {f.pods.slowest.map((p, i) => (
+            <span key={p.uid}>
+              {i > 0 ? ', ' : ''}
+              <Link href={paths.pod(p.cluster, p.uid)} data-finding-pod-link>
+                {p.namespace}/{p.pod}
+              </Link>{' '}
+              ({Math.round(p.ms / 100) / 10} s)
+            </span>
+          ))}
+        </>
+      ) : null}
+    </div>
+  )
+}
 
 export function Findings({ result, withArtifacts }: { result: FindingsResult; withArtifacts: boolean }) {
   if (!result.available)
@@ -34,15 +86,17 @@ export function Findings({ result, withArtifacts }: { result: FindingsResult; wi
             key={`${f.ruleId}/${scopeLabel(f.scope)}/${f.title}`}
             className="finding"
             data-finding={f.ruleId}
+            data-finding-scope={JSON.stringify(f.scope)}
+            data-finding-confidence={f.confidence}
           >
             <div>
               <strong>{f.title}</strong>
             </div>
             <div className="meta">
-              {scopeLabel(f.scope)} · rule <code>{f.ruleId}</code> · confidence {f.confidence} · saves{' '}
-              <strong>{f.saving.podSecondsPerWeek.toLocaleString('en-US')} pod-s/week</strong>,{' '}
-              {f.saving.p90SecondsPerStartup} s at p90 per affected startup
+              {scopeLabel(f.scope)} · rule <code>{f.ruleId}</code>
+              {f.cause ? <> · cause {f.cause}</> : null} · confidence {f.confidence} · <SavingLine f={f} />
             </div>
+            <EvidenceLinks f={f} />
             {withArtifacts ? (
               <>
                 <table style={{ marginTop: '0.4rem' }}>
@@ -55,7 +109,7 @@ export function Findings({ result, withArtifacts }: { result: FindingsResult; wi
                   </thead>
                   <tbody>
                     {f.evidence.map((e) => (
-                      <tr key={e.label}>
+                      <tr key={`${e.label}/${e.query}`}>
                         <td>{e.label}</td>
                         <td>
                           {typeof e.value === 'number' ? e.value.toLocaleString('en-US') : e.value} {e.unit}

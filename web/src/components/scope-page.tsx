@@ -6,7 +6,7 @@ import { byTimeLost, secondsLost } from '@/charts/seconds-lost.ts'
 import { type DashboardQuery, queryString } from '@/lib/search-params.ts'
 import { RANGES } from '@/lib/time-range.ts'
 import { loadFilterOptions, loadGroups, loadScopeView } from '@/server/dashboard-data.ts'
-import { loadFindings } from '@/server/findings-cache.ts'
+import { type FindingsScope, loadFindings } from '@/server/findings-cache.ts'
 import { FilterBar, type FilterBarProps } from './filter-bar.tsx'
 import { Findings } from './findings.tsx'
 import { ScopeBreakdown } from './scope-breakdown.tsx'
@@ -23,7 +23,8 @@ export interface ScopePageProps {
   /** Which URL filters this page offers (the overview offers all; drill-downs fix their own scope). */
   filterFields: ('cluster' | 'namespace' | 'workload')[]
   groups: GroupKind[]
-  advice: { cluster?: string; namespace?: string }
+  /** The page's scope for its findings: those whose scope contains it or lies inside it are listed. */
+  advice: FindingsScope
   /** Shown between the breakdown and the tables (e.g. a workload's rollouts). */
   extra?: ReactNode
 }

@@ -1,6 +1,6 @@
 import type { StartupRecord } from '@podstart/schema/record'
 import { describe, expect, it } from 'vitest'
-import { appliesTo } from './finding-scope.ts'
+import { appliesTo, findingScopeHref } from './finding-scope.ts'
 
 const pod = {
   cluster: 'prod',
@@ -27,5 +27,22 @@ describe('appliesTo', () => {
     expect(appliesTo(scope({ level: 'namespace', namespace: 'pay' }), pod)).toBe(false)
     expect(appliesTo({ scope: { cluster: 'dev', level: 'node', node: 'node-a' } }, pod)).toBe(false)
     expect(appliesTo({ scope: { cluster: 'prod', level: 'cluster' } }, pod)).toBe(false)
+  })
+})
+
+describe('findingScopeHref', () => {
+  it('opens the page of the finding’s own level, in its cluster', () => {
+    const w = { cluster: 'prod', namespace: 'shop', workload: { kind: 'Deployment', name: 'checkout' } }
+    expect(findingScopeHref({ level: 'workload', ...w })).toBe(
+      '/workloads/shop/Deployment/checkout?cluster=prod',
+    )
+    expect(findingScopeHref({ level: 'image', ...w, image: 'reg.example/a/b:1' })).toBe(
+      '/images/reg.example%2Fa%2Fb%3A1?cluster=prod',
+    )
+    expect(findingScopeHref({ level: 'node', cluster: 'prod', node: 'n-1' })).toBe('/nodes/n-1?cluster=prod')
+    expect(findingScopeHref({ level: 'namespace', cluster: 'prod', namespace: 'shop' })).toBe(
+      '/namespaces/shop?cluster=prod',
+    )
+    expect(findingScopeHref({ level: 'cluster', cluster: 'prod eu' })).toBe('/clusters/prod%20eu')
   })
 })

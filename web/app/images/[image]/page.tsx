@@ -92,7 +92,7 @@ export default async function ImagePage(props: {
       filters={filters}
       filterFields={['cluster']}
       groups={['workload', 'node']}
-      advice={query.cluster ? { cluster: query.cluster } : {}}
+      advice={{ cluster: query.cluster, image }}
       extra={extra}
     />
   )

@@ -22,7 +22,7 @@ export default async function NodePage(props: {
       filters={{ node, cluster: query.cluster }}
       filterFields={['cluster']}
       groups={['namespace', 'workload']}
-      advice={query.cluster ? { cluster: query.cluster } : {}}
+      advice={{ cluster: query.cluster, node }}
     />
   )
 }

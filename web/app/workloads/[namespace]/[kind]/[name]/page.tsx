@@ -38,7 +38,7 @@ export default async function WorkloadPage(props: {
       filters={{ namespace, workload: name, cluster: query.cluster }}
       filterFields={['cluster']}
       groups={['node']}
-      advice={{ namespace, cluster: query.cluster }}
+      advice={{ namespace, cluster: query.cluster, workload: { kind, name } }}
       extra={<RolloutsPanel rollouts={rollouts} window={query.window} />}
     />
   )
