@@ -3,8 +3,10 @@
 // node; and, for the rank tests, a uniform random sample of at most `sampleSize` values per group and metric.
 import { z } from 'zod'
 import { isoToCh } from '../rows/codec.ts'
+import { PHASE_STEM } from '../rows/startup-rollups.ts'
 import { PHASE_COLUMN } from '../rows/startup-rows.ts'
 import type { Querier } from '../store/querier.ts'
+import { startupSource } from './dashboard/rollup-source.ts'
 import { startupWhere, timeWindow } from './filters.ts'
 import type { Dimension, GroupKey, GroupSide, MetricSamples, Percentiles } from './report-shapes.ts'
 import { REPORT_PHASES } from './report-shapes.ts'
@@ -36,7 +38,17 @@ export const TAG_SQL = (ref: string) => `multiIf(
 
 const num = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/)]).transform(Number)
 const quantiles = z.array(num.nullable())
-const sample = z.array(num)
+/**
+ * A sample travels as one comma-separated string: a week at 10M startups ships millions of sample values, and
+ * JSON numbers of UInt64 (quoted, see the store's settings) checked one by one cost more than the query.
+ */
+const sample = z
+  .string()
+  .regex(/^(\d+(,\d+)*)?$/)
+  .transform((t) => (t === '' ? [] : t.split(',').map(Number)))
+/** A sample array of UInt64 composites (hash high half, value low half) -> the values' text. */
+const sampleText = (composites: string) =>
+  `arrayStringConcat(arrayMap(x -> toString(bitAnd(x, 0xFFFFFFFF)), ${composites}), ',')`
 
 export function reportScope(p: { cluster?: string; namespace?: string }) {
   return startupWhere(undefined, {
@@ -54,24 +66,29 @@ function windowSql(column: string, count: number) {
     : { where: `(${inWindow(0)} OR ${inWindow(1)})`, w: `if(${inWindow(0)}, 0, 1)` }
 }
 
+/**
+ * Percentiles as the rollups keep them (ClickHouse `quantiles`: exact up to 8,192 values, then a reservoir of
+ * 8,192, interpolated), ms rounded, an empty state's NaN read as unknown.
+ */
+const finite = (q: string) => `arrayMap(x -> if(isFinite(x), round(x), NULL), ${q})`
+
 const percentileColumns = (name: string, expr: string, cond?: string) =>
   cond
-    ? `countIf(${expr} IS NOT NULL AND ${cond}) AS ${name}_n, quantilesExactIf(0.5, 0.9, 0.99)(${expr}, ${cond}) AS ${name}_q`
-    : `count(${expr}) AS ${name}_n, quantilesExact(0.5, 0.9, 0.99)(${expr}) AS ${name}_q`
+    ? `countIf(${expr} IS NOT NULL AND ${cond}) AS ${name}_n, ${finite(`quantilesIf(0.5, 0.9, 0.99)(${expr}, ${cond})`)} AS ${name}_q`
+    : `count(${expr}) AS ${name}_n, ${finite(`quantiles(0.5, 0.9, 0.99)(${expr})`)} AS ${name}_q`
 
 /**
  * At most {sampleSize} values, those whose row hash is smallest: a uniform random, reproducible sample. The value
  * (UInt32 ms) rides in the low half of the hash, so the sort is on plain integers (ordering tuples is far slower).
  */
 const sampleColumn = (name: string, expr: string, hash: string, cond: string) =>
-  `arrayMap(x -> bitAnd(x, 0xFFFFFFFF), arrayFilter(x -> x != ${NOT_SAMPLED}, groupArraySorted({sampleSize:UInt32})(
-      if(${cond}, bitOr(bitAnd(${hash}, 0xFFFFFFFF00000000), toUInt64(assumeNotNull(${expr}))), ${NOT_SAMPLED})))) AS ${name}_sample`
+  `${sampleText(`arrayFilter(x -> x != ${NOT_SAMPLED}, groupArraySorted({sampleSize:UInt32})(
+      if(${cond}, bitOr(bitAnd(${hash}, 0xFFFFFFFF00000000), toUInt64(assumeNotNull(${expr}))), ${NOT_SAMPLED})))`)} AS ${name}_sample`
 // Rows outside the metric sort last and are dropped (the -If combinator on this function is several times slower).
 const NOT_SAMPLED = '18446744073709551615'
 
-// Phase percentiles are display figures for seven phases in five overlapping groupings: exact states for all of
-// them hold every value of the window several times over (2.6 GB at 10M startups). Above PHASE_SAMPLE_ROWS
-// startups a window's phase percentiles come from a 1-in-k sample by UID hash; below it they are exact.
+// Phase percentiles of the image groups (the one grouping that reads raw rows, see startupImageSql) are display
+// figures: above PHASE_SAMPLE_ROWS startups a window's come from a 1-in-k sample by UID hash; below it, all rows.
 export const PHASE_SAMPLE_ROWS = 200_000
 const STARTUP_AGGREGATES = `any(workload_kind) AS workload_kind,
     count() AS startups, countIf(outcome = 'ready') AS ready, countIf(outcome = 'failed') AS failed,
@@ -79,7 +96,7 @@ const STARTUP_AGGREGATES = `any(workload_kind) AS workload_kind,
     ${percentileColumns('total', 'total_ms')},
     ${percentileColumns('cold_total', 'total_ms', 'cold = true')},
     [${REPORT_PHASES.map((ph) => `count(${PHASE_COLUMN[ph]})`).join(', ')}] AS phase_n,
-    [${REPORT_PHASES.map((ph) => `quantilesExactIf(0.5, 0.9, 0.99)(${PHASE_COLUMN[ph]}, in_phase_sample)`).join(', ')}] AS phase_q,
+    [${REPORT_PHASES.map((ph) => finite(`quantilesIf(0.5, 0.9, 0.99)(${PHASE_COLUMN[ph]}, in_phase_sample)`)).join(', ')}] AS phase_q,
     ${sampleColumn('total', 'total_ms', 'cityHash64(uid)', 'total_ms IS NOT NULL')},
     ${sampleColumn('cold_total', 'total_ms', 'cityHash64(uid)', 'total_ms IS NOT NULL AND cold = true')}`
 
@@ -91,17 +108,106 @@ const startupRows = (scope: string, windows: number, extra: string) => {
       FROM pod_startups FINAL WHERE ${scope} AND ${win.where}`
 }
 
-// grouping() has a bit per argument, set when the argument is not part of the row's grouping set.
-const startupSql = (scope: string, windows: number) => `SELECT w,
+const stemOf = (ph: (typeof REPORT_PHASES)[number]) => PHASE_STEM[ph]
+
+/** The rollup measures the report's startup figures merge. */
+export const REPORT_ROLLUP_MEASURES = [
+  'startups',
+  'total_n',
+  'total_q',
+  ...REPORT_PHASES.flatMap((ph) => [`${stemOf(ph)}_n`, `${stemOf(ph)}_q`]),
+]
+
+// Figures of a group from rollup-shaped rows (startupSource): counts add, quantile states merge. cold/warm and
+// the outcome are dimensions of every rollup row, so the cold share and the cold startups' totals are -If merges.
+const ROLLUP_AGGREGATES = `any(workload_kind) AS workload_kind,
+    sum(m_startups) AS startups, sumIf(m_startups, outcome = 'ready') AS ready,
+    sumIf(m_startups, outcome = 'failed') AS failed,
+    sumIf(m_startups, start_kind != 'unknown') AS cold_known, sumIf(m_startups, start_kind = 'cold') AS cold_count,
+    sum(m_total_n) AS total_n, ${finite('quantilesMerge(0.5, 0.9, 0.99)(m_total_q)')} AS total_q,
+    sumIf(m_total_n, start_kind = 'cold') AS cold_total_n,
+    ${finite("quantilesMergeIf(0.5, 0.9, 0.99)(m_total_q, start_kind = 'cold')")} AS cold_total_q,
+    [${REPORT_PHASES.map((ph) => `sum(m_${stemOf(ph)}_n)`).join(', ')}] AS phase_n,
+    [${REPORT_PHASES.map((ph) => finite(`quantilesMerge(0.5, 0.9, 0.99)(m_${stemOf(ph)}_q)`)).join(', ')}] AS phase_q`
+
+/** The rollup rows with their measures renamed (m_...), so the figures may take the measures' own names. */
+const rollupRows = (
+  from: string,
+) => `(SELECT cluster, namespace, workload_kind, workload_name, node, outcome, start_kind,
+      ${REPORT_ROLLUP_MEASURES.map((m) => `${m} AS m_${m}`).join(', ')}
+    FROM ${from})`
+
+/**
+ * The startup figures of each dimension from its own grain (the coarsest that keeps its columns), so each grain
+ * row is merged once: the whole scope and clusters from the cluster grain, and so on down to workloads and nodes.
+ */
+const ROLLUP_GROUPINGS: {
+  dims: ('cluster' | 'namespace' | 'workload' | 'node')[]
+  dimension: string
+  columns: string
+  groupBy: string
+}[] = [
+  {
+    dims: ['cluster'],
+    dimension: "if(grouping(cluster) = 1, 'all', 'cluster')",
+    columns: "cluster, '' AS namespace, '' AS workload_name, '' AS node",
+    groupBy: 'GROUPING SETS ((), (cluster))',
+  },
+  {
+    dims: ['namespace'],
+    dimension: "'namespace'",
+    columns: "cluster, namespace, '' AS workload_name, '' AS node",
+    groupBy: 'cluster, namespace',
+  },
+  {
+    dims: ['workload'],
+    dimension: "'workload'",
+    columns: "cluster, namespace, workload_name, '' AS node",
+    groupBy: 'cluster, namespace, workload_name',
+  },
+  {
+    dims: ['node'],
+    dimension: "'node'",
+    columns: "cluster, '' AS namespace, '' AS workload_name, node",
+    groupBy: 'cluster, node',
+  },
+]
+
+const rollupGroupSql = (g: (typeof ROLLUP_GROUPINGS)[number], from: string) =>
+  `SELECT {w:UInt8} AS w, ${g.dimension} AS dimension, ${g.columns}, '' AS image,
+    ${ROLLUP_AGGREGATES}
+  FROM ${rollupRows(from)}
+  GROUP BY ${g.groupBy}`
+
+/**
+ * The rank tests' samples of the startup groups, from raw rows without FINAL: per group the values whose UID hash
+ * is smallest. Versions of one startup share the hash, so the sample keeps one value per startup (the smaller,
+ * when a rewrite changed it: the sample is a random one either way). Both windows in one scan.
+ */
+const rawSampleColumn = (name: string, cond: string) =>
+  `arrayFilter(x -> x != ${NOT_SAMPLED}, groupArraySorted({sampleSize:UInt32})(
+      if(${cond}, bitOr(bitAnd(cityHash64(uid), 0xFFFFFFFF00000000), toUInt64(assumeNotNull(total_ms))), ${NOT_SAMPLED}))) AS ${name}_all`
+/** One value per UID hash (entries of one hash are adjacent): the first, and each whose hash differs from the last. */
+const dedupedSample = (name: string) =>
+  `${sampleText(`arrayFilter((x, d, i) -> i = 1 OR d != 0, ${name}_all,
+      arrayDifference(arrayMap(x -> toInt64(bitShiftRight(x, 32)), ${name}_all)), arrayEnumerate(${name}_all))`)} AS ${name}_sample`
+const startupSampleSql = (scope: string, windows: number) => {
+  const win = windowSql('created_at', windows)
+  return `SELECT w, dimension, cluster, namespace, workload_name, node, image,
+    ${dedupedSample('total')}, ${dedupedSample('cold_total')}
+  FROM (SELECT w,
     multiIf(grouping(cluster, namespace, workload_name, node) = 15, 'all',
       grouping(cluster, namespace, workload_name, node) = 7, 'cluster',
       grouping(cluster, namespace, workload_name, node) = 3, 'namespace',
       grouping(cluster, namespace, workload_name, node) = 1, 'workload', 'node') AS dimension,
     cluster, namespace, workload_name, node, '' AS image,
-    ${STARTUP_AGGREGATES}
-  FROM (${startupRows(scope, windows, '')})
+    ${rawSampleColumn('total', 'total_ms IS NOT NULL')},
+    ${rawSampleColumn('cold_total', 'total_ms IS NOT NULL AND cold = true')}
+  FROM (SELECT cluster, namespace, workload_name, ifNull(node, '') AS node, uid, total_ms, cold, ${win.w} AS w
+    FROM pod_startups WHERE ${scope} AND ${win.where})
   GROUP BY GROUPING SETS ((w), (w, cluster), (w, cluster, namespace), (w, cluster, namespace, workload_name),
-    (w, cluster, node))`
+    (w, cluster, node)))`
+}
 
 // A startup belongs to the group of each image repository it ran (once per repository).
 const startupImageSql = (scope: string, windows: number) => `SELECT w, 'image' AS dimension, cluster,
@@ -173,6 +279,10 @@ const startupRow = z.object({
   total_sample: sample,
   cold_total_sample: sample,
 })
+
+/** Startup figures of a group, without samples (from the rollups). */
+const figureRow = startupRow.omit({ total_sample: true, cold_total_sample: true })
+const sampleRow = z.object({ ...keyCols, total_sample: sample, cold_total_sample: sample })
 
 const pullRow = z.object({
   ...keyCols,
@@ -253,6 +363,10 @@ export const reportGroups =
   async (input: ReportGroupParams): Promise<{ previous: WindowGroup[]; current: WindowGroup[] }> => {
     const p = reportGroupParams.parse(input)
     const scope = reportScope(p)
+    const filters = {
+      ...(p.cluster ? { cluster: p.cluster } : {}),
+      ...(p.namespace ? { namespace: p.namespace } : {}),
+    }
     const pools = new Map(
       (await q.query('reportNodePools', 'SELECT cluster, node, pool FROM nodes FINAL', {}, poolRow)).map(
         (r) => [`${r.cluster}\u0000${r.node}`, r.pool],
@@ -283,11 +397,36 @@ export const reportGroups =
       )
       const largest = rows?.n ?? 0
       params.phaseRate = largest > PHASE_SAMPLE_ROWS ? Math.ceil((PHASE_SAMPLE_ROWS / largest) * 1e6) : 1e6
-      const startups = [
-        ...(await q.query('reportStartupGroups', startupSql(scope.where, n), params, startupRow)),
-        ...(await q.query('reportStartupImageGroups', startupImageSql(scope.where, n), params, startupRow)),
-      ]
+      const images = await q.query(
+        'reportStartupImageGroups',
+        startupImageSql(scope.where, n),
+        params,
+        startupRow,
+      )
+      const samples = await q.query(
+        'reportStartupSamples',
+        startupSampleSql(scope.where, n),
+        params,
+        sampleRow,
+      )
       const pulls = await q.query('reportPullGroups', pullSql(scope.where, n), params, pullRow)
+      const windowed = pass.w === null ? [0, 1] : [pass.w]
+      const figures: z.output<typeof figureRow>[] = []
+      for (const w of windowed) {
+        const window = w === 0 ? p.previous : p.current
+        // Closed, clean hours from the rollup grains, the rest of the window (open edges) from raw rows.
+        for (const g of ROLLUP_GROUPINGS) {
+          const src = await startupSource(q, window, filters, 'auto', REPORT_ROLLUP_MEASURES, g.dims)
+          figures.push(
+            ...(await q.query(
+              'reportStartupGroups',
+              rollupGroupSql(g, src.from),
+              { ...src.params, w },
+              figureRow,
+            )),
+          )
+        }
+      }
       const slot = (r: KeyRow) => {
         const groups = out[r.w === 0 ? 0 : 1]
         const id = groupId(r)
@@ -304,8 +443,10 @@ export const reportGroups =
         }
         return g
       }
-      for (const r of startups) {
+      for (const r of [...figures, ...images]) {
         if (r.dimension === 'node' && r.node === '') continue
+        // A window with no startups still yields the empty grouping set's row: nothing to report for it.
+        if (r.dimension === 'all' && r.startups === 0) continue
         const g = slot(r)
         if (r.dimension === 'workload') g.key.workloadKind = r.workload_kind
         const s = g.side
@@ -318,6 +459,10 @@ export const reportGroups =
         REPORT_PHASES.forEach((ph, i) => {
           s.phases[ph] = percentilesOf(r.phase_n[i] ?? 0, r.phase_q[i] ?? [])
         })
+      }
+      for (const r of [...samples, ...images]) {
+        if (r.dimension === 'node' && r.node === '') continue
+        const g = slot(r)
         g.samples.total = sortedSample(r.total_sample)
         g.samples.coldTotal = sortedSample(r.cold_total_sample)
       }
