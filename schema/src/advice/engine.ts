@@ -97,7 +97,7 @@ export function evaluateSignals(signals: AdviceSignals, config?: AdviceConfig): 
 }
 
 /** Findings whose pods (count, time lost in the fix's phases, slowest) are looked up; the rest keep none. */
-const MAX_FINDINGS_WITH_PODS = 200
+const MAX_FINDINGS_WITH_PODS = 100
 
 /** Adds to each finding the pods it covers: how many, their time in its phases, the slowest three. */
 export async function attachFindingPods(
