@@ -1,6 +1,6 @@
 // Weekly regression report: this week against the one before, the same model as `podstart report`.
 import { type Change, DIMENSIONS, type Report } from '@podstart/schema/report'
-import { loadWeeklyReport } from '@/server/reports.ts'
+import { cachedWeeklyReport } from '@/server/reports.ts'
 
 export const dynamic = 'force-dynamic'
 
@@ -92,9 +92,10 @@ export default async function ReportsPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>
 }) {
   const sp = await searchParams
-  const to = typeof sp.to === 'string' && !Number.isNaN(Date.parse(sp.to)) ? Date.parse(sp.to) : Date.now()
+  const to = typeof sp.to === 'string' && !Number.isNaN(Date.parse(sp.to)) ? Date.parse(sp.to) : undefined
   const cluster = typeof sp.cluster === 'string' && sp.cluster ? sp.cluster : undefined
-  const loaded = await loadWeeklyReport({ toMs: to, cluster })
+  const cached = await cachedWeeklyReport({ toMs: to, cluster })
+  const loaded = cached.loaded
   if (!loaded.ok) {
     return (
       <section>
@@ -113,6 +114,10 @@ export default async function ReportsPage({
         {r.windows.current.from.slice(0, 16)} → {r.windows.current.to.slice(0, 16)} UTC against the week
         before. {r.regressions.length} regression(s), {r.improvements.length} improvement(s) over{' '}
         {r.method.testsRun} tests.
+      </p>
+      <p className="meta" data-report-computed={new Date(cached.computedAt).toISOString()}>
+        Computed {new Date(cached.computedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC
+        {cached.refreshing ? ' (a newer one is being computed; reload in a minute)' : ''}.
       </p>
       <h2>Regressions</h2>
       {r.regressions.length ? (

@@ -13,6 +13,66 @@ export type Loaded<T> = { ok: true; value: T } | { ok: false; error: string }
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
+/**
+ * A report reads two weeks of raw rows and the advice (tens of seconds at 1M startups) and would hold the one
+ * embedded engine while every other page waits: reports are kept per cluster and end (`now` is one entry), served
+ * at once while younger than REPORT_TTL_MS, served stale with the time they were computed while one background
+ * computation replaces them, and concurrent loads share one computation. A weekly report minutes old says the same.
+ */
+const REPORT_TTL_MS = 5 * 60_000
+interface CachedReport {
+  at: number
+  value?: Loaded<Report>
+  pending?: Promise<Loaded<Report>>
+}
+const REPORTS_KEY = Symbol.for('podstart.dashboard.reports')
+const g = globalThis as Record<symbol, Map<string, CachedReport> | undefined>
+const reports = g[REPORTS_KEY] ?? new Map<string, CachedReport>()
+g[REPORTS_KEY] = reports
+
+export interface CachedWeeklyReport {
+  loaded: Loaded<Report>
+  /** When the report was computed (ms). */
+  computedAt: number
+  refreshing: boolean
+}
+
+/** The weekly report ending now (`toMs` absent) or at `toMs`, from the report cache (above). */
+export async function cachedWeeklyReport(opts: {
+  toMs?: number
+  cluster?: string
+}): Promise<CachedWeeklyReport> {
+  const key = JSON.stringify([opts.toMs ?? 'now', opts.cluster ?? ''])
+  let entry = reports.get(key)
+  if (!entry) {
+    entry = { at: 0 }
+    reports.set(key, entry)
+  }
+  const e = entry
+  const compute = () => {
+    e.pending ??= loadWeeklyReport({ toMs: opts.toMs ?? Date.now(), cluster: opts.cluster })
+      .then((v) => {
+        // A failed computation is not kept: the next load tries again.
+        if (v.ok) {
+          e.value = v
+          e.at = Date.now()
+        }
+        return v
+      })
+      .finally(() => {
+        e.pending = undefined
+      })
+    return e.pending
+  }
+  if (e.value) {
+    const stale = Date.now() - e.at >= REPORT_TTL_MS
+    if (stale) compute().catch(() => undefined)
+    return { loaded: e.value, computedAt: e.at, refreshing: stale }
+  }
+  const loaded = await compute()
+  return { loaded, computedAt: e.at || Date.now(), refreshing: false }
+}
+
 /** The week ending at `toMs` against the week before, computed in the store (bounded memory at any size). */
 export async function loadWeeklyReport(opts: { toMs: number; cluster?: string }): Promise<Loaded<Report>> {
   try {
