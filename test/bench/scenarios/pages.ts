@@ -87,6 +87,12 @@ export async function runPages(small: boolean): Promise<ScenarioResult> {
     }
     const port = await freePort()
     const up = startPodstart(['up', '--port', String(port), '--data', dataDir, '--no-collector'])
+    // The runner stops this process when it overruns: take the server along rather than leave it serving.
+    const leave = () => {
+      up.child.kill('SIGKILL')
+      process.exit(1)
+    }
+    process.once('SIGTERM', leave)
     const base = `http://127.0.0.1:${port}`
     try {
       await waitFor(async () => ((await fetch(`${base}/readyz`)).ok ? true : undefined), 180_000, 'readyz')
