@@ -208,7 +208,8 @@ describe('deploy/ rendered by kubectl kustomize', () => {
     const volume = d.spec.template.spec.volumes.find((v: { name: string }) => v.name === mount?.name)
     expect(volume?.persistentVolumeClaim?.claimName).toBe('podstart-data')
     find(objs, 'PersistentVolumeClaim', 'podstart-data')
-    expect(c.envFrom).toBeUndefined()
+    // No ClickHouse Secret: the only Secret it reads is the optional metrics token for Prometheus.
+    expect(c.envFrom).toEqual([{ secretRef: { name: 'podstart-metrics', optional: true } }])
     expect(byKind(objs, 'Role')).toEqual([])
     const service = find(objs, 'Service', 'podstart')
     expect(d.spec.template.metadata.labels).toMatchObject(service.spec.selector)
