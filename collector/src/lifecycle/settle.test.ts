@@ -75,7 +75,12 @@ describe('settleMs', () => {
       phase: 'Running',
       owner: { kind: 'ReplicaSet', name: 'web-6d4cf56db6' },
       containers: [{ name: 'app', image: 'nginx:1.25' }],
-      conditions: { PodScheduled: T0 + 100, Initialized: T0 + 100, ContainersReady: T0 + 3000, Ready: T0 + 3000 },
+      conditions: {
+        PodScheduled: T0 + 100,
+        Initialized: T0 + 100,
+        ContainersReady: T0 + 3000,
+        Ready: T0 + 3000,
+      },
     })
     const replicaSet = (owner: string) => ({
       kind: 'ReplicaSet',

@@ -3,7 +3,11 @@ import { eventRow } from './event-rows.ts'
 
 const ev = (first: unknown, eventTime: unknown = null) => ({
   kind: 'Event',
-  metadata: { name: 'web-1.18edcbdadc395d60', namespace: 'default', creationTimestamp: '2026-12-03T16:39:27Z' },
+  metadata: {
+    name: 'web-1.18edcbdadc395d60',
+    namespace: 'default',
+    creationTimestamp: '2026-12-03T16:39:27Z',
+  },
   involvedObject: { kind: 'Pod', name: 'web-1', namespace: 'default', uid: 'u1' },
   reason: 'Pulled',
   message: 'ok',
