@@ -11,7 +11,10 @@ export interface EventEvidence {
   sandboxFailedMs: number
   restartBackoffMs: number
   configErrorMs: number
-  /** The first kubelet event about a container: the sandbox was ready by then (NaN when none). */
+  /**
+   * The first kubelet event about a container, or the pull request a Pulled message places before itself: the
+   * sandbox was ready by then (NaN when none).
+   */
   firstKubeletMs: number
   /** Latest Started / Created of each container, keyed by containerKey. */
   startedOf: Map<string, Point>
@@ -28,6 +31,19 @@ const KUBELET_CONTAINER_KINDS = new Set([
   'started',
   'error',
 ])
+
+/** Longest `(X including waiting)` taken to place a pull's request: past it the message is not believed. */
+const MAX_QUEUED_MS = 86_400_000
+
+/**
+ * How long before a Pulled event the kubelet asked for the pull: its `(X including waiting)`. The kubelet says
+ * `Pulling` at that request, so a lost `Pulling` still has its time (0 for every other event).
+ */
+function queuedForMs(e: CompactEvent): number {
+  if (e.parsed.kind !== 'pulled') return 0
+  const w = e.parsed.withWaitMs
+  return w !== null && w > 0 && w < MAX_QUEUED_MS ? w : 0
+}
 
 export const containerKey = (part: Part, name: string): string => `${part}/${name}`
 
@@ -56,7 +72,8 @@ export function eventEvidence(events: readonly CompactEvent[]): EventEvidence {
     )
       ev.configErrorMs = Math.max(e.lastMs, ev.configErrorMs || 0)
     if ((e.part === Part.Regular || e.part === Part.Init) && KUBELET_CONTAINER_KINDS.has(k)) {
-      if (Number.isNaN(ev.firstKubeletMs) || e.firstMs < ev.firstKubeletMs) ev.firstKubeletMs = e.firstMs
+      const at = e.firstMs - queuedForMs(e)
+      if (Number.isNaN(ev.firstKubeletMs) || at < ev.firstKubeletMs) ev.firstKubeletMs = at
     }
     if (e.container === null || e.part === Part.Ephemeral || e.part === Part.Pod) continue
     // The latest occurrence of each: containersStarted is when the last start happened.

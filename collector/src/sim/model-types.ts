@@ -128,6 +128,19 @@ interface TrueContainer {
   finishedAt: number | null
 }
 
+/** When the API server sent the first pod update showing each state, and the first-True condition stamps. */
+export interface ServedPodTruth {
+  created: number | null
+  scheduled: number | null
+  running: number | null
+  allStarted: number | null
+  ready: number | null
+  /** lastTransitionTime (ms) of each condition's first True as served. */
+  conditions: Record<string, number>
+  unschedulable: boolean
+  stateful: boolean
+}
+
 export interface SimPod {
   uid: string
   name: string
@@ -151,6 +164,8 @@ export interface SimPod {
     finished: number | null
     pulls: TruePull[]
     containers: TrueContainer[]
+    /** What the watch served of the pod, and when (truth.ts noteServedPod): the truth of the SLO cut. */
+    served?: ServedPodTruth
   }
   outcome: 'ready' | 'completed' | 'failed' | 'pending' | 'deleted' | null
   outcomeReason: string | null

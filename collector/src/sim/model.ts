@@ -18,7 +18,7 @@ import { namespaceObject, nodeObject, podObject } from './objects.ts'
 import { type InjectedProblem, type PlannedProblem, planRun, type RunPlan } from './plan.ts'
 import { type Distribution, SeededRandom } from './random.ts'
 import type { NodePoolSpec, Scenario } from './scenario.ts'
-import { startupRecord } from './truth.ts'
+import { noteServedPod, startupRecord } from './truth.ts'
 import {
   addRevision,
   cronJobObject,
@@ -393,7 +393,9 @@ export class ClusterModel {
     }
     this.pods.push(pod)
     if (rev.ownerKind === 'Job') this.emit('jobs', 'ADDED', jobObject(w, rev, this.now, null), this.now)
-    this.emit('pods', 'ADDED', podObject(pod), this.now)
+    const added = podObject(pod)
+    this.emit('pods', 'ADDED', added, this.now)
+    noteServedPod(pod, added, this.now)
     pod.lastStatusWrite = this.now
     this.at(this.now + this.dur(this.s.timings.schedulingMs), () => this.trySchedule(pod))
   }
@@ -404,7 +406,9 @@ export class ClusterModel {
     const lag = lagMs ?? this.dur(this.s.timings.statusLagMs)
     const at = Math.max(pod.lastStatusWrite + 1, this.now + lag)
     pod.lastStatusWrite = at
-    this.emit('pods', 'MODIFIED', podObject(pod), at)
+    const obj = podObject(pod)
+    this.emit('pods', 'MODIFIED', obj, at)
+    noteServedPod(pod, obj, at)
   }
 
   /**

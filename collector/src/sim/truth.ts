@@ -7,7 +7,59 @@ import {
   STARTUP_RECORD_SCHEMA_VERSION,
   type StartupRecord,
 } from '@podstart/schema/record'
-import type { SimPod, TruePull } from './model-types.ts'
+import type { ServedKubeObject } from '../lifecycle/kube-object.ts'
+import type { ServedPodTruth, SimPod, TruePull } from './model-types.ts'
+
+type Json = Record<string, unknown>
+const asObj = (v: unknown): Json | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined
+const asArr = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
+
+/** Volume sources of a stateless pod, as the lifecycle decides it (docs/slo.md). */
+const STATELESS_SOURCES = new Set(['name', 'emptyDir', 'configMap', 'secret', 'downwardAPI', 'projected'])
+
+/**
+ * Notes a pod update the API server sends at `at`: the first one showing it bound, Running, every regular
+ * container started, Ready, and each condition's first True. This is the truth of "observed via watch" (the
+ * collector's receipt is this plus delivery).
+ */
+export function noteServedPod(pod: SimPod, object: ServedKubeObject, at: number): void {
+  const o = object as unknown as Json
+  const spec = asObj(o.spec) ?? {}
+  const status = asObj(o.status) ?? {}
+  const served: ServedPodTruth = pod.truth.served ?? {
+    created: at,
+    scheduled: null,
+    running: null,
+    allStarted: null,
+    ready: null,
+    conditions: {},
+    unschedulable: false,
+    stateful: asArr(spec.volumes).some((v) =>
+      Object.keys(asObj(v) ?? {}).some((k) => !STATELESS_SOURCES.has(k)),
+    ),
+  }
+  pod.truth.served = served
+  if (served.scheduled === null && typeof spec.nodeName === 'string') served.scheduled = at
+  if (served.running === null && status.phase === 'Running') served.running = at
+  const regular = asArr(spec.containers).length
+  const started = asArr(status.containerStatuses).filter((c) => {
+    const st = asObj(asObj(c)?.state)
+    return st?.running !== undefined || st?.terminated !== undefined
+  }).length
+  if (served.allStarted === null && regular > 0 && started >= regular) served.allStarted = at
+  for (const c of asArr(status.conditions)) {
+    const cond = asObj(c)
+    const type = String(cond?.type)
+    if (type === 'PodScheduled' && cond?.status === 'False' && cond.reason === 'Unschedulable')
+      served.unschedulable = true
+    if (cond?.status !== 'True' || type in served.conditions) continue
+    served.conditions[type === 'PodHasNetwork' ? 'PodReadyToStartContainers' : type] = Date.parse(
+      String(cond.lastTransitionTime),
+    )
+    if (type === 'Ready' && served.ready === null) served.ready = at
+  }
+}
 
 function boundary(ms: number | null): Boundary | null {
   return ms === null ? null : { at: isoMs(ms), source: 'truth', precisionMs: 0 }
@@ -112,5 +164,36 @@ export function startupRecord(pod: SimPod, cluster: string, outcomeAtEnd?: 'pend
     sloMs,
     fromStatusOnly: false,
     runtime: pod.node?.pool.runtime ?? null,
+    ...servedCuts(pod, pullWait, pull, init),
   }
+}
+
+/** The truth of the SLO cut: condition stamps and send times as served, the SLI from the true creation. */
+function servedCuts(
+  pod: SimPod,
+  pullWait: number | null,
+  pull: number | null,
+  init: number | null,
+): Pick<StartupRecord, 'conditions' | 'observed' | 'sli'> {
+  const s = pod.truth.served
+  const at = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : isoMs(ms))
+  const conditions = {
+    PodScheduled: at(s?.conditions.PodScheduled),
+    PodReadyToStartContainers: at(s?.conditions.PodReadyToStartContainers),
+    Initialized: at(s?.conditions.Initialized),
+    ContainersReady: at(s?.conditions.ContainersReady),
+    Ready: at(s?.conditions.Ready),
+  }
+  const observed = { running: at(s?.running), allStarted: at(s?.allStarted), ready: at(s?.ready) }
+  let sli: NonNullable<StartupRecord['sli']>
+  if (s?.stateful) sli = { ms: null, excluded: 'stateful' }
+  else if (s?.unschedulable) sli = { ms: null, excluded: 'unschedulable' }
+  else if (!s || s.allStarted === null) sli = { ms: null, excluded: 'not-started' }
+  else if (pull === null || init === null) sli = { ms: null, excluded: 'unknown-pulls' }
+  else
+    sli = {
+      ms: Math.max(0, Math.round(s.allStarted - pod.createdAt - (pullWait ?? 0) - pull - init)),
+      excluded: null,
+    }
+  return { conditions, observed, sli }
 }

@@ -1,6 +1,7 @@
 // The peers' pod startup figures, computed the way each peer computes them, from what podstart stores per pod
 // (boundaries, condition times, watch receipt times). Pure: the query sloPeerPods (slo.ts) reads the inputs.
 // Definitions, with the source lines they follow, in docs/slo.md.
+import type { StartupRecord } from '../record/types.ts'
 import { PERCENTILE_METHOD } from './slo.ts'
 
 /** What a peer view needs of one stored startup (ms since epoch, null when unknown). */
@@ -240,4 +241,31 @@ export function kubeBurnerView(
     })
   }
   return { quantiles, pods: rows.length }
+}
+
+/**
+ * A startup record as a peer view's input (a record read back, or a simulator's truth, whose `truth` boundaries
+ * stand for the scheduler's eventTime and the kubelet's Started event name).
+ */
+export function peerPodOfRecord(r: StartupRecord): PeerPod {
+  const ms = (iso: string | null | undefined): number | null => (iso == null ? null : Date.parse(iso))
+  const source = (s: string | undefined, truthAs: string) => (s === 'truth' ? truthAs : (s ?? ''))
+  const b = r.boundaries
+  return {
+    createdMs: ms(b.created?.at) ?? Date.parse(r.createdAt),
+    scheduledMs: ms(b.scheduled?.at),
+    scheduledSource: source(b.scheduled?.source, 'event-time'),
+    containersStartedMs: ms(b.containersStarted?.at),
+    containersStartedSource: source(b.containersStarted?.source, 'event-name'),
+    observedRunningMs: ms(r.observed?.running),
+    observedReadyMs: ms(r.observed?.ready),
+    conditions: {
+      PodScheduled: ms(r.conditions?.PodScheduled),
+      PodReadyToStartContainers: ms(r.conditions?.PodReadyToStartContainers),
+      Initialized: ms(r.conditions?.Initialized),
+      ContainersReady: ms(r.conditions?.ContainersReady),
+      Ready: ms(r.conditions?.Ready),
+    },
+    stateless: r.sli === undefined ? null : r.sli.excluded !== 'stateful',
+  }
 }

@@ -29,6 +29,15 @@ function micros(level: number): number {
   return Math.round(level * 1e6)
 }
 
+/** The nearest-rank percentile of sorted values (null for none); nearestRankSql is the same rule in SQL. */
+export function nearestRank(sorted: readonly number[], level: number): number | null {
+  const m = micros(level)
+  const n = sorted.length
+  if (n === 0) return null
+  const rank = Math.max(1, Math.ceil((m * n) / 1e6))
+  return sorted[Math.min(n, rank) - 1] as number
+}
+
 /**
  * SQL of the nearest-rank percentile over an array expression of values (NULL for an empty array). The level is
  * a constant of the code, written as an integer literal; values stay in the query.

@@ -1,16 +1,13 @@
 // The statistics behind "statistically supported": nearest-rank quantiles, the Mann-Whitney U test (normal
 // approximation with tie and continuity corrections), a seeded bootstrap interval and Benjamini-Hochberg.
+import { nearestRank } from '../queries/slo.ts'
 
 /**
  * The product's one percentile method (docs/slo.md): nearest rank, the value of rank ceil(level * n) of the n sorted
- * values, the level taken in millionths so the rank is integer arithmetic (as nearestRankSql in queries/slo.ts).
+ * values, in integer arithmetic (queries/slo.ts nearestRank; nearestRankSql is the same rule in SQL).
  */
 export function quantile(sorted: readonly number[], level: number): number | null {
-  if (!(level > 0 && level <= 1)) throw new Error(`percentile level must be in (0, 1], got ${level}`)
-  const n = sorted.length
-  if (n === 0) return null
-  const rank = Math.max(1, Math.ceil((Math.round(level * 1e6) * n) / 1e6))
-  return sorted[Math.min(n, rank) - 1] as number
+  return nearestRank(sorted, level)
 }
 
 export function sortNumbers(values: readonly number[]): number[] {
