@@ -177,17 +177,17 @@ describe('phaseBreakdown', () => {
     await insertStartups(q, [...api, ...web, failed], 100)
   })
 
-  it('gives count and exact-rank p50/p90/p99 per workload, nulls excluded per phase', async () => {
+  it('gives count and nearest-rank p50/p90/p99 per workload, nulls excluded per phase', async () => {
     const rows = await phaseBreakdown(q)({ ...window, groupBy: ['workload'], filters: { cluster } })
     expect(rows.map((r) => [r.group.workloadKind, r.group.workload, r.startups])).toEqual([
       ['Deployment', 'api', 11],
       ['StatefulSet', 'web', 2],
     ])
     const a = rows[0]!
-    // totals 1000..10000 (the failed one has none): value at floor(q * 10) of the sorted list.
-    expect(a.total).toEqual({ count: 10, p50: 6000, p90: 10000, p99: 10000 })
+    // totals 1000..10000 (the failed one has none): value of rank ceil(q * 10) of the sorted list.
+    expect(a.total).toEqual({ count: 10, p50: 5000, p90: 9000, p99: 10000 })
     // scheduling 0,10,..,90 on the ready ones; null on the failed one.
-    expect(a.phases.scheduling).toEqual({ count: 10, p50: 50, p90: 90, p99: 90 })
+    expect(a.phases.scheduling).toEqual({ count: 10, p50: 40, p90: 80, p99: 90 })
     // pull only on odd i: 100, 300, 500, 700, 900.
     expect(a.phases.pull).toEqual({ count: 5, p50: 500, p90: 900, p99: 900 })
     expect(a.phases.ready.count).toBe(10)

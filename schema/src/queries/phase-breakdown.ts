@@ -4,6 +4,7 @@ import { PHASE_NAMES, type PhaseName } from '../record/types.ts'
 import { PHASE_COLUMN } from '../rows/startup-rows.ts'
 import type { Querier } from '../store/querier.ts'
 import { OUTCOMES, startupFilters, startupWhere, timeWindow } from './filters.ts'
+import { nearestRankSql } from './slo.ts'
 
 export const GROUP_KEYS = ['cluster', 'namespace', 'workload', 'node', 'image'] as const
 export type GroupKey = (typeof GROUP_KEYS)[number]
@@ -58,12 +59,12 @@ const rowSchema = z.looseObject({ startups: z.coerce.number() })
 function percentiles(count: unknown, qs: unknown): Percentiles {
   const n = Number(count)
   const q = quantilesOut.parse(qs)
-  // quantilesExact over no values yields zeros; with a count of 0 there is no percentile.
+  // No values yield zeros; with a count of 0 there is no percentile.
   const at = (i: number) => (n > 0 ? (q[i] ?? null) : null)
   return { count: n, p50: at(0), p90: at(1), p99: at(2) }
 }
 
-/** quantilesExact: the value at position floor(level * n) of the sorted non-null values (no interpolation). */
+/** Nearest rank (docs/slo.md): the value of rank ceil(level * n) of the sorted non-null values (no interpolation). */
 export const phaseBreakdown =
   (q: Querier) =>
   async (input: PhaseBreakdownParams): Promise<PhaseBreakdownRow[]> => {
@@ -74,7 +75,7 @@ export const phaseBreakdown =
     const { where, params } = startupWhere(p, p.filters, p.outcome)
     const metricCols = METRICS.flatMap(({ key, column }) => [
       `count(${column}) AS n_${key}`,
-      `quantilesExact(0.5, 0.9, 0.99)(${column}) AS q_${key}`,
+      `[${[0.5, 0.9, 0.99].map((l) => `ifNull(${nearestRankSql(`groupArray(${column})`, l)}, 0)`).join(', ')}] AS q_${key}`,
     ])
     const sql = [
       `SELECT ${[...groupCols, 'count() AS startups', ...metricCols].join(', ')}`,
