@@ -29,7 +29,14 @@ export function FilterBar({ range, from, to, ranges, fields }: FilterBarProps) {
     router.push(qs ? `${pathname}?${qs}` : pathname)
   }
   return (
-    <form className="filters" method="get" action={pathname} aria-label="Filters">
+    // Keyed by the window: a navigation that changes it (a zoom) shows the new one, not the select's old choice.
+    <form
+      key={`${range ?? ''}|${from ?? ''}|${to ?? ''}|${fields.map((f) => f.value ?? '').join('|')}`}
+      className="filters"
+      method="get"
+      action={pathname}
+      aria-label="Filters"
+    >
       <label>
         Time range
         <select name="range" defaultValue={range ?? ''} onChange={onChange} data-filter="range">

@@ -34,7 +34,7 @@ export function SecondsLostPanel({
   const max = Math.max(1, ...rows.map((r) => r.totalSeconds))
   return (
     <section className="panel" aria-labelledby="h-seconds" data-section="seconds-lost">
-      <h2 id="h-seconds">Where the seconds go, by {kind}</h2>
+      <h2 id="h-seconds">Pod-seconds lost, by {kind}</h2>
       <p className="note">
         Pod-seconds from creation to Ready over startups with every phase known, split by phase; most time
         lost first.

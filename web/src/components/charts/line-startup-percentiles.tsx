@@ -2,7 +2,7 @@
 // p50/p90/p99 of created -> Ready per step, in seconds. Dragging across the chart zooms to the steps covered
 // (an explicit from/to in the URL, so the zoomed view can be shared).
 import { usePathname, useRouter, useSearchParams } from 'next/navigation'
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts'
 import type { PercentilePoint } from '@/charts/startup-series.ts'
 import { zoomQuery, zoomWindow } from '@/charts/zoom.ts'
@@ -18,10 +18,13 @@ import {
 
 const PERCENTILES = ['p50', 'p90', 'p99'] as const
 
-/** The label recharts reports under the pointer (a step's `at`), when there is one. */
-const labelOf = (state: unknown): string | null => {
-  const l = (state as { activeLabel?: unknown } | null)?.activeLabel
-  return typeof l === 'string' || typeof l === 'number' ? String(l) : null
+/** The step under the pointer (its `at`): recharts' active label, else the point at its active index. */
+const labelOf = (state: unknown, points: PercentilePoint[]): string | null => {
+  const s = state as { activeLabel?: unknown; activeTooltipIndex?: unknown } | null
+  const l = s?.activeLabel
+  if (typeof l === 'string' || typeof l === 'number') return String(l)
+  const i = Number(s?.activeTooltipIndex)
+  return Number.isInteger(i) ? (points[i]?.at ?? null) : null
 }
 
 export function LineStartupPercentiles({
@@ -35,6 +38,8 @@ export function LineStartupPercentiles({
   const pathname = usePathname()
   const search = useSearchParams()
   const [drag, setDrag] = useState<{ a: string; b: string } | null>(null)
+  // The last step hovered: a press may come before recharts reports a label for it.
+  const hovered = useRef<string | null>(null)
   const finish = () => {
     if (drag && drag.a !== drag.b) {
       const w = zoomWindow(drag.a, drag.b, stepSeconds)
@@ -48,11 +53,12 @@ export function LineStartupPercentiles({
         data={points}
         margin={chartMargin}
         onMouseDown={(s) => {
-          const l = labelOf(s)
+          const l = labelOf(s, points) ?? hovered.current
           if (l) setDrag({ a: l, b: l })
         }}
         onMouseMove={(s) => {
-          const l = labelOf(s)
+          const l = labelOf(s, points)
+          if (l) hovered.current = l
           if (drag && l) setDrag({ ...drag, b: l })
         }}
         onMouseUp={finish}
