@@ -47,7 +47,11 @@ export function nearestRankSql(valuesExpr: string, level: number): string {
   return `if(length(${valuesExpr}) = 0, NULL, arrayElement(arraySort(${valuesExpr}), toUInt64(intDiv(length(${valuesExpr}) * ${m} + 999999, 1000000))))`
 }
 
-export const sliPerClusterDayParams = timeWindow.extend({ cluster: startupFilters.shape.cluster.optional() })
+export const sliPerClusterDayParams = timeWindow.extend({
+  cluster: startupFilters.shape.cluster.optional(),
+  /** A dashboard scope (namespace, workload, node, image); cluster above wins over filters.cluster. */
+  filters: startupFilters.optional(),
+})
 
 const count = z.union([z.number(), z.string()]).transform(Number)
 const sliRow = z.object({
@@ -96,7 +100,7 @@ export const sliPerClusterDay =
   (q: Querier) =>
   async (input: z.input<typeof sliPerClusterDayParams>): Promise<SliClusterDay[]> => {
     const p = sliPerClusterDayParams.parse(input)
-    const { where, params } = startupWhere(p, { cluster: p.cluster })
+    const { where, params } = startupWhere(p, { ...p.filters, cluster: p.cluster ?? p.filters?.cluster })
     const v = 'sli_values'
     const rows = await q.query(
       'sliPerClusterDay',

@@ -1,7 +1,14 @@
 import type { StartupAggregate } from '@podstart/schema/queries'
 import { PHASE_NAMES, type PhaseName } from '@podstart/schema/record'
 import { describe, expect, it } from 'vitest'
-import { percentileSeries, phaseStack, sloChartRows, sloDays, startKindSeries } from './startup-series.ts'
+import {
+  percentileSeries,
+  phaseStack,
+  sliDays,
+  sloChartRows,
+  sloDays,
+  startKindSeries,
+} from './startup-series.ts'
 
 const none = { count: 0, p50: null, p90: null, p99: null }
 
@@ -134,5 +141,41 @@ describe('startKindSeries and the SLO view', () => {
         { day: '2024-05-02', a: 5, b: 5.001 },
       ],
     })
+  })
+})
+
+describe('sliDays', () => {
+  it('the official SLI per cluster-day in seconds, with the pods left out by reason', () => {
+    const excluded = { stateful: 2, unschedulable: 1, 'not-started': 0, unobserved: 0, 'unknown-pulls': 0 }
+    const day = (cluster: string, d: string, p99Ms: number | null, unrecorded = 0) => ({
+      cluster,
+      day: d,
+      startups: 13,
+      included: 10,
+      p50Ms: 900,
+      p90Ms: 4552,
+      p99Ms,
+      maxMs: p99Ms,
+      overThreshold: 1,
+      withinSlo: p99Ms === null ? null : p99Ms <= 5000,
+      excluded,
+      unrecorded,
+      percentileMethod: 'nearest-rank' as const,
+    })
+    expect(
+      sliDays([day('b', '2026-03-02', 6100, 4), day('a', '2026-03-02', 4999), day('a', '2026-03-01', null)]),
+    ).toEqual([
+      { cluster: 'a', day: '2026-03-01', startups: 10, p99: null, over5s: 1, met: null, excluded },
+      { cluster: 'a', day: '2026-03-02', startups: 10, p99: 4.999, over5s: 1, met: true, excluded },
+      {
+        cluster: 'b',
+        day: '2026-03-02',
+        startups: 10,
+        p99: 6.1,
+        over5s: 1,
+        met: false,
+        excluded: { ...excluded, unrecorded: 4 },
+      },
+    ])
   })
 })

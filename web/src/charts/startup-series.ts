@@ -1,6 +1,6 @@
 // Pure adapters from startup aggregate rows to chart series: percentiles over time, the stacked phase
 // breakdown (means of complete startups, absolute and as a share), cold vs warm, and the SLO view.
-import type { StartupAggregate } from '@podstart/schema/queries'
+import type { SliClusterDay, StartupAggregate } from '@podstart/schema/queries'
 import type { PhaseName } from '@podstart/schema/record'
 
 export interface PercentilePoint {
@@ -145,6 +145,26 @@ export interface SloDay {
   p99: number | null
   over5s: number
   met: boolean | null
+  /** Official SLI only: the pods left out of its population, by reason (rows before migration 0009 as unrecorded). */
+  excluded?: Record<string, number>
+}
+
+/**
+ * The official SLI per cluster-day (sig-scalability): p99 (nearest rank) of created -> every container started as
+ * observed via watch, minus pulls and init, over stateless, schedulable pods; startups = the pods included.
+ */
+export function sliDays(rows: SliClusterDay[]): SloDay[] {
+  return rows
+    .map((r) => ({
+      cluster: r.cluster,
+      day: r.day,
+      startups: r.included,
+      p99: sec(r.p99Ms),
+      over5s: r.overThreshold,
+      met: r.withinSlo,
+      excluded: { ...r.excluded, ...(r.unrecorded > 0 ? { unrecorded: r.unrecorded } : {}) },
+    }))
+    .sort((a, b) => a.day.localeCompare(b.day) || a.cluster.localeCompare(b.cluster))
 }
 
 /** Kubernetes' pod startup SLO per cluster-day: p99 of the SLO cut against 5 s. */

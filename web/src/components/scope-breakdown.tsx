@@ -6,6 +6,7 @@ import { scopeHeadline } from '@/charts/scope-headline.ts'
 import {
   percentileSeries,
   phaseStack,
+  sliDays,
   sloDays,
   startKindSeries,
   startKindSummary,
@@ -31,7 +32,7 @@ export function ScopeBreakdown({ view }: { view: ScopeView }) {
       <ScopeKpis headline={scopeHeadline(summary, kinds, slo, view.pullFailures)} />
       <div className="grid">
         <PercentilesPanel points={percentileSeries(view.series)} stepSeconds={view.stepSeconds} />
-        <SloPanel days={slo} />
+        <SloPanel sli={sliDays(view.sli)} cut={slo} />
       </div>
       <div className="grid">
         <PhaseMeansPanel stack={stack} whole={phaseStack([summary])} summary={summary} />

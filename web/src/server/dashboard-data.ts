@@ -7,9 +7,11 @@ import {
   nodeCacheHits,
   podEvents,
   pullFailures,
+  type SliClusterDay,
   type StartupAggregate,
   type StartupAggregatesParams,
   type StartupFilters,
+  sliPerClusterDay,
   slowestStartups,
   startupAggregates,
   startupByUid,
@@ -27,6 +29,8 @@ export interface ScopeView {
   startKinds: StartupAggregate[]
   startKindSeries: StartupAggregate[]
   sloDays: StartupAggregate[]
+  /** The official pod startup SLI per cluster-day (raw rows, nearest rank). */
+  sli: SliClusterDay[]
   pullFailures: Awaited<ReturnType<ReturnType<typeof pullFailures>>>
   slowest: Awaited<ReturnType<ReturnType<typeof slowestStartups>>>
 }
@@ -40,15 +44,20 @@ export async function loadScopeView(window: TimeWindow, filters: StartupFilters)
     answer(window, `startupAggregates.${name}`, [filters, p], () => startupAggregates(q)({ ...base, ...p }))
   // Independent questions: a server answers them in parallel (the embedded engine takes them in turn); each is
   // kept for the window's snapshot, so a team reloading the same view asks the store once.
-  const [series, [summary], startKinds, startKindSeries, sloDays, failures, slowest] = await Promise.all([
-    agg('series', { groupBy: ['time'], stepSeconds: step }),
-    agg('summary', { detail: 'full' }),
-    agg('startKinds', { groupBy: ['startKind'] }),
-    agg('startKindSeries', { groupBy: ['time', 'startKind'], stepSeconds: step, detail: 'counts' }),
-    agg('sloDays', { groupBy: ['cluster', 'day'] }),
-    answer(window, 'pullFailures', filters, () => pullFailures(q)({ ...base, stepSeconds: step })),
-    answer(window, 'slowestStartups', [filters, 10], () => slowestStartups(q)({ ...base, limit: 10 })),
-  ])
+  const [series, [summary], startKinds, startKindSeries, sloDays, failures, slowest, sli] = await Promise.all(
+    [
+      agg('series', { groupBy: ['time'], stepSeconds: step }),
+      agg('summary', { detail: 'full' }),
+      agg('startKinds', { groupBy: ['startKind'] }),
+      agg('startKindSeries', { groupBy: ['time', 'startKind'], stepSeconds: step, detail: 'counts' }),
+      agg('sloDays', { groupBy: ['cluster', 'day'] }),
+      answer(window, 'pullFailures', filters, () => pullFailures(q)({ ...base, stepSeconds: step })),
+      answer(window, 'slowestStartups', [filters, 10], () => slowestStartups(q)({ ...base, limit: 10 })),
+      answer(window, 'sliPerClusterDay', filters, () =>
+        sliPerClusterDay(q)({ from: window.from, to: window.to, filters }),
+      ),
+    ],
+  )
   return {
     stepSeconds: step,
     series,
@@ -56,6 +65,7 @@ export async function loadScopeView(window: TimeWindow, filters: StartupFilters)
     startKinds,
     startKindSeries,
     sloDays,
+    sli,
     pullFailures: failures,
     slowest,
   }
