@@ -1,5 +1,6 @@
 // The terminal breakdown of `podstart analyze`: per-phase p50/p90/p99, outcomes, the slowest pods and the
 // precision of the boundaries, aggregated as records stream by (only the slowest few are kept).
+import { nearestRank } from '@podstart/schema/queries'
 import { ADDITIVE_PHASES, type PhaseName, type StartupRecord } from '@podstart/schema/record'
 
 const PHASES_SHOWN: PhaseName[] = [
@@ -9,11 +10,9 @@ const PHASES_SHOWN: PhaseName[] = [
   ...ADDITIVE_PHASES.slice(5),
 ]
 
-/** Nearest-rank quantile of sorted values (NaN when there are none). */
+/** Nearest-rank quantile of sorted values, the product's one method (docs/slo.md); NaN when there are none. */
 export function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))
-  return sorted[idx] as number
+  return nearestRank(sorted, q) ?? Number.NaN
 }
 
 const sec = (ms: number | null | undefined) =>
