@@ -4,7 +4,11 @@ import { type Column, DataTable } from '@/components/data-table.tsx'
 import { formatMs, formatTime } from '@/lib/format.ts'
 
 const boundaryColumns: Column<BoundaryRow>[] = [
-  { header: 'boundary', cell: (b) => b.name },
+  {
+    header: 'boundary',
+    // The phase chain's initialized is never before sandbox ready; the Initialized condition is listed apart.
+    cell: (b) => (b.name === 'initialized' ? 'initialized (phase boundary)' : b.name),
+  },
   { header: 'at', cell: (b) => formatTime(b.at) },
   { header: '+ms', cell: (b) => b.offsetMs ?? '–' },
   { header: 'source', cell: (b) => b.source ?? <span className="muted">no evidence</span> },

@@ -2,8 +2,10 @@
 import Link from 'next/link'
 import { notFound } from 'next/navigation'
 import { Suspense } from 'react'
+import { podCuts } from '@/charts/pod-cuts.ts'
 import { podWaterfall } from '@/charts/pod-waterfall.ts'
 import { PodBoundariesTable } from '@/components/pod/pod-boundaries-table.tsx'
+import { PodCutsTable } from '@/components/pod/pod-cuts-table.tsx'
 import { PodEventsTable } from '@/components/pod/pod-events-table.tsx'
 import { PodFindings } from '@/components/pod/pod-findings.tsx'
 import { PodHeading } from '@/components/pod/pod-heading.tsx'
@@ -26,6 +28,7 @@ export default async function PodPage(props: { params: Promise<{ cluster: string
   if (!pod) notFound()
   const { record, events } = pod
   const waterfall = podWaterfall(record, events)
+  const cuts = podCuts(record)
   return (
     <>
       <PodHeading record={record} />
@@ -60,6 +63,22 @@ export default async function PodPage(props: { params: Promise<{ cluster: string
           <PodBoundariesTable boundaries={waterfall.boundaries} />
         </section>
       </div>
+      <section
+        className="panel"
+        aria-labelledby="h-slo-cut"
+        style={{ marginBottom: '0.9rem', overflowX: 'auto' }}
+      >
+        <h2 id="h-slo-cut">Conditions and watch receipts</h2>
+        <p className="note">
+          What the official SLI, clusterloader2 and kube-burner read for this pod (docs/slo.md).{' '}
+          {cuts.sli
+            ? cuts.sli.excluded
+              ? `Official SLI: excluded (${cuts.sli.excluded}).`
+              : `Official SLI: ${cuts.sli.ms} ms (created → all started as observed via watch, minus pulls and init).`
+            : 'Official SLI: not recorded (stored before migration 0009).'}
+        </p>
+        <PodCutsTable rows={cuts.rows} />
+      </section>
       <section
         className="panel"
         aria-labelledby="h-pulls"
