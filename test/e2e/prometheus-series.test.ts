@@ -2,9 +2,13 @@
 // (cold and warm, pulls of every size class, failures, the SLI), fed through podstart's StartupMetrics. The
 // count must equal the budget docs/prometheus.md states, computed here by hand from the label sets, and stay
 // bounded by PODSTART_METRICS_TOP_WORKLOADS rather than by the number of workloads.
-import { StartupMetrics, sharedStartupMetrics } from '@podstart/collector/startup-metrics'
+import {
+  openMetricsRegistry,
+  renderMetrics,
+  StartupMetrics,
+  sharedStartupMetrics,
+} from '@podstart/collector/startup-metrics'
 import type { ImagePullRecord, StartupRecord } from '@podstart/schema/record'
-import { Registry } from 'prom-client'
 import { describe, expect, it } from 'vitest'
 
 const WORKLOADS = 2_000
@@ -76,12 +80,10 @@ describe('/metrics series budget on a 2,000-workload cluster', () => {
   it.each([10, 50])(
     'with %i top workloads: the documented count, whatever the number of workloads',
     async (top) => {
-      const registry = new Registry()
-      registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE as never)
-      const m = new StartupMetrics({ registry: registry as never, topWorkloads: top })
+      const registry = openMetricsRegistry()
+      const m = new StartupMetrics({ registry, topWorkloads: top })
       for (let i = 0; i < WORKLOADS * PER_WORKLOAD; i++) m.observe(startup(i))
-      registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE as never)
-      const body = await registry.metrics()
+      const { body } = await renderMetrics('text/plain', registry)
       const series = seriesOf(body, /^podstart_/)
       // By hand: a histogram label set costs its 16 (startup) / 15 (pull) / 16 (SLI) bounds + +Inf + _sum + _count.
       const startupSet = 16 + 3

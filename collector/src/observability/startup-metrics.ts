@@ -294,6 +294,10 @@ export class StartupMetrics {
   }
 }
 
+/** For callers outside the collector (the series budget test): a registry to measure into, and its rendering. */
+export { renderMetrics } from './exposition.ts'
+export { openMetricsRegistry } from './metrics.ts'
+
 let shared: StartupMetrics | null = null
 /** The process's one StartupMetrics on the /metrics registry; the first call's options win (the CLI's settings). */
 export function sharedStartupMetrics(opts?: StartupMetricsOptions): StartupMetrics {
