@@ -71,9 +71,15 @@ export function Findings({ result, withArtifacts }: { result: FindingsResult; wi
   if (result.findings.length === 0)
     return (
       <>
-        <Empty title="No findings in this window.">
-          Nothing crossed a rule's threshold; widen the time range to see more.
-        </Empty>
+        {result.refreshing ? (
+          <Empty title="Advice is being evaluated on new data.">
+            The data changed since the last evaluation (which found nothing); reload in a moment.
+          </Empty>
+        ) : (
+          <Empty title="No findings in this window.">
+            Nothing crossed a rule's threshold; widen the time range to see more.
+          </Empty>
+        )}
         {asOf}
       </>
     )

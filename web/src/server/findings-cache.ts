@@ -22,12 +22,17 @@ export type FindingsResult =
  * (adviceDataVersion: rows and latest write of every table the advice reads). They are served at once while
  * that data is unchanged and they are younger than FINDINGS_TTL_MS (or ten times what the evaluation took, on
  * a store where it takes minutes); when the data changed (a history import landed, `podstart import`, a profile
- * stored, a resplit) or they aged, one background evaluation replaces them and the page says so. An empty
+ * stored, a resplit) and they are older than 30 s (or two evaluation durations), or they aged, one background
+ * evaluation replaces them and the page says so. An empty
  * answer is never served once the data changed: the page waits for the new evaluation instead (at boot, advice
  * is evaluated before `up`'s demo history lands). Concurrent loads share one evaluation.
  * The cache lives on globalThis: Next.js bundles instrumentation (which warms it) apart from the pages.
  */
 const FINDINGS_TTL_MS = 5 * 60_000
+/** Findings on data that changed since are replaced once they are this old (the collector writes all the time). */
+const CHANGED_MIN_AGE_MS = 30_000
+/** An empty answer on data that changed since is awaited anew once it is this old. */
+const EMPTY_MIN_AGE_MS = 5_000
 /** The data version is read at most this often (it is one small query, but every page load asks). */
 const VERSION_TTL_MS = 2_000
 interface CachedFindings {
@@ -91,16 +96,27 @@ async function cachedAdvice(
   if (entry.value !== undefined) {
     const changed = (await currentDataVersion()) !== entry.dataVersion
     // A stale empty answer is no answer: wait for the evaluation of the new data.
-    if (changed && entry.value.length === 0) {
-      let findings = await evaluate(key, entry, opts)
-      // The evaluation joined may have started on older data (the boot warm-up): one more on the new data.
-      if (findings.length === 0 && entry.dataVersion !== (await currentDataVersion()))
-        findings = await evaluate(key, entry, opts)
-      return { findings, at: entry.at, refreshing: false }
+    // (Unless it was evaluated moments ago: a healthy cluster's empty answer under a live collector's writes
+    // is re-evaluated in the background, and the page says a newer evaluation is running.)
+    const emptyAge = Date.now() - entry.at
+    if (
+      changed &&
+      entry.value.length === 0 &&
+      emptyAge >= Math.max(EMPTY_MIN_AGE_MS, 2 * (entry.tookMs ?? 0))
+    ) {
+      const findings = await evaluate(key, entry, opts)
+      // The evaluation joined may have started on older data (the boot warm-up): say so, and run one on the new.
+      const behind = findings.length === 0 && entry.dataVersion !== (await currentDataVersion())
+      if (behind) evaluate(key, entry, opts).catch(() => undefined)
+      return { findings, at: entry.at, refreshing: behind }
     }
     // At most a tenth of the time spent evaluating: never more often than every 10 evaluation durations.
     const ttl = Math.max(FINDINGS_TTL_MS, 10 * (entry.tookMs ?? 0))
-    const stale = changed || Date.now() - entry.at >= ttl
+    // Changed data re-evaluates sooner, but not on every write of a live collector: at most every
+    // CHANGED_MIN_AGE_MS (or two evaluation durations).
+    const age = Date.now() - entry.at
+    const changedLimit = entry.value.length === 0 ? 0 : Math.max(CHANGED_MIN_AGE_MS, 2 * (entry.tookMs ?? 0))
+    const stale = (changed && age >= changedLimit) || age >= ttl
     if (stale) evaluate(key, entry, opts).catch(() => undefined)
     return { findings: entry.value, at: entry.at, refreshing: stale }
   }

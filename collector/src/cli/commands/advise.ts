@@ -62,11 +62,15 @@ function pad(s: string, n: number): string {
 }
 
 export function findingsTable(findings: Finding[]): string {
-  const head = ['#', 'pod-s/week', 'p90 s', 'confidence', 'rule', 'scope / finding']
+  // Ranked by expected saving (pod-s/week x confidence weight); a weekly figure from less than a week is a
+  // projection (marked *), and `pods` is how many startups the finding covers.
+  const head = ['#', 'expected', 'pod-s/week', 'p90 s', 'pods', 'confidence', 'rule', 'scope / finding']
   const rows = findings.map((f, i) => [
     String(i + 1),
-    String(f.saving.podSecondsPerWeek),
+    String(f.rank?.expectedPodSecondsPerWeek ?? ''),
+    `${f.saving.podSecondsPerWeek}${f.saving.basis?.weekly === 'projection' ? '*' : ''}`,
     String(f.saving.p90SecondsPerStartup),
+    String(f.pods?.count ?? ''),
     f.confidence,
     f.ruleId,
     `${scopeLabel(f.scope)}: ${f.title}`,
@@ -117,6 +121,10 @@ export const command: Command = {
         return EXIT.ok
       }
       console.log(findingsTable(findings))
+      if (findings.some((f) => f.saving.basis?.weekly === 'projection'))
+        console.log(
+          `* projected: the ${values.window} window's rate assumed for 7 days (see each finding's basis)`,
+        )
       for (const f of findings.slice(0, top)) console.log(`\n${renderAdvice(f).text.trimEnd()}`)
       return EXIT.ok
     } finally {
