@@ -217,7 +217,7 @@ describe('Prometheus scraping podstart up --demo', () => {
           )
           // Within the bucket resolution: the store's value sits in the bucket holding the quantile's rank,
           // give or take the startups one side counted and the other did not (and one for the two rank rules:
-          // the store's position floor(q*n), Prometheus's rank q*n).
+          // the store's nearest rank ceil(q*n), Prometheus's rank q*n).
           const cum = (le: number) => prometheus.cumulative.get(le) ?? prometheus.count
           const inBucket = prometheus.bounds.find((b) => b >= exact - 0.0005) ?? Number.POSITIVE_INFINITY
           const below = [...prometheus.bounds].reverse().find((b) => b < inBucket)
