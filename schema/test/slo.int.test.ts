@@ -1,7 +1,14 @@
 // The official SLI per cluster-day on the embedded store: nearest-rank percentiles and exclusions by reason,
 // against values worked out by hand.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { nearestRankSql, sliPerClusterDay } from '../src/queries/index.ts'
+import {
+  cl2View,
+  kubeBurnerView,
+  nearestRankSql,
+  peerSummary,
+  sliPerClusterDay,
+  sloPeerPods,
+} from '../src/queries/index.ts'
 import type { SliCut, StartupRecord } from '../src/record/types.ts'
 import type { Querier } from '../src/store/index.ts'
 import { insertStartups } from '../src/writes/index.ts'
@@ -76,5 +83,55 @@ describe('sliPerClusterDay', () => {
     const [row] = await q.query('test.nearestRank', sql, {}, (await import('zod')).z.any())
     expect(row).toEqual({ p99: 99, p90: 90, none: null })
     expect(() => nearestRankSql('v', 1.5)).toThrow(/level must be in \(0, 1\], got 1.5/)
+  })
+
+  it('peerSummary in SQL gives the figures slo-peers.ts computes from sloPeerPods', async () => {
+    const base = BASE_MS + 5 * 3_600_000
+    const records = [300, 1200, 4100, 650, 2999, 8000, 120].map((d, i) => {
+      const created = base + i * 10_000 + ((i * 137) % 1000)
+      const iso = (ms: number) => new Date(ms).toISOString()
+      const r = coldRecord({ uid: `peer-${i}`, pod: `peer-${i}`, cluster: 'peers', createdAt: iso(created) })
+      r.boundaries = {
+        ...r.boundaries,
+        created: { at: iso(created), source: 'watch', precisionMs: 1 },
+        containersStarted: {
+          at: iso(created + d),
+          source: i === 3 ? 'status' : 'event-name',
+          precisionMs: 1,
+        },
+      }
+      r.observed = {
+        running: iso(created + d + 40),
+        allStarted: iso(created + d + 40),
+        ready: iso(created + d + 900),
+      }
+      r.conditions = {
+        ...r.conditions,
+        Ready: i === 6 ? null : iso(Math.floor((created + d + 880) / 1000) * 1000),
+      }
+      return r
+    })
+    await insertStartups(q, records, 1)
+    const window = { ...fixtureWindow, cluster: 'peers' }
+    const pods = await sloPeerPods(q)(window)
+    expect(pods).toHaveLength(7)
+    const summary = await peerSummary(q)(window)
+    const data = (stamping: 'receipt' | 'classic') => {
+      const d = cl2View(pods, stamping).perfData.dataItems.find(
+        (x) => x.labels.Metric === 'pod_startup',
+      )?.data
+      return [d?.Perc50, d?.Perc90, d?.Perc99]
+    }
+    expect(summary.cl2).toEqual({ pods: 7, receipt: data('receipt'), classic: data('classic') })
+    const kb = kubeBurnerView(pods, { uuid: 'u', timestamp: 't' })
+    const q3 = (name: string) => {
+      const d = kb.quantiles.find((x) => x.quantileName === name)
+      return [d?.P50, d?.P95, d?.P99]
+    }
+    expect(summary.kubeBurner).toEqual({
+      pods: 6,
+      ready: q3('Ready'),
+      containersStarted: q3('ContainersStarted'),
+    })
   })
 })

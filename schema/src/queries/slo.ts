@@ -206,3 +206,78 @@ export const sloPeerPods =
       }),
     )
   }
+
+/**
+ * SQL of kube-burner's percentile (montanaflynn/stats v0.7.1, slo-peers.ts kubeBurnerPercentile) over an array
+ * expression: index = p/100 * n; a whole index takes that rank, else the mean of ranks trunc(index) and the next.
+ */
+export function kubeBurnerPercentileSql(valuesExpr: string, percent: number): string {
+  if (!(percent > 0 && percent <= 100)) throw new Error(`percent must be in (0, 100], got ${percent}`)
+  const sorted = `arraySort(${valuesExpr})`
+  const n = `length(${valuesExpr})`
+  const index = `(${percent} / 100 * ${n})`
+  const i = `toUInt64(trunc(${index}))`
+  return `multiIf(${n} = 0, NULL, ${n} = 1, toFloat64(${sorted}[1]), ${index} = trunc(${index}), toFloat64(${sorted}[${i}]), (${sorted}[${i}] + ${sorted}[${i} + 1]) / 2)`
+}
+
+export const peerSummaryParams = sliPerClusterDayParams
+
+const peerSummaryRow = z.object({
+  pods: count,
+  cl2_receipt: z.array(count.nullable()),
+  cl2_classic: z.array(count.nullable()),
+  cl2_n: count,
+  kb_n: count,
+  kb_ready: z.array(z.number().nullable()),
+  kb_started: z.array(z.number().nullable()),
+})
+
+export interface PeerSummary {
+  pods: number
+  /** clusterloader2 pod_startup Perc50/90/99 (ms, nearest rank), receipt and classic stamping; pods seen Running. */
+  cl2: { pods: number; receipt: (number | null)[]; classic: (number | null)[] }
+  /** kube-burner Ready and ContainersStarted P50/95/99 (ms, its percentile, int), pods that became Ready. */
+  kubeBurner: { pods: number; ready: (number | null)[]; containersStarted: (number | null)[] }
+}
+
+/** The peers' headline figures in SQL (the same definitions as slo-peers.ts), for the dashboard. */
+export const peerSummary =
+  (q: Querier) =>
+  async (input: z.input<typeof peerSummaryParams>): Promise<PeerSummary> => {
+    const p = peerSummaryParams.parse(input)
+    const { where, params } = startupWhere(p, { ...p.filters, cluster: p.cluster ?? p.filters?.cluster })
+    const second = 'toStartOfSecond(created_at)'
+    const lag = (to: string, from: string) => `greatest(toInt64(0), dateDiff('millisecond', ${from}, ${to}))`
+    const nr = (v: string) => `[${[0.5, 0.9, 0.99].map((l) => nearestRankSql(v, l)).join(', ')}]`
+    const kb = (v: string) =>
+      `[${[50, 95, 99].map((pc) => `trunc(${kubeBurnerPercentileSql(v, pc)})`).join(', ')}]`
+    const started = `if(boundary_containers_started_source = 'event-name' AND boundary_containers_started_at IS NOT NULL, ${lag('assumeNotNull(boundary_containers_started_at)', second)}, 0)`
+    const rows = await q.query(
+      'peerSummary',
+      `SELECT pods, ${nr('receipt')} AS cl2_receipt, ${nr('classic')} AS cl2_classic, length(receipt) AS cl2_n,
+         length(ready) AS kb_n, ${kb('ready')} AS kb_ready, ${kb('started')} AS kb_started
+       FROM (
+         SELECT count() AS pods,
+           groupArrayIf(${lag('assumeNotNull(observed_running_at)', 'created_at')}, observed_running_at IS NOT NULL) AS receipt,
+           groupArrayIf(${lag('assumeNotNull(observed_running_at)', second)}, observed_running_at IS NOT NULL) AS classic,
+           groupArrayIf(${lag('assumeNotNull(condition_ready_at)', second)}, condition_ready_at IS NOT NULL) AS ready,
+           groupArrayIf(${started}, condition_ready_at IS NOT NULL) AS started
+         FROM pod_startups FINAL
+         WHERE ${where}
+       )`,
+      params,
+      peerSummaryRow,
+    )
+    const r = rows[0]
+    if (!r)
+      return {
+        pods: 0,
+        cl2: { pods: 0, receipt: [], classic: [] },
+        kubeBurner: { pods: 0, ready: [], containersStarted: [] },
+      }
+    return {
+      pods: r.pods,
+      cl2: { pods: r.cl2_n, receipt: r.cl2_receipt, classic: r.cl2_classic },
+      kubeBurner: { pods: r.kb_n, ready: r.kb_ready, containersStarted: r.kb_started },
+    }
+  }

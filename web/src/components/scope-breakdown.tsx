@@ -11,6 +11,7 @@ import {
   startKindSeries,
   startKindSummary,
 } from '@/charts/startup-series.ts'
+import { PeerViewsPanel } from '@/components/breakdown/peer-views-panel.tsx'
 import { PercentilesPanel } from '@/components/breakdown/percentiles-panel.tsx'
 import { PhaseMeansPanel } from '@/components/breakdown/phase-means-panel.tsx'
 import { PhaseSharesPanel } from '@/components/breakdown/phase-shares-panel.tsx'
@@ -34,6 +35,7 @@ export function ScopeBreakdown({ view }: { view: ScopeView }) {
         <PercentilesPanel points={percentileSeries(view.series)} stepSeconds={view.stepSeconds} />
         <SloPanel sli={sliDays(view.sli)} cut={slo} />
       </div>
+      <PeerViewsPanel peers={view.peers} />
       <div className="grid">
         <PhaseMeansPanel stack={stack} whole={phaseStack([summary])} summary={summary} />
         <PhaseSharesPanel stack={stack} />

@@ -5,6 +5,8 @@ import {
   imageProfile,
   imagePullStats,
   nodeCacheHits,
+  type PeerSummary,
+  peerSummary,
   podEvents,
   pullFailures,
   type SliClusterDay,
@@ -31,6 +33,8 @@ export interface ScopeView {
   sloDays: StartupAggregate[]
   /** The official pod startup SLI per cluster-day (raw rows, nearest rank). */
   sli: SliClusterDay[]
+  /** clusterloader2's pod_startup and kube-burner's Ready / ContainersStarted, as each peer computes them. */
+  peers: PeerSummary
   pullFailures: Awaited<ReturnType<ReturnType<typeof pullFailures>>>
   slowest: Awaited<ReturnType<ReturnType<typeof slowestStartups>>>
 }
@@ -44,8 +48,8 @@ export async function loadScopeView(window: TimeWindow, filters: StartupFilters)
     answer(window, `startupAggregates.${name}`, [filters, p], () => startupAggregates(q)({ ...base, ...p }))
   // Independent questions: a server answers them in parallel (the embedded engine takes them in turn); each is
   // kept for the window's snapshot, so a team reloading the same view asks the store once.
-  const [series, [summary], startKinds, startKindSeries, sloDays, failures, slowest, sli] = await Promise.all(
-    [
+  const [series, [summary], startKinds, startKindSeries, sloDays, failures, slowest, sli, peers] =
+    await Promise.all([
       agg('series', { groupBy: ['time'], stepSeconds: step }),
       agg('summary', { detail: 'full' }),
       agg('startKinds', { groupBy: ['startKind'] }),
@@ -56,8 +60,10 @@ export async function loadScopeView(window: TimeWindow, filters: StartupFilters)
       answer(window, 'sliPerClusterDay', filters, () =>
         sliPerClusterDay(q)({ from: window.from, to: window.to, filters }),
       ),
-    ],
-  )
+      answer(window, 'peerSummary', filters, () =>
+        peerSummary(q)({ from: window.from, to: window.to, filters }),
+      ),
+    ])
   return {
     stepSeconds: step,
     series,
@@ -66,6 +72,7 @@ export async function loadScopeView(window: TimeWindow, filters: StartupFilters)
     startKindSeries,
     sloDays,
     sli,
+    peers,
     pullFailures: failures,
     slowest,
   }
