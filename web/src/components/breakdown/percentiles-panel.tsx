@@ -16,10 +16,12 @@ export function PercentilesPanel({
     <section className="panel" aria-labelledby="h-percentiles">
       <h2 id="h-percentiles">Startup time (created → Ready)</h2>
       <p className="note">
-        p50 / p90 / p99 per step over startups that became Ready. Drag across the chart to zoom.
+        p50 / p90 / p99 per step over startups that became Ready. Drag across the chart to zoom. Percentiles:
+        ClickHouse quantiles from the rollups (interpolated; within one rank of the nearest rank up to 8,192
+        startups per step, docs/slo.md).
       </p>
       <LineStartupPercentiles points={points} stepSeconds={stepSeconds} />
-      <Numbers caption="Percentiles per step">
+      <Numbers caption="Percentiles per step (ClickHouse quantiles, interpolated)">
         <thead>
           <tr>
             <th>step (UTC)</th>
