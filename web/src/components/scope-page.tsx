@@ -51,20 +51,23 @@ export async function ScopePage(props: ScopePageProps) {
     const lostRows = lostKind ? (groupRows[props.groups.indexOf(lostKind)] ?? []) : []
     body = (
       <>
-        <div className="grid first-screen">
-          {lostKind ? (
-            <SecondsLostPanel kind={lostKind} rows={secondsLost(lostRows, 8)} suffix={suffix} />
-          ) : null}
-          <section className="panel" aria-labelledby="h-findings">
-            <h2 id="h-findings">
-              What to fix first <Link href={`/advice${queryString(query)}`}>(all advice)</Link>
-            </h2>
-            {/* Advice reads far more than the charts: the page streams without waiting for it. */}
-            <Suspense fallback={<p className="meta">Evaluating advice for this scope…</p>}>
-              <TopFindings window={query.window} scope={props.advice} />
-            </Suspense>
-          </section>
-        </div>
+        {/* An empty window says so (and how to fill the store) first: ScopeBreakdown's message. */}
+        {view.summary && view.summary.startups > 0 ? (
+          <div className="grid first-screen">
+            {lostKind ? (
+              <SecondsLostPanel kind={lostKind} rows={secondsLost(lostRows, 8)} suffix={suffix} />
+            ) : null}
+            <section className="panel" aria-labelledby="h-findings">
+              <h2 id="h-findings">
+                What to fix first <Link href={`/advice${queryString(query)}`}>(all advice)</Link>
+              </h2>
+              {/* Advice reads far more than the charts: the page streams without waiting for it. */}
+              <Suspense fallback={<p className="meta">Evaluating advice for this scope…</p>}>
+                <TopFindings window={query.window} scope={props.advice} />
+              </Suspense>
+            </section>
+          </div>
+        ) : null}
         <ScopeBreakdown view={view} />
         {props.extra}
         <div className="grid">
