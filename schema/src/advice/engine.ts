@@ -1,6 +1,7 @@
 // evaluateAdvice: fetches the signals every rule reads, per cluster, runs the rules with that cluster's
 // thresholds and returns the findings ranked by saving. The only I/O of the advice engine.
 
+import { acutePhases } from '../queries/advice-acute.ts'
 import { findingPods } from '../queries/advice-evidence.ts'
 import { alwaysPullOnDigest, imageProfilesLatest } from '../queries/advice-inventory.ts'
 import { imagePullSummary, nodeImagePulls, pullBursts } from '../queries/advice-pulls.ts'
@@ -79,6 +80,15 @@ export async function fetchAdviceSignals(
       imageOnlyRollouts(q)({ ...base, rolloutMinutes: settings.rolloutMinutes }),
     ),
     alwaysPullOnDigest: await fetchIf('alwaysPullOnDigest', () => alwaysPullOnDigest(q)(base)),
+    workloadAcute: await fetchIf('workloadAcute', () =>
+      acutePhases(q)({
+        to: opts.to,
+        cluster: opts.cluster,
+        namespace: base.namespace,
+        windowMinutes: settings.acuteWindowMinutes ?? 60,
+        baselineDays: settings.acuteBaselineDays ?? 7,
+      }),
+    ),
   }
 }
 
@@ -91,7 +101,10 @@ export function evaluateSignals(signals: AdviceSignals, config?: AdviceConfig): 
       out.push({
         ...f,
         phases: f.phases ?? [...(RULE_PHASES[f.ruleId] ?? [])],
-        saving: { ...f.saving, basis: savingBasis(f.saving.podSecondsPerWeek, signals.window) },
+        saving: {
+          ...f.saving,
+          basis: f.saving.basis ?? savingBasis(f.saving.podSecondsPerWeek, signals.window),
+        },
       })
   return out
 }

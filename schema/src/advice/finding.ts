@@ -90,6 +90,8 @@ export function rankFindings(findings: Finding[]): Finding[] {
     }))
     .sort(
       (a, b) =>
+        // An incident in progress comes before every weekly finding while it lasts.
+        Number(Boolean(b.acute)) - Number(Boolean(a.acute)) ||
         b.rank.expectedPodSecondsPerWeek - a.rank.expectedPodSecondsPerWeek ||
         b.saving.podSecondsPerWeek - a.saving.podSecondsPerWeek ||
         b.saving.p90SecondsPerStartup - a.saving.p90SecondsPerStartup ||
@@ -124,10 +126,16 @@ function evidenceValue(e: Finding['evidence'][number]): string {
 export function renderFinding(finding: Finding, advice: string): RenderedFinding {
   const { saving } = finding
   const basis = saving.basis
-  const basisLine = basis
-    ? ` (${basis.podSecondsInWindow} pod-seconds observed in ${basis.windowHours} h${finding.pods ? ` over ${finding.pods.count} pods` : ''}; weekly figure ${basis.weekly === 'observed' ? 'observed' : `projected at ${basis.podSecondsPerHour} pod-s/hour`})`
-    : ''
-  const savingLine = `${saving.podSecondsPerWeek} pod-seconds per week${basisLine}, ${saving.p90SecondsPerStartup} s at p90 per affected startup`
+  const basisLine =
+    finding.acute && basis
+      ? ` (the last ${basis.windowHours} h's excess over the scope's ${finding.acute.baselineDays}-day baseline, not a weekly figure${finding.pods ? `; the window's pods in this phase: ${finding.pods.count}` : ''})`
+      : basis
+        ? ` (${basis.podSecondsInWindow} pod-seconds observed in ${basis.windowHours} h${finding.pods ? ` over ${finding.pods.count} pods` : ''}; weekly figure ${basis.weekly === 'observed' ? 'observed' : `projected at ${basis.podSecondsPerHour} pod-s/hour`})`
+        : ''
+  const amount = finding.acute
+    ? `${saving.podSecondsPerWeek} pod-seconds in the last ${basis?.windowHours ?? 1} h`
+    : `${saving.podSecondsPerWeek} pod-seconds per week`
+  const savingLine = `${amount}${basisLine}, ${saving.p90SecondsPerStartup} s at p90 per affected startup`
   const md = [
     `### ${finding.title}`,
     '',

@@ -1,5 +1,6 @@
 // The advice contract: what a rule reads (signals), what it returns (findings) and how it is configured.
 import type { z } from 'zod'
+import type { AcuteWorkloadRow } from '../queries/advice-acute.ts'
 import type { AlwaysPullOnDigestRow, ImageProfileSummaryRow } from '../queries/advice-inventory.ts'
 import type { ImagePullSummaryRow, NodeImagePullRow, PullBurstRow } from '../queries/advice-pulls.ts'
 import type { AdvicePhase, ImageOnlyRolloutRow, PhaseStatsRow } from '../queries/advice-startups.ts'
@@ -18,6 +19,8 @@ export interface AdviceSignals {
   clusterPhases: PhaseStatsRow[]
   imageOnlyRollouts: ImageOnlyRolloutRow[]
   alwaysPullOnDigest: AlwaysPullOnDigestRow[]
+  /** Per workload: the window's last hour against its own previous days, per phase (acute incidents). */
+  workloadAcute: AcuteWorkloadRow[]
 }
 export type SignalName = Exclude<keyof AdviceSignals, 'window' | 'cluster'>
 
@@ -53,7 +56,11 @@ export interface SavingBasis {
   windowHours: number
   /** Pod-seconds the fix would have saved inside the observed window (no scaling). */
   podSecondsInWindow: number
-  weekly: 'observed' | 'projection'
+  /**
+   * `acute`: an incident's figure is the excess of the acute window (the window's last hour) over the scope's own
+   * baseline, not a weekly figure; `windowHours` and `podSecondsInWindow` are that hour's.
+   */
+  weekly: 'observed' | 'projection' | 'acute'
   /** projection: the rate assumed for the rest of the week, pod-seconds per hour. */
   podSecondsPerHour: number
 }
@@ -105,6 +112,11 @@ export interface Finding {
   rank?: { weight: number; expectedPodSecondsPerWeek: number }
   /** The pods it covers and the slowest of them (set by evaluateAdvice). */
   pods?: FindingPods
+  /**
+   * incident findings: the acute window (the evaluation window's last hour) its figures come from. Such a
+   * finding ranks before every other while it is active.
+   */
+  acute?: { from: string; to: string; baselineDays: number }
 }
 
 export interface RenderedFinding {
@@ -125,6 +137,10 @@ export interface SignalSettings {
   rolloutMinutes: number
   /** Share of profile/measured splits a node needs to be compared with its peers (nodeImagePulls). */
   minTrustedShare: number
+  /** Minutes at the end of the window evaluated against the baseline (workloadAcute). */
+  acuteWindowMinutes: number
+  /** Days before the acute window that form each workload's baseline (workloadAcute). */
+  acuteBaselineDays: number
 }
 
 /** What a rule's evaluate sees: the window, the cluster and the signals it declares, nothing else. */

@@ -18,6 +18,7 @@ export function signals(over: Partial<AdviceSignals> = {}): AdviceSignals {
     clusterPhases: [],
     imageOnlyRollouts: [],
     alwaysPullOnDigest: [],
+    workloadAcute: [],
     ...over,
   }
 }

@@ -3,6 +3,7 @@ import type { AdvicePhase } from '../../queries/advice-startups.ts'
 import type { Rule } from '../types.ts'
 import { decompression } from './decompression.ts'
 import { inPlaceUpdate } from './in-place-update.ts'
+import { incident } from './incident.ts'
 import { initContainers } from './init-containers.ts'
 import { lazyFormat } from './lazy-format.ts'
 import { p2p } from './p2p.ts'
@@ -14,6 +15,7 @@ import { sandbox } from './sandbox.ts'
 import { scheduling } from './scheduling.ts'
 
 export const RULES: readonly Rule[] = [
+  incident,
   preWarm,
   decompression,
   lazyFormat,
@@ -49,4 +51,6 @@ export const RULE_PHASES: Readonly<Record<string, readonly AdvicePhase[]>> = {
   sandbox: ['sandbox'],
   'init-containers': ['init'],
   readiness: ['ready'],
+  // incident findings name the one phase that regressed (finding.phases).
+  incident: [],
 }
