@@ -11,6 +11,14 @@ const n = (v: number) => v.toLocaleString('en-US')
 /** The saving as measured and as ranked, with its basis: the window observed, the pods, observed or projected. */
 function SavingLine({ f }: { f: Finding }) {
   const b = f.saving.basis
+  if (b?.weekly === 'acute')
+    return (
+      <>
+        incident: <strong data-saving-week>{n(b.podSecondsInWindow)} pod-s lost</strong> in the last{' '}
+        {b.windowHours} h above the workload&apos;s own {f.acute?.baselineDays ?? 7}-day baseline (not a
+        weekly figure), {f.saving.p90SecondsPerStartup} s more per startup; ranked first while it lasts
+      </>
+    )
   return (
     <>
       saves <strong data-saving-week>{n(f.saving.podSecondsPerWeek)} pod-s/week</strong>

@@ -68,7 +68,9 @@ export function findingsTable(findings: Finding[]): string {
   const rows = findings.map((f, i) => [
     String(i + 1),
     String(f.rank?.expectedPodSecondsPerWeek ?? ''),
-    `${f.saving.podSecondsPerWeek}${f.saving.basis?.weekly === 'projection' ? '*' : ''}`,
+    f.saving.basis?.weekly === 'acute'
+      ? `${f.saving.podSecondsPerWeek} in last ${f.saving.basis.windowHours} h!`
+      : `${f.saving.podSecondsPerWeek}${f.saving.basis?.weekly === 'projection' ? '*' : ''}`,
     String(f.saving.p90SecondsPerStartup),
     String(f.pods?.count ?? ''),
     f.confidence,
@@ -121,6 +123,10 @@ export const command: Command = {
         return EXIT.ok
       }
       console.log(findingsTable(findings))
+      if (findings.some((f) => f.saving.basis?.weekly === 'acute'))
+        console.log(
+          "! incident: pod-s lost in the window's last hour above the workload's own baseline, not a weekly figure",
+        )
       if (findings.some((f) => f.saving.basis?.weekly === 'projection'))
         console.log(
           `* projected: the ${values.window} window's rate assumed for 7 days (see each finding's basis)`,
