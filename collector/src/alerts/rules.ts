@@ -1,7 +1,7 @@
 // Alert rules over plain data: which alert conditions a written startup record shows (slow pulls per image-size
 // class, pull failures and back-off), and which windowed conditions the store shows (startup p90 over a
 // workload's objective, a node whose pull throughput collapsed).
-import type { PhaseBreakdownRow, PullSample } from '@podstart/schema/queries'
+import { PERCENTILE_METHODS, type PhaseBreakdownRow, type PullSample } from '@podstart/schema/queries'
 import type { StartupRecord } from '@podstart/schema/record'
 import type { RulesConfig } from './config.ts'
 
@@ -93,7 +93,9 @@ export function startupObjectiveBreaches(
       },
       annotations: {
         summary: `Startup p90 of ${ns}/${name} is ${secs(p90)}, above its objective of ${secs(objective)}`,
-        description: `${row.total.count} startups in the window.`,
+        description: `${row.total.count} startups in the window; p90 by nearest rank (exact).`,
+        // phaseBreakdown computes the p90 from the raw rows (nearestRankSql), not from rollup states.
+        percentile_method: PERCENTILE_METHODS.nearestRank,
       },
     })
   }

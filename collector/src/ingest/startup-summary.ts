@@ -1,6 +1,6 @@
 // The terminal breakdown of `podstart analyze`: per-phase p50/p90/p99, outcomes, the slowest pods and the
 // precision of the boundaries, aggregated as records stream by (only the slowest few are kept).
-import { nearestRank } from '@podstart/schema/queries'
+import { nearestRank, PERCENTILE_METHODS, percentileMethodLine } from '@podstart/schema/queries'
 import { ADDITIVE_PHASES, type PhaseName, type StartupRecord } from '@podstart/schema/record'
 
 const PHASES_SHOWN: PhaseName[] = [
@@ -68,6 +68,7 @@ export class StartupSummary {
         `${p.padEnd(12)}${String(v.length).padStart(8)}${sec(quantile(v, 0.5)).padStart(10)}${sec(quantile(v, 0.9)).padStart(10)}${sec(quantile(v, 0.99)).padStart(10)}`,
       )
     }
+    lines.push(percentileMethodLine(PERCENTILE_METHODS.nearestRank))
     lines.push('')
     lines.push(`outcomes: ${[...this.outcomes].map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`)
     if (this.slowest.length > 0) {

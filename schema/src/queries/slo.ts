@@ -5,10 +5,11 @@ import { chTimeOut } from '../rows/codec.ts'
 import { SLI_INCLUDED, SLI_UNRECORDED } from '../rows/pod-startups.ts'
 import type { Querier } from '../store/querier.ts'
 import { startupFilters, startupWhere, timeWindow } from './filters.ts'
+import { PERCENTILE_METHODS } from './percentiles.ts'
 import type { PeerPod } from './slo-peers.ts'
 
 /** The one percentile method of the product: the value of rank ceil(p * n) of the n sorted values. */
-export const PERCENTILE_METHOD = 'nearest-rank' as const
+export const PERCENTILE_METHOD = PERCENTILE_METHODS.nearestRank
 
 /** The SLI's threshold: p99 per cluster-day at most 5 s. */
 export const SLI_THRESHOLD_MS = 5000

@@ -1,6 +1,7 @@
 // The weekly report from the store: per-group figures and samples in SQL for both windows, the model's tests in
 // memory, then cause facts in SQL for the few groups found regressed. Memory stays bounded by groups x sampleSize.
 
+import { PERCENTILE_METHODS } from '../queries/percentiles.ts'
 import { reportCauseFacts, reportPreviousImageSizes } from '../queries/report-causes.ts'
 import { emptySide, reportGroups, type WindowGroup } from '../queries/report-groups.ts'
 import { keyId } from '../queries/report-shapes.ts'
@@ -80,6 +81,8 @@ export async function reportFromStore(q: Querier, r: StoreReportRequest): Promis
     dashboardUrl: r.dashboardUrl || undefined,
     advice: r.advice,
     config: cfg,
+    // Group figures are merged ClickHouse quantile states (queries/report-groups.ts).
+    percentileMethod: PERCENTILE_METHODS.rollupQuantiles,
     stats,
     tests,
     evidence: { facts: (d, k) => facts.get(factsId(d, k)), previousWindowImages },

@@ -1,5 +1,6 @@
 // The report as one self-contained HTML page: inline CSS and inline SVG charts, nothing fetched from anywhere.
 
+import { percentileMethodLine } from '../queries/percentiles.ts'
 import { adviceEvidenceLinks } from './advice-links.ts'
 import { bytes, changeDelta, changeValue, day, headline, METRIC_LABEL, secs, share } from './format.ts'
 import {
@@ -123,6 +124,7 @@ export function renderHtml(r: Report): string {
 <h1>${esc(title)}</h1>
 <p>Window ${day(r.windows.current.from)} → ${day(r.windows.current.to)} UTC compared with ${day(r.windows.previous.from)} → ${day(r.windows.previous.to)}.</p>
 <p><b>${r.regressions.length} regression(s), ${r.improvements.length} improvement(s).</b> Startups ${t.previous.startups} → ${t.current.startups}; p90 ${secs(t.previous.total.p90)} → ${secs(t.current.total.p90)}; cold starts ${share(t.previous.coldShare)} → ${share(t.current.coldShare)}.</p>
+<p class="muted">${esc(percentileMethodLine(r.percentileMethod))}</p>
 <h2>Regressions</h2>${r.regressions.length ? r.regressions.map((c) => changeBlock(r, c)).join('\n') : '<p>None found.</p>'}
 <h2>Improvements</h2>${r.improvements.length ? r.improvements.map((c) => changeBlock(r, c)).join('\n') : '<p>None found.</p>'}
 ${tables}

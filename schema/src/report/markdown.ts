@@ -1,4 +1,5 @@
 // The report as Markdown: summary, regressions with causes and advice, improvements, per-dimension tables.
+import { PERCENTILE_METHOD_TEXT, percentileMethodLine } from '../queries/percentiles.ts'
 import { adviceEvidenceLinks } from './advice-links.ts'
 import { bytes, changeDelta, changeValue, day, headline, METRIC_LABEL, secs, share } from './format.ts'
 import { type Change, DIMENSIONS, type Report } from './types.ts'
@@ -56,6 +57,7 @@ export function renderMarkdown(r: Report): string {
     `**${r.regressions.length} regression${r.regressions.length === 1 ? '' : 's'}, ${r.improvements.length} improvement${r.improvements.length === 1 ? '' : 's'}.** Startups ${t.previous.startups} → ${t.current.startups}; p90 ${secs(t.previous.total.p90)} → ${secs(t.current.total.p90)}; cold starts ${share(t.previous.coldShare)} → ${share(t.current.coldShare)}; pull failures ${share(t.previous.pulls.failureRate)} → ${share(t.current.pulls.failureRate)}.`,
     '',
   )
+  out.push(percentileMethodLine(r.percentileMethod), '')
   if (r.dashboardUrl) out.push(`Dashboard: ${r.dashboardUrl}`, '')
   out.push('## Regressions', '')
   if (!r.regressions.length) out.push('None found.', '')
@@ -97,6 +99,7 @@ export function renderSummary(r: Report, link?: string): string {
   for (const c of r.regressions.slice(0, 3)) {
     lines.push(`• ${headline(c)}${c.causes[0] ? ` — ${c.causes[0].summary}` : ''}`)
   }
+  lines.push(`Percentiles: ${PERCENTILE_METHOD_TEXT[r.percentileMethod].label}.`)
   const url = link ?? r.dashboardUrl
   if (url) lines.push(`Full report: ${url}`)
   return lines.join('\n')

@@ -2,6 +2,7 @@
 // every comparison with enough samples (Mann-Whitney U on each group's sample, or a two-proportion z-test on exact
 // failure counts); adjust all p-values together with Benjamini-Hochberg; keep changes that are both significant
 // and large (p90s from quantile states); explain them from cause facts and fold the duplicates.
+import { PERCENTILE_METHOD_TEXT, PERCENTILE_METHODS, type PercentileMethod } from '../queries/percentiles.ts'
 import { type CauseSide, findCauses } from './causes.ts'
 import { groupSamples, imageRepository, keyId, keyLabel } from './groups.ts'
 import { causeFactsOf, imageSizes, statsFromSamples } from './samples.ts'
@@ -29,8 +30,12 @@ import {
 } from './types.ts'
 
 /** How a report's figures are computed, as `method.sampling` says it (docs/reports.md). */
-const PERCENTILES_METHOD =
-  "Counts and failure rates are exact. p50/p90/p99 are merged from ClickHouse quantile states (the rollups' for closed, clean hours, the same function over raw rows for the rest of the window): exact interpolation up to 8,192 values per state, a reservoir of 8,192 above; on a synthetic week of 1M startups within 3 % of the exact values (median 0.2 % at p90)."
+const PERCENTILES_METHOD: Record<PercentileMethod, string> = {
+  'clickhouse-quantiles':
+    "Counts and failure rates are exact. p50/p90/p99 are merged from ClickHouse quantile states (the rollups' for closed, clean hours, the same function over raw rows for the rest of the window): exact interpolation up to 8,192 values per state, a reservoir of 8,192 above; on a synthetic week of 1M startups within 3 % of the exact values (median 0.2 % at p90).",
+  'nearest-rank':
+    'Counts and failure rates are exact. p50/p90/p99 are nearest-rank percentiles of all values (rank ceil(p * n)), exact.',
+}
 
 /** A tested comparison of one group and metric. */
 export interface TestedChange {
@@ -281,6 +286,8 @@ export interface ReportAssembly {
   stats: ReportStats
   tests: ReportTests
   evidence: CauseEvidence
+  /** How the group figures' percentiles were computed: rollup quantile states, or nearest rank of the values. */
+  percentileMethod: PercentileMethod
 }
 
 export function assembleReport(a: ReportAssembly): Report {
@@ -314,18 +321,22 @@ export function assembleReport(a: ReportAssembly): Report {
       })
   })
   const sampled = tested.filter((c) => c.sampled).length
+  const figures = PERCENTILES_METHOD[a.percentileMethod]
+  const { description, errorBound } = PERCENTILE_METHOD_TEXT[a.percentileMethod]
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     generatedAt: a.generatedAt,
     scope: { cluster: a.cluster ?? null, namespace: a.namespace ?? null },
     windows: a.windows,
     dashboardUrl: a.dashboardUrl ?? null,
+    percentileMethod: a.percentileMethod,
     method: {
       test: 'Two-sided Mann-Whitney U (normal approximation, tie and continuity corrected) on the values of each group and metric; two-proportion z-test on the exact counts for pull failure rates; effect reported as the p90 change (see sampling) with a seeded percentile-bootstrap 95% interval.',
       sampling: sampled
-        ? `Rank tests and intervals run on a uniform random sample (by a hash of the pod UID) of at most ${cfg.sampleSize} values per group, window and metric; ${sampled} of ${tested.length} tests ran on such a sample, the rest on all values. ${PERCENTILES_METHOD}`
-        : `Rank tests and intervals run on all values (none of the ${tested.length} tests had more than ${cfg.sampleSize} a side, the sample size). ${PERCENTILES_METHOD}`,
+        ? `Rank tests and intervals run on a uniform random sample (by a hash of the pod UID) of at most ${cfg.sampleSize} values per group, window and metric; ${sampled} of ${tested.length} tests ran on such a sample, the rest on all values. ${figures}`
+        : `Rank tests and intervals run on all values (none of the ${tested.length} tests had more than ${cfg.sampleSize} a side, the sample size). ${figures}`,
       multipleTesting: `Benjamini-Hochberg over all ${tested.length} tests of this report, false discovery rate ${cfg.fdr}.`,
+      percentiles: { method: a.percentileMethod, description, errorBound },
       config: cfg,
       testsRun: tested.length,
     },
@@ -367,6 +378,8 @@ export function buildReport(input: ReportInput): Report {
     generatedAt: input.generatedAt,
     dashboardUrl: input.dashboardUrl || undefined,
     advice: input.advice,
+    // Figures computed here from all values: nearest rank (groups.ts percentilesOf).
+    percentileMethod: PERCENTILE_METHODS.nearestRank,
     config: cfg,
     stats,
     tests,

@@ -1,5 +1,6 @@
 // The weekly regression report as plain data: what the renderers print and what `--format json` emits
 // (JSON Schema: report.schema.json; documented in docs/reports.md).
+import type { PercentileMethod, PercentileMethodText } from '../queries/percentiles.ts'
 import type { PullSample, StartupSample } from '../queries/report-samples.ts'
 import type { Dimension, GroupKey, GroupSide, MetricSamples, ReportPhase } from '../queries/report-shapes.ts'
 
@@ -168,11 +169,22 @@ export interface Report {
   scope: { cluster: string | null; namespace: string | null }
   windows: { current: { from: string; to: string }; previous: { from: string; to: string } }
   dashboardUrl: string | null
+  /**
+   * How every p50/p90/p99 of the report was computed: `clickhouse-quantiles` for the store's report (rollup
+   * quantile states), `nearest-rank` when the figures come from all values in memory (docs/slo.md).
+   */
+  percentileMethod: PercentileMethod
   method: {
     test: string
     /** How the tested values were drawn: all of them, or a per-group random sample of at most sampleSize. */
     sampling: string
     multipleTesting: string
+    /** The percentile method with what it is and its error bound (null when exact). */
+    percentiles: {
+      method: PercentileMethod
+      description: string
+      errorBound: PercentileMethodText['errorBound']
+    }
     config: ReportConfig
     testsRun: number
   }

@@ -64,6 +64,9 @@ describe('podWaterfall', () => {
     expect(span('scheduling')).toMatchObject({ startMs: 0, endMs: 100, durationMs: 100 })
     expect(span('sandbox')).toMatchObject({ startMs: 100, endMs: 1000, durationMs: 900 })
     expect(span('ready')).toMatchObject({ startMs: 9000, endMs: 10_000, durationMs: 1000 })
+    // The init span ends at the initialized phase boundary, which its tooltip names apart from the condition.
+    expect(span('init')?.bounds).toContain('initialized (phase boundary')
+    expect(span('init')?.bounds).toContain('not the Initialized condition')
     // Two attempts: the wait before the pull that succeeded is one failed attempt and its back-off.
     expect(span('app: 1 failed attempt + back-off')).toMatchObject({
       kind: 'pull-retry',

@@ -38,6 +38,8 @@ interface WaterfallSpan {
   note?: string
   /** The container a span belongs to (`init x` for init containers); absent for phases. */
   container?: string
+  /** What the span runs between, for its tooltip (the init phase: not the Initialized condition). */
+  bounds?: string
 }
 
 export interface BoundaryRow {
@@ -83,7 +85,11 @@ export function podWaterfall(r: StartupRecord, events: readonly WaterfallEvent[]
       phase('sandbox', b('scheduled'), b('sandboxReady'), r.phases.sandbox),
       reasonsOf(events, HOLDING_REASONS.sandbox),
     ),
-    phase('init', b('sandboxReady'), b('initialized'), r.phases.init),
+    {
+      ...phase('init', b('sandboxReady'), b('initialized'), r.phases.init),
+      bounds:
+        'sandbox ready -> initialized (phase boundary, never before sandbox ready; not the Initialized condition)',
+    },
   ]
   // Pull wait, pull and start are sums over containers; their spans are the containers' own rows below.
   spans.push({

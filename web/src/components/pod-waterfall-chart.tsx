@@ -52,7 +52,7 @@ export function PodWaterfallChart({ waterfall }: { waterfall: PodWaterfall }) {
         const color = s.kind === 'phase' ? (PHASE_COLOR[s.label] ?? 'var(--muted)') : COLOR[s.kind]
         return (
           <g key={`${s.kind}/${s.label}/${s.startMs}`} data-span={s.label} data-span-kind={s.kind}>
-            <title>{`${s.label}: ${formatMs(s.durationMs)}${s.note ? ` (${s.note})` : ''}`}</title>
+            <title>{`${s.label}: ${formatMs(s.durationMs)}${s.bounds ? `, ${s.bounds}` : ''}${s.note ? ` (${s.note})` : ''}`}</title>
             <text x={0} y={y + 13}>
               {s.label}
             </text>

@@ -68,6 +68,9 @@ describe('podstart analyze', () => {
     expect(r.stdout).toMatch(/^total\s+1\s+5\.000/m)
     expect(r.stdout).toContain('outcomes: ready 1')
     expect(r.stdout).toMatch(/precision: boundaries by source: .*event-name 1/)
+    // The table's percentiles are computed from the values: it names nearest rank, not the rollups' method.
+    expect(r.stdout).toMatch(/^Percentiles: nearest rank, rank ceil\(p \* n\)/m)
+    expect(r.stdout).not.toContain('ClickHouse quantiles')
   })
 
   it('--json prints valid records; pods and events may come from separate files and stdin', () => {
