@@ -1,7 +1,7 @@
 // Queries at scale: a store bulk-filled with a week of startups, then every dashboard page's queries, the advice
 // evaluation and the weekly report, timed over repeated runs; startup aggregates also straight from the raw
 // table (no rollup) for comparison.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { produceReport } from '@podstart/collector/alerts'
@@ -20,6 +20,22 @@ import { refreshRollups } from '@podstart/schema/rollups'
 import { createQuerier, migrate, openStore, type Querier } from '@podstart/schema/store'
 import { type Figure, figure, quantileOf, round, type ScenarioResult } from '../result.ts'
 import { fillSyntheticStore } from '../synthetic-store.ts'
+
+/** Resets the process's peak RSS (VmHWM) to its current RSS (Linux); false where that is not possible. */
+function resetPeakRss(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5')
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Peak RSS since the last reset, in MiB (VmHWM of /proc/self/status). */
+function peakRssMiB(): number | null {
+  const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]
+  return kb === undefined ? null : Math.round(Number(kb) / 1024)
+}
 
 const HOUR_MS = 3_600_000
 const WEEK_MS = 7 * 86_400_000
@@ -133,17 +149,24 @@ export async function runQueries(small: boolean): Promise<ScenarioResult> {
       figures.push(figure(`${name} p50`, round(r.p50, 0), 'ms'))
       figures.push(figure(`${name} p95`, round(r.p95, 0), 'ms', { op: '<', value: 200 }))
     }
-    // One run at full size (minutes; the dashboard caches findings and evaluates them off the page's path).
+    // One run at full size (the dashboard caches findings and evaluates them off the page's path). Its peak
+    // RSS: the process's high-water mark reset just before (the embedded engine runs in this process).
+    const peakReset = resetPeakRss()
     const advice = small ? await timeRuns(2, () => evaluateAdvice(q, { from, to })) : null
     if (!advice) {
       t = performance.now()
       await evaluateAdvice(q, { from, to })
     }
     const adviceMs = advice ? advice.p50 : performance.now() - t
+    const advicePeakMiB = peakReset ? peakRssMiB() : null
     figures.push(
-      figure(advice ? 'advice evaluation p50' : 'advice evaluation (one run)', round(adviceMs, 0), 'ms'),
+      figure(advice ? 'advice evaluation p50' : 'advice evaluation (one run)', round(adviceMs, 0), 'ms', {
+        op: '<',
+        value: 10_000,
+      }),
     )
     if (advice) figures.push(figure('advice evaluation p95', round(advice.p95, 0), 'ms'))
+    figures.push(figure('advice evaluation peak RSS', advicePeakMiB, 'MiB', { op: '<', value: 1024 }))
     let reportMs: number | null = null
     let reportError: string | undefined
     try {
