@@ -57,7 +57,19 @@ export function nodeRow(cluster: string, node: KubeObject, deleted: boolean, obs
 export type NodeRow = ReturnType<typeof nodeRow>
 
 type OwnerRef = { kind?: string; name?: string; controller?: boolean }
-type ContainerSpec = { name?: string; image?: string; imagePullPolicy?: string }
+type ContainerSpec = {
+  name?: string
+  image?: string
+  imagePullPolicy?: string
+  readinessProbe?: unknown
+  startupProbe?: unknown
+  ports?: Array<{ containerPort?: number }>
+}
+
+/** A probe as in the spec, JSON; empty when the container has none. */
+function probeJson(probe: unknown): string {
+  return probe && typeof probe === 'object' ? JSON.stringify(probe) : ''
+}
 
 /** The workload a pod belongs to, from its controller reference (ReplicaSet -> Deployment by the template hash). */
 function podWorkload(pod: KubeObject): { kind: string; name: string } {
@@ -84,7 +96,18 @@ export class WorkloadImageTracker {
   rows(cluster: string, pod: KubeObject, observedAtMs: number) {
     const meta = pod.metadata ?? {}
     const spec =
-      (pod as { spec?: { containers?: ContainerSpec[]; initContainers?: ContainerSpec[] } }).spec ?? {}
+      (
+        pod as {
+          spec?: {
+            containers?: ContainerSpec[]
+            initContainers?: ContainerSpec[]
+            nodeSelector?: Record<string, string>
+          }
+        }
+      ).spec ?? {}
+    const nodeSelector = Object.fromEntries(
+      Object.entries(spec.nodeSelector ?? {}).filter(([, v]) => typeof v === 'string'),
+    )
     const statuses = [
       ...(((pod.status as { containerStatuses?: unknown[] } | undefined)?.containerStatuses ?? []) as Array<{
         name?: string
@@ -104,7 +127,13 @@ export class WorkloadImageTracker {
         if (!c.name || !c.image) continue
         const digest =
           statuses.find((s) => s.name === c.name)?.imageID?.match(/sha256:[0-9a-f]{64}/i)?.[0] ?? null
-        const key = `${namespace}/${workload.kind}/${workload.name}/${c.name}/${c.image}/${digest ?? ''}`
+        const readiness = probeJson(c.readinessProbe)
+        const startup = probeJson(c.startupProbe)
+        const ports = (c.ports ?? [])
+          .map((p) => p.containerPort)
+          .filter((p): p is number => Number.isInteger(p) && (p as number) > 0 && (p as number) < 65536)
+        // The spec is part of the key: a changed probe or selector is written again, not remembered away.
+        const key = `${namespace}/${workload.kind}/${workload.name}/${c.name}/${c.image}/${digest ?? ''}/${readiness}/${startup}/${ports.join(',')}/${JSON.stringify(nodeSelector)}`
         if (this.written.has(key)) continue
         if (this.written.size >= this.maxRemembered) this.written.clear()
         this.written.add(key)
@@ -119,6 +148,11 @@ export class WorkloadImageTracker {
           image_digest: digest,
           pull_policy: c.imagePullPolicy ?? '',
           immutable_reference: isImmutableReference(c.image),
+          readiness_probe: readiness,
+          startup_probe: startup,
+          container_ports: ports,
+          node_selector: nodeSelector,
+          spec_recorded: true,
           last_seen_at: new Date(observedAtMs).toISOString(),
           version: observedAtMs,
         })

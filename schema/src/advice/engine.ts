@@ -5,6 +5,7 @@ import { acutePhases } from '../queries/advice-acute.ts'
 import { findingPods } from '../queries/advice-evidence.ts'
 import { alwaysPullOnDigest, imageProfilesLatest } from '../queries/advice-inventory.ts'
 import { imagePullSummary, nodeImagePulls, pullBursts } from '../queries/advice-pulls.ts'
+import { workloadSpecs } from '../queries/advice-specs.ts'
 import {
   type AdvicePhase,
   adviceClusters,
@@ -89,6 +90,7 @@ export async function fetchAdviceSignals(
         baselineDays: settings.acuteBaselineDays ?? 7,
       }),
     ),
+    workloadSpecs: await fetchIf('workloadSpecs', () => workloadSpecs(q)(base)),
   }
 }
 

@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import type { AcuteWorkloadRow } from '../queries/advice-acute.ts'
 import type { AlwaysPullOnDigestRow, ImageProfileSummaryRow } from '../queries/advice-inventory.ts'
 import type { ImagePullSummaryRow, NodeImagePullRow, PullBurstRow } from '../queries/advice-pulls.ts'
+import type { WorkloadContainerSpec } from '../queries/advice-specs.ts'
 import type { AdvicePhase, ImageOnlyRolloutRow, PhaseStatsRow } from '../queries/advice-startups.ts'
 
 /** Every signal the engine can fetch, keyed by the name rules list in `signals`. Plain rows, one cluster. */
@@ -21,6 +22,8 @@ export interface AdviceSignals {
   alwaysPullOnDigest: AlwaysPullOnDigestRow[]
   /** Per workload: the window's last hour against its own previous days, per phase (acute incidents). */
   workloadAcute: AcuteWorkloadRow[]
+  /** Each workload container's own spec as recorded (probes, ports, image, nodeSelector), for artifacts. */
+  workloadSpecs: WorkloadContainerSpec[]
 }
 export type SignalName = Exclude<keyof AdviceSignals, 'window' | 'cluster'>
 

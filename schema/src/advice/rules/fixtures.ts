@@ -19,6 +19,7 @@ export function signals(over: Partial<AdviceSignals> = {}): AdviceSignals {
     imageOnlyRollouts: [],
     alwaysPullOnDigest: [],
     workloadAcute: [],
+    workloadSpecs: [],
     ...over,
   }
 }

@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import type { ImageOnlyRolloutRow } from '../../queries/advice-startups.ts'
 import { perWeek, perWeekSeconds, renderFinding, round1, windowAssumption } from '../finding.ts'
+import { nodeSelectorLines, specsOf, templateContainerLines } from '../spec-artifacts.ts'
 import { defineRule, type Finding } from '../types.ts'
 
 const thresholds = z
@@ -20,7 +21,7 @@ const thresholds = z
 export const inPlaceUpdate = defineRule({
   id: 'in-place-update',
   title: 'Image-only rollouts recreate pods: in-place update',
-  signals: ['imageOnlyRollouts'],
+  signals: ['imageOnlyRollouts', 'workloadSpecs'],
   thresholds,
   signalSettings: (t) => ({ rolloutMinutes: t.rolloutMinutes }),
   evaluate(signals, t) {
@@ -39,6 +40,7 @@ export const inPlaceUpdate = defineRule({
       if (perWeek(pods, signals.window) < t.minPodsPerWeek || p90 / 1000 < t.minSchedulingSandboxP90Seconds)
         continue
       const { namespace, workload } = first
+      const specs = specsOf(signals.workloadSpecs, { cluster: signals.cluster, namespace, workload })
       out.push({
         ruleId: 'in-place-update',
         scope: { level: 'workload', cluster: signals.cluster, namespace, workload },
@@ -91,7 +93,11 @@ spec:
   replicas: 3 # as in the ${workload.kind}
   selector:
     matchLabels: {} # as in the ${workload.kind}
-  template: {} # as in the ${workload.kind}
+  template: # copy labels, volumes, resources and env from the ${workload.kind}; below what the collector recorded
+    spec:
+${nodeSelectorLines(specs, '      ')}
+      containers:
+${templateContainerLines(specs, '        ')}
   updateStrategy:
     type: InPlaceIfPossible
     inPlaceUpdateStrategy:

@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { renderFinding } from '../finding.ts'
 import { phaseDominates, phaseFinding, phaseThresholds } from '../phase-rule.ts'
+import { probePatch, specsOf } from '../spec-artifacts.ts'
 import { defineRule, type Finding } from '../types.ts'
 
 const thresholds = z.object(phaseThresholds({ minP90Seconds: 10, minShare: 0.3, targetSeconds: 2 })).strict()
@@ -9,7 +10,7 @@ const thresholds = z.object(phaseThresholds({ minP90Seconds: 10, minShare: 0.3, 
 export const readiness = defineRule({
   id: 'readiness',
   title: 'Slow readiness after start',
-  signals: ['workloadPhases'],
+  signals: ['workloadPhases', 'workloadSpecs'],
   thresholds,
   phaseTargets: (t) => ({ ready: Math.round(t.targetSeconds * 1000) }),
   evaluate(signals, t) {
@@ -34,22 +35,7 @@ export const readiness = defineRule({
           artifact: {
             kind: 'yaml',
             filename: `${name}-probes.patch.yaml`,
-            content: `# Probe Ready often while starting, then relax: a startupProbe with a short period gates the
-# readiness probe, so no fixed initialDelaySeconds is needed. Adjust path and port.
-spec:
-  template:
-    spec:
-      containers:
-        - name: ${name}
-          startupProbe:
-            httpGet: { path: /healthz, port: 8080 }
-            periodSeconds: 1
-            failureThreshold: 120
-          readinessProbe:
-            httpGet: { path: /healthz, port: 8080 }
-            initialDelaySeconds: 0
-            periodSeconds: 5
-`,
+            content: probePatch(name, specsOf(signals.workloadSpecs, row)),
           },
         }),
       )
