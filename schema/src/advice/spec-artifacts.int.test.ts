@@ -6,7 +6,12 @@ import type { Querier } from '../store/index.ts'
 import { insertStartups } from '../writes/startups.ts'
 import { evaluateAdvice } from './engine.ts'
 import { at, openMigratedStore, startup, WINDOW } from './signals/fixture-store.ts'
-import { FILL_IN, nodeSelectorLines, templateContainerLines } from './spec-artifacts.ts'
+import {
+  FILL_IN,
+  nodeSelectorLines,
+  selectorChecklistLine,
+  templateContainerLines,
+} from './spec-artifacts.ts'
 import type { Finding } from './types.ts'
 
 let q: Querier
@@ -106,6 +111,10 @@ describe('artifacts from the recorded specs', () => {
     expect(templateContainerLines(known, '  ')).toBe(
       '  - { name: "server", image: "reg.example/shop/search:4", ports: [{ containerPort: 9090 }] }',
     )
+    expect(selectorChecklistLine(known)).toBe(
+      "Recorded nodeSelector: node.kubernetes.io/pool=search; the nodes it matches: kubectl get nodes -l 'node.kubernetes.io/pool=search'",
+    )
+    expect(selectorChecklistLine([])).toContain('unknown')
     expect(nodeSelectorLines([], '  ')).toContain(FILL_IN)
     expect(templateContainerLines([], '  ')).toContain(`image: "${FILL_IN}: image>"`)
   })

@@ -105,3 +105,14 @@ export function templateContainerLines(specs: readonly WorkloadContainerSpec[], 
     })
     .join('\n')
 }
+
+/** A checklist line naming the pods' recorded nodeSelector and the command listing the nodes it matches. */
+export function selectorChecklistLine(specs: readonly WorkloadContainerSpec[]): string {
+  const s = specs.find((x) => x.specRecorded)
+  if (!s) return `Recorded nodeSelector: unknown (no pod spec is recorded; read it with the command above).`
+  const entries = Object.entries(s.nodeSelector)
+  if (entries.length === 0)
+    return 'Recorded nodeSelector: none; look at the affinity, taints and topology spread.'
+  const sel = entries.map(([k, v]) => `${k}=${v}`).join(',')
+  return `Recorded nodeSelector: ${sel}; the nodes it matches: kubectl get nodes -l '${sel}'`
+}

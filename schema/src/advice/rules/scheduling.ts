@@ -6,6 +6,7 @@ import { z } from 'zod'
 import type { PhaseStatsRow } from '../../queries/advice-startups.ts'
 import { renderFinding } from '../finding.ts'
 import { phaseDominates, phaseFinding, phaseThresholds } from '../phase-rule.ts'
+import { selectorChecklistLine, specsOf } from '../spec-artifacts.ts'
 import { type Artifact, defineRule, type Finding, type SchedulingCause } from '../types.ts'
 
 const thresholds = z.object(phaseThresholds({ minP90Seconds: 5, minShare: 0.25, targetSeconds: 1 })).strict()
@@ -93,7 +94,7 @@ Insufficient cpu|memory, no TriggeredScaleUp). Headroom alone would not help: th
   }
 }
 
-function affinityArtifact(row: PhaseStatsRow): Artifact {
+function affinityArtifact(row: PhaseStatsRow, selectorLine: string): Artifact {
   const w = row.workload ? `${row.namespace}/${row.workload.name}` : row.cluster
   return {
     kind: 'text',
@@ -102,6 +103,7 @@ function affinityArtifact(row: PhaseStatsRow): Artifact {
 untolerated taint, topology spread), and no node was added for them.
 1. kubectl get pods -n ${row.namespace ?? '<namespace>'} -o jsonpath='{.items[0].spec.nodeSelector}{.items[0].spec.affinity}'
    and compare with the labels of the nodes (kubectl get nodes --show-labels).
+   ${selectorLine}
 2. Taints on the intended nodes need a matching toleration in the pod template.
 3. A required anti-affinity or a DoNotSchedule topology spread with more replicas than zones/nodes leaves pods
    pending by design: make it preferred, or add nodes in the missing domain.
@@ -112,7 +114,7 @@ untolerated taint, topology spread), and no node was added for them.
 export const scheduling = defineRule({
   id: 'scheduling',
   title: 'Pods wait to be scheduled',
-  signals: ['workloadPhases'],
+  signals: ['workloadPhases', 'workloadSpecs'],
   thresholds,
   phaseTargets: (t) => ({ scheduling: Math.round(t.targetSeconds * 1000) }),
   evaluate(signals, t) {
@@ -177,7 +179,7 @@ export const scheduling = defineRule({
               : cause === 'capacity'
                 ? capacityArtifact(row)
                 : cause === 'affinity'
-                  ? affinityArtifact(row)
+                  ? affinityArtifact(row, selectorChecklistLine(specsOf(signals.workloadSpecs, row)))
                   : undefined,
         }),
       )
