@@ -16,7 +16,14 @@ import type { Querier } from '../store/querier.ts'
 import { type AdviceConfig, thresholdsOf } from './config.ts'
 import { rankFindings, savingBasis } from './finding.ts'
 import { RULE_PHASES, RULES } from './rules/index.ts'
-import type { AdviceSignals, Finding, PeerThresholds, SignalName, SignalSettings } from './types.ts'
+import type {
+  AdviceSignals,
+  Finding,
+  FindingPods,
+  PeerThresholds,
+  SignalName,
+  SignalSettings,
+} from './types.ts'
 
 export interface EvaluateAdviceOptions {
   /** ISO-8601 UTC with ms: created_at window of the startups considered. */
@@ -121,19 +128,33 @@ export async function attachFindingPods(
   findings: Finding[],
 ): Promise<Finding[]> {
   const asked = findings.slice(0, MAX_FINDINGS_WITH_PODS).filter((f) => (f.phases?.length ?? 0) > 0)
-  const rows = await findingPods(q)({
-    from: window.from,
-    to: window.to,
-    findings: asked.map((f) => ({
-      cluster: f.scope.cluster,
-      namespace: f.scope.namespace,
-      workload: f.scope.workload?.name,
-      node: f.scope.node,
-      image: f.scope.image,
-      phases: f.phases ?? [],
-    })),
-  })
-  const byFinding = new Map(asked.map((f, i) => [f, rows[i]]))
+  // An incident's pods are those of its acute window (the last hour), the others' those of the whole window.
+  const byWindow = new Map<string, { from: string; to: string; findings: Finding[] }>()
+  for (const f of asked) {
+    const w = f.acute ?? window
+    const key = `${w.from}|${w.to}`
+    const group = byWindow.get(key) ?? { from: w.from, to: w.to, findings: [] }
+    group.findings.push(f)
+    byWindow.set(key, group)
+  }
+  const byFinding = new Map<Finding, FindingPods | undefined>()
+  for (const group of byWindow.values()) {
+    const rows = await findingPods(q)({
+      from: group.from,
+      to: group.to,
+      findings: group.findings.map((f) => ({
+        cluster: f.scope.cluster,
+        namespace: f.scope.namespace,
+        workload: f.scope.workload?.name,
+        node: f.scope.node,
+        image: f.scope.image,
+        phases: f.phases ?? [],
+      })),
+    })
+    group.findings.forEach((f, i) => {
+      byFinding.set(f, rows[i])
+    })
+  }
   return findings.map((f) => {
     const pods = byFinding.get(f)
     return pods ? { ...f, pods } : f
