@@ -41,3 +41,14 @@ export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '–'
   return `${iso.slice(0, 10)} ${iso.slice(11, 23)} UTC`
 }
+
+/**
+ * A chart tooltip's heading: a time step ('2024-05-01T10:00:00.000Z') as '2024-05-01 10:00:00 UTC', a day
+ * ('2024-05-01') as '2024-05-01 UTC'; anything else as given. Every chart's tooltip uses it.
+ */
+export function formatChartTime(label: unknown): string {
+  const s = String(label ?? '')
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return `${s} UTC`
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(s)) return `${s.slice(0, 10)} ${s.slice(11, 19)} UTC`
+  return s
+}
