@@ -1,7 +1,15 @@
 'use client'
 // Mean download vs decompress per image (pulls that have a split), horizontal stacked bars in seconds.
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts'
-import { axisStyle, ChartFrame, chartMargin, secondsValue, tooltipStyle } from './chart-frame.tsx'
+import { dataMax } from '@/charts/ticks.ts'
+import {
+  axisStyle,
+  ChartFrame,
+  chartMargin,
+  durationAxisProps,
+  secondsValue,
+  tooltipStyle,
+} from './chart-frame.tsx'
 
 export interface ImageSplitBar {
   image: string
@@ -20,7 +28,11 @@ export function BarImagePulls({ bars }: { bars: ImageSplitBar[] }) {
     <ChartFrame name="image-split" height={Math.max(160, bars.length * 26 + 60)}>
       <BarChart data={bars} layout="vertical" margin={chartMargin}>
         <CartesianGrid stroke="var(--grid)" horizontal={false} />
-        <XAxis type="number" {...axisStyle} unit=" s" />
+        <XAxis
+          type="number"
+          {...axisStyle}
+          {...durationAxisProps(dataMax(bars, ['download', 'decompress'], true))}
+        />
         <YAxis type="category" dataKey="image" {...axisStyle} width={220} tickFormatter={middle} />
         <Tooltip formatter={secondsValue} contentStyle={tooltipStyle} />
         <Legend itemSorter={null} />

@@ -1,7 +1,17 @@
 'use client'
 // Image pulls and failed pulls per step.
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts'
-import { ChartFrame, chartMargin, timeAxis, tooltipStyle, valueAxis } from './chart-frame.tsx'
+import { dataMax } from '@/charts/ticks.ts'
+import {
+  ChartFrame,
+  chartMargin,
+  countAxisProps,
+  countValue,
+  timeAxis,
+  tooltipStyle,
+  utcLabel,
+  valueAxis,
+} from './chart-frame.tsx'
 
 export function BarPullFailures({ points }: { points: { at: string; pulls: number; failed: number }[] }) {
   return (
@@ -9,8 +19,8 @@ export function BarPullFailures({ points }: { points: { at: string; pulls: numbe
       <BarChart data={points} margin={chartMargin} barCategoryGap={1}>
         <CartesianGrid stroke="var(--grid)" vertical={false} />
         <XAxis {...timeAxis} />
-        <YAxis {...valueAxis} allowDecimals={false} />
-        <Tooltip contentStyle={tooltipStyle} />
+        <YAxis {...valueAxis} {...countAxisProps(dataMax(points, ['pulls', 'failed']))} />
+        <Tooltip formatter={countValue} labelFormatter={utcLabel} contentStyle={tooltipStyle} />
         <Legend itemSorter={null} />
         <Bar name="pulls" dataKey="pulls" fill="var(--unknown)" isAnimationActive={false} />
         <Bar name="failed" dataKey="failed" fill="var(--bad)" isAnimationActive={false} />

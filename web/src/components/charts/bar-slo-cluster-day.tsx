@@ -2,7 +2,17 @@
 // The official pod startup SLI per cluster-day: p99 (nearest rank) of created -> every container started as
 // observed via watch, minus pulls and init, against the 5 s target.
 import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts'
-import { axisStyle, ChartFrame, chartMargin, secondsValue, tooltipStyle, valueAxis } from './chart-frame.tsx'
+import { dataMax } from '@/charts/ticks.ts'
+import {
+  axisStyle,
+  ChartFrame,
+  chartMargin,
+  durationAxisProps,
+  secondsValue,
+  tooltipStyle,
+  utcLabel,
+  valueAxis,
+} from './chart-frame.tsx'
 
 const PALETTE = ['#2563eb', '#9333ea', '#0891b2', '#ca8a04', '#db2777', '#16a34a']
 
@@ -18,8 +28,9 @@ export function BarSloClusterDay({
       <BarChart data={rows} margin={chartMargin}>
         <CartesianGrid stroke="var(--grid)" vertical={false} />
         <XAxis dataKey="day" {...axisStyle} tickFormatter={(d: string) => d.slice(5)} />
-        <YAxis {...valueAxis} unit=" s" />
-        <Tooltip formatter={secondsValue} contentStyle={tooltipStyle} />
+        {/* Above 5 s even when every day is under it, so the target line and its label stay inside the plot. */}
+        <YAxis {...valueAxis} {...durationAxisProps(Math.max(dataMax(rows, clusters), 6))} />
+        <Tooltip formatter={secondsValue} labelFormatter={utcLabel} contentStyle={tooltipStyle} />
         <Legend itemSorter={null} />
         <ReferenceLine
           y={5}
@@ -29,7 +40,9 @@ export function BarSloClusterDay({
             value: '5 s SLO (p99, nearest rank)',
             fill: 'var(--bad)',
             fontSize: 11,
-            position: 'insideTopRight',
+            // Above the line at its right end: clear of the y axis and its ticks.
+            position: 'insideBottomRight',
+            offset: 4,
           }}
         />
         {clusters.map((c, i) => (

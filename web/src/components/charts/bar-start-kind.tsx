@@ -2,7 +2,17 @@
 // Startups per step by cold (an image was pulled), warm (all images present) or unknown.
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts'
 import type { StartKindPoint } from '@/charts/startup-series.ts'
-import { ChartFrame, chartMargin, timeAxis, tooltipStyle, valueAxis } from './chart-frame.tsx'
+import { dataMax } from '@/charts/ticks.ts'
+import {
+  ChartFrame,
+  chartMargin,
+  countAxisProps,
+  countValue,
+  timeAxis,
+  tooltipStyle,
+  utcLabel,
+  valueAxis,
+} from './chart-frame.tsx'
 
 export function BarStartKind({ points }: { points: StartKindPoint[] }) {
   return (
@@ -10,8 +20,8 @@ export function BarStartKind({ points }: { points: StartKindPoint[] }) {
       <BarChart data={points} margin={chartMargin} barCategoryGap={1}>
         <CartesianGrid stroke="var(--grid)" vertical={false} />
         <XAxis {...timeAxis} />
-        <YAxis {...valueAxis} allowDecimals={false} />
-        <Tooltip contentStyle={tooltipStyle} />
+        <YAxis {...valueAxis} {...countAxisProps(dataMax(points, ['cold', 'warm', 'unknown'], true))} />
+        <Tooltip formatter={countValue} labelFormatter={utcLabel} contentStyle={tooltipStyle} />
         <Legend itemSorter={null} />
         <Bar name="cold" dataKey="cold" stackId="k" fill="var(--cold)" isAnimationActive={false} />
         <Bar name="warm" dataKey="warm" stackId="k" fill="var(--warm)" isAnimationActive={false} />

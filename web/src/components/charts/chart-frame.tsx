@@ -3,7 +3,8 @@
 // together.
 import type { ReactElement } from 'react'
 import { ResponsiveContainer } from 'recharts'
-import { formatTick } from '@/lib/format.ts'
+import { niceCountTicks, niceDurationTicks } from '@/charts/ticks.ts'
+import { formatChartTime, formatCount, formatSeconds, formatTick } from '@/lib/format.ts'
 
 export function ChartFrame({
   name,
@@ -37,8 +38,32 @@ export const valueAxis = { ...axisStyle, width: 56 }
 
 export const tooltipStyle = { background: 'var(--panel)', border: '1px solid var(--border)' }
 
-/** A tooltip value in seconds; recharts hands over whatever the data holds, so anything else is '–'. */
-export const secondsValue = (v: unknown) => (typeof v === 'number' ? `${v.toFixed(2)} s` : '–')
+/** A tooltip value in seconds (every chart's durations); recharts hands over whatever the data holds, so anything else is '–'. */
+export const secondsValue = (v: unknown) => (typeof v === 'number' ? formatSeconds(v) : '–')
 
-/** A time step's tooltip heading. */
-export const utcLabel = (l: unknown) => `${String(l)} UTC`
+/** A tooltip count. */
+export const countValue = (v: unknown) => (typeof v === 'number' ? formatCount(v) : '–')
+
+/** A time step's or day's tooltip heading, in the one format of every chart: '2024-05-01 10:00:00 UTC'. */
+export const utcLabel = (l: unknown) => formatChartTime(l)
+
+/**
+ * The props of a duration axis (values in seconds) up to `max`: round ticks in one unit (ms, s or min) and
+ * the domain they span, every tick drawn.
+ */
+export function durationAxisProps(max: number, target = 5) {
+  const t = niceDurationTicks(max, target)
+  return { ticks: t.ticks, domain: t.domain, tickFormatter: t.format, interval: 0 as const }
+}
+
+/** The props of a count axis up to `max`: whole round ticks. */
+export function countAxisProps(max: number, target = 5) {
+  const t = niceCountTicks(max, target)
+  return {
+    ticks: t.ticks,
+    domain: t.domain,
+    tickFormatter: t.format,
+    interval: 0 as const,
+    allowDecimals: false,
+  }
+}

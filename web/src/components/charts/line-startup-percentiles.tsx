@@ -5,10 +5,12 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation'
 import { useRef, useState } from 'react'
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts'
 import type { PercentilePoint } from '@/charts/startup-series.ts'
+import { dataMax } from '@/charts/ticks.ts'
 import { zoomQuery, zoomWindow } from '@/charts/zoom.ts'
 import {
   ChartFrame,
   chartMargin,
+  durationAxisProps,
   secondsValue,
   timeAxis,
   tooltipStyle,
@@ -66,7 +68,7 @@ export function LineStartupPercentiles({
       >
         <CartesianGrid stroke="var(--grid)" vertical={false} />
         <XAxis {...timeAxis} />
-        <YAxis {...valueAxis} unit=" s" />
+        <YAxis {...valueAxis} {...durationAxisProps(dataMax(points, PERCENTILES))} />
         <Tooltip formatter={secondsValue} labelFormatter={utcLabel} contentStyle={tooltipStyle} />
         <Legend itemSorter={null} />
         {PERCENTILES.map((p) => (
