@@ -1,6 +1,7 @@
 // One startup as a waterfall: phase spans and per-container pull wait / pull / create / run on a time axis
 // from creation. Server-rendered SVG: exact positions, no hydration needed, numbers in each row's label.
 import type { PodWaterfall, SpanKind } from '@/charts/pod-waterfall.ts'
+import { niceDurationTicks } from '@/charts/ticks.ts'
 import { formatMs } from '@/lib/format.ts'
 
 const COLOR: Record<SpanKind, string> = {
@@ -28,8 +29,11 @@ export function PodWaterfallChart({ waterfall }: { waterfall: PodWaterfall }) {
   const plotW = width - labelW - 90
   const rows = waterfall.spans
   const height = rows.length * rowH + 30
-  const x = (ms: number) => labelW + (ms / waterfall.spanMs) * plotW
-  const ticks = Array.from({ length: 6 }, (_, i) => (waterfall.spanMs * i) / 5)
+  // Round ticks (0, 2, 4, 6 s), the axis ending at the first one at or after the last boundary.
+  const axis = niceDurationTicks(waterfall.spanMs / 1000, 5)
+  const axisMs = axis.domain[1] * 1000
+  const x = (ms: number) => labelW + (ms / axisMs) * plotW
+  const ticks = axis.ticks
   return (
     <svg
       viewBox={`0 0 ${width} ${height}`}
@@ -40,9 +44,16 @@ export function PodWaterfallChart({ waterfall }: { waterfall: PodWaterfall }) {
     >
       {ticks.map((t) => (
         <g key={t}>
-          <line x1={x(t)} x2={x(t)} y1={0} y2={height - 20} className="axis" strokeDasharray="2 3" />
-          <text x={x(t)} y={height - 6} textAnchor="middle">
-            {formatMs(t)}
+          <line
+            x1={x(t * 1000)}
+            x2={x(t * 1000)}
+            y1={0}
+            y2={height - 20}
+            className="axis"
+            strokeDasharray="2 3"
+          />
+          <text x={x(t * 1000)} y={height - 6} textAnchor="middle">
+            {axis.format(t)}
           </text>
         </g>
       ))}
