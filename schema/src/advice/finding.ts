@@ -135,7 +135,10 @@ export function renderFinding(finding: Finding, advice: string): RenderedFinding
   const amount = finding.acute
     ? `${saving.podSecondsPerWeek} pod-seconds in the last ${basis?.windowHours ?? 1} h`
     : `${saving.podSecondsPerWeek} pod-seconds per week`
-  const savingLine = `${amount}${basisLine}, ${saving.p90SecondsPerStartup} s at p90 per affected startup`
+  const perStartup = finding.acute
+    ? `${saving.p90SecondsPerStartup} s more per startup than the baseline (mean)`
+    : `${saving.p90SecondsPerStartup} s at p90 per affected startup`
+  const savingLine = `${amount}${basisLine}, ${perStartup}`
   const md = [
     `### ${finding.title}`,
     '',

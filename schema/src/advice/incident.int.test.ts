@@ -100,6 +100,7 @@ describe('incident', () => {
     expect(f.acute).toEqual({ from: at(TO - HOUR), to: at(TO), baselineDays: 7 })
     expect(f.saving.assumptions[0]).toContain('not a weekly extrapolation')
     expect(renderAdvice(f).text).toContain('190 pod-seconds in the last 1 h')
+    expect(renderAdvice(f).text).toContain('19 s more per startup than the baseline (mean)')
     // Its pods are the acute hour's: 10 startups of 20 s in ready, at least the 190 pod-s it claims.
     expect(f.pods?.count).toBe(10)
     expect(f.pods?.lostMs).toBe(10 * 20_000)

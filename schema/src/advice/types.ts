@@ -69,7 +69,10 @@ export interface SavingBasis {
 }
 
 export interface Saving {
-  /** Seconds a typical affected startup would save (p90 of the removed time, see assumptions). */
+  /**
+   * Seconds a typical affected startup would save (p90 of the removed time, see assumptions); for an incident, the
+   * mean increase per startup over the baseline.
+   */
   p90SecondsPerStartup: number
   /** Pod-seconds saved per week: observed (window >= 7 d, scaled down to 7 d) or projected (see basis). */
   podSecondsPerWeek: number
