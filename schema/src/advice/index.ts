@@ -1,5 +1,6 @@
 // @podstart/schema/advice: rule modules over signal rows -> ranked findings with savings and artifacts.
 
+export * from '../queries/advice-acute.ts'
 export {
   adviceDataVersion,
   type FindingPodsInput,
@@ -8,6 +9,7 @@ export {
 } from '../queries/advice-evidence.ts'
 export * from '../queries/advice-inventory.ts'
 export * from '../queries/advice-pulls.ts'
+export * from '../queries/advice-specs.ts'
 export * from '../queries/advice-startups.ts'
 export { type AdviceSignalParams, adviceSignalParams } from '../queries/advice-window.ts'
 export { type AdviceConfig, AdviceConfigError, parseAdviceConfig, thresholdsFor } from './config.ts'
