@@ -88,15 +88,21 @@ describe('advice in the dashboard of podstart up --demo', () => {
         240_000,
         `history import (${up.output().slice(-2000)})`,
       )
-      // The advice page re-evaluates on the new data; wait until it lists findings evaluated after the import.
+      // The advice page re-evaluates on the new data (a finding list replaces an older one only once it is
+      // 30 s old): wait until it lists findings evaluated over the imported history, which has workload and
+      // node or image findings; the list seen right after the import may still be the live cluster's few.
       all = await waitFor(
         async () => {
           const scopes = await open('/advice')
           const refreshing = await page.$eval('[data-findings-evaluated]', (e) => e.textContent ?? '')
-          return scopes.length > 0 && !refreshing.includes('newer evaluation') ? scopes : undefined
+          const drillable =
+            scopes.length > 2 &&
+            scopes.some((s) => s.level === 'workload') &&
+            scopes.some((s) => s.level === 'node' || s.level === 'image')
+          return drillable && !refreshing.includes('newer evaluation') ? scopes : undefined
         },
         180_000,
-        'advice after the history import',
+        'advice over the imported history (more than 2 findings, of workload and of node or image scope)',
       )
     }, 480_000)
 
