@@ -76,6 +76,23 @@ async function overflowingColumns(page: Page): Promise<string[]> {
 
 const queryOf = (url: string) => new URL(url).searchParams
 
+/** Axis labels such as '0 s', '5 s', '10 s': one unit, from 0, one 1-2-5 x 10^k step apart. */
+function expectRoundTicks(labels: string[]) {
+  expect(labels.length, labels.join(', ')).toBeGreaterThanOrEqual(2)
+  const parsed = labels.map((l) => /^([\d,.]+) (ms|s|min)$/.exec(l))
+  expect(parsed.every(Boolean), labels.join(', ')).toBe(true)
+  const units = new Set(parsed.map((m) => m?.[2]))
+  expect(units.size, labels.join(', ')).toBe(1)
+  const values = parsed.map((m) => Number((m?.[1] ?? '').replace(/,/g, '')))
+  expect(values[0]).toBe(0)
+  const step = (values[1] as number) - (values[0] as number)
+  const mantissa = Number((step / 10 ** Math.floor(Math.log10(step))).toPrecision(6))
+  expect([1, 2, 5], labels.join(', ')).toContain(mantissa)
+  values.forEach((v, i) => {
+    expect(Math.abs(v - i * step), labels.join(', ')).toBeLessThan(step * 1e-6)
+  })
+}
+
 describe('dashboard for an incident', () => {
   it('every nav entry and index page answers 200', async () => {
     const { page, errors } = await openPage(browser.context)
@@ -174,6 +191,14 @@ describe('dashboard for an incident', () => {
     await visit(page, `/?range=24h&cluster=${demo.cluster}`)
     const chart = page.locator('[data-chart="startup-percentiles"]')
     await page.waitForSelector('[data-chart="startup-percentiles"] svg.recharts-surface', { timeout: 20_000 })
+    // Its duration axis reads round values in one unit: 0, 5, 10, 15 s, never 21.74 s.
+    // recharts draws tick labels in a layer of their own, outside the axis group.
+    const tickLabels = '.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value'
+    await page.waitForSelector(`[data-chart="startup-percentiles"] ${tickLabels}`, { timeout: 20_000 })
+    const ticks = await chart
+      .locator(tickLabels)
+      .evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()))
+    expectRoundTicks(ticks)
     // The first screen (seconds lost, fixes) comes first: bring the chart under the pointer.
     await chart.scrollIntoViewIfNeeded()
     const box = await chart.boundingBox()
