@@ -12,7 +12,7 @@ interface LeaseServer {
   /** Requests from clients of this port hang (a partitioned leader); the other port keeps working. */
   partition(port: 'a' | 'b', on: boolean): void
   urls: { a: string; b: string }
-  writes: { method: string; holder: string | null | undefined; status: number }[]
+  writes: { method: string; holder: string | null | undefined; status: number; atMs: number }[]
   close(): Promise<void>
 }
 
@@ -48,13 +48,13 @@ async function startLeaseServer(): Promise<LeaseServer> {
     const existing = leases.get(target)
     if (req.method === 'POST') {
       if (existing) {
-        writes.push({ method: 'POST', holder: lease.spec?.holderIdentity, status: 409 })
+        writes.push({ method: 'POST', holder: lease.spec?.holderIdentity, status: 409, atMs: Date.now() })
         return status(res, 409, 'AlreadyExists', `leases.coordination.k8s.io "${name}" already exists`)
       }
     } else if (req.method === 'PUT') {
       if (!existing) return status(res, 404, 'NotFound', 'not found')
       if (existing.metadata.resourceVersion !== lease.metadata.resourceVersion) {
-        writes.push({ method: 'PUT', holder: lease.spec?.holderIdentity, status: 409 })
+        writes.push({ method: 'PUT', holder: lease.spec?.holderIdentity, status: 409, atMs: Date.now() })
         return status(
           res,
           409,
@@ -73,6 +73,7 @@ async function startLeaseServer(): Promise<LeaseServer> {
       method: req.method,
       holder: lease.spec?.holderIdentity,
       status: req.method === 'POST' ? 201 : 200,
+      atMs: Date.now(),
     })
     res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' })
     res.end(JSON.stringify(stored))
@@ -220,11 +221,26 @@ describe('LeaderElector', () => {
       'replica-b:start',
     ])
     expect(server.leases.get('podstart/podstart-collector')?.spec?.leaseTransitions).toBe(1)
-    // The old leader comes back: it sees a live lease held by replica-b and stays standby.
+    // The old leader comes back: it sees a live lease held by replica-b and stays standby for as long as
+    // replica-b keeps renewing. On a loaded machine replica-b may itself miss a renewal by more than the lease
+    // duration; replica-a may then take the lease, but only after such a gap, and never while b still leads.
+    const liftedAt = Date.now()
+    const after = sampleLeaders([a, b])
     server.partition('a', false)
     await new Promise((r) => setTimeout(r, leaseMs))
-    expect(a.isLeader()).toBe(false)
-    expect(b.isLeader()).toBe(true)
+    expect(after.stop().both).toBe(0)
+    const aTook = server.writes.find((w) => w.holder === 'replica-a' && w.status < 300 && w.atMs >= liftedAt)
+    if (aTook) {
+      const bWrites = server.writes.filter(
+        (w) => w.holder === 'replica-b' && w.status < 300 && w.atMs < aTook.atMs,
+      )
+      const lastB = bWrites.at(-1)
+      expect(lastB, 'replica-b renewed before replica-a took the lease back').toBeDefined()
+      expect(aTook.atMs - (lastB?.atMs ?? 0)).toBeGreaterThanOrEqual(leaseMs)
+    } else {
+      expect(a.isLeader()).toBe(false)
+      expect(b.isLeader()).toBe(true)
+    }
   })
 
   it('stop() releases the lease so the standby takes over at its next retry, not after the duration', async () => {
