@@ -1,5 +1,6 @@
 // Index of pods: the slowest startups of the window (narrowed by the URL's filters), with a name search (?q=).
 import Link from 'next/link'
+import { SearchForm } from '@/components/search-form.tsx'
 import { SlowestStartups } from '@/components/startup-tables.tsx'
 import { StoreProblem } from '@/components/states.tsx'
 import { parseDashboardQuery, queryString, type RawSearchParams } from '@/lib/search-params.ts'
@@ -43,31 +44,14 @@ export default async function PodsPage({ searchParams }: { searchParams: Promise
       </div>
       <h1>Pods</h1>
       <p className="subtitle">Pod startups that became Ready in the window, slowest first.</p>
-      <form className="filters" method="get" aria-label="Search pods">
-        {query.window.range ? (
-          <input type="hidden" name="range" value={query.window.range} />
-        ) : (
-          <>
-            <input type="hidden" name="from" value={query.window.from} />
-            <input type="hidden" name="to" value={query.window.to} />
-          </>
-        )}
-        {query.cluster ? <input type="hidden" name="cluster" value={query.cluster} /> : null}
-        {query.namespace ? <input type="hidden" name="namespace" value={query.namespace} /> : null}
-        <label>
-          Search
-          <input
-            type="search"
-            name="q"
-            defaultValue={search ?? ''}
-            placeholder="namespace/pod"
-            data-search="pod"
-          />
-        </label>
-        <button type="submit" className="primary">
-          Search
-        </button>
-      </form>
+      <SearchForm
+        query={query}
+        keepNamespace
+        search={search}
+        label="Search pods"
+        placeholder="namespace/pod"
+        dataSearch="pod"
+      />
       {body}
     </>
   )

@@ -3,6 +3,7 @@
 import Link from 'next/link'
 import { type DashboardQuery, queryString } from '@/lib/search-params.ts'
 import { loadGroups } from '@/server/dashboard-data.ts'
+import { SearchForm } from './search-form.tsx'
 import { type GroupKind, GroupTable } from './startup-tables.tsx'
 import { StoreProblem } from './states.tsx'
 
@@ -50,30 +51,13 @@ export async function IndexPage(props: {
         <Link href={`/${queryString(query)}`}>Overview</Link>
       </div>
       <h1>{props.title}</h1>
-      <form className="filters" method="get" aria-label={`Search ${kind}s`}>
-        {query.window.range ? (
-          <input type="hidden" name="range" value={query.window.range} />
-        ) : (
-          <>
-            <input type="hidden" name="from" value={query.window.from} />
-            <input type="hidden" name="to" value={query.window.to} />
-          </>
-        )}
-        {query.cluster ? <input type="hidden" name="cluster" value={query.cluster} /> : null}
-        <label>
-          Search
-          <input
-            type="search"
-            name="q"
-            defaultValue={props.search ?? ''}
-            placeholder={`${kind} name`}
-            data-search={kind}
-          />
-        </label>
-        <button type="submit" className="primary">
-          Search
-        </button>
-      </form>
+      <SearchForm
+        query={query}
+        search={props.search}
+        label={`Search ${kind}s`}
+        placeholder={`${kind} name`}
+        dataSearch={kind}
+      />
       {body}
     </>
   )
