@@ -5,9 +5,12 @@ import { z } from 'zod'
 import { ADDITIVE_PHASES, type AdditivePhase } from '../record/types.ts'
 import { PHASE_STEM } from '../rows/startup-rollups.ts'
 import type { Querier } from '../store/querier.ts'
+import { nearestRankLevel } from './advice-window.ts'
 import { startupSource } from './dashboard/rollup-source.ts'
 
 const HOUR_MS = 3_600_000
+/** Median and p90 over the baseline's hours, at the nearest rank (the hourly sums are exact, so is the rank). */
+const MEDIAN_P90 = `quantilesExact(${nearestRankLevel(0.5)}, ${nearestRankLevel(0.9)})`
 
 export const acutePhasesParams = z.object({
   /** End of the evaluation window (ISO-8601 UTC): the acute window ends here. */
@@ -127,7 +130,7 @@ export const acutePhases =
     )
     const phaseAggs = ADDITIVE_PHASES.map(
       (ph) =>
-        `quantilesExact(0.5, 0.9)(h_${SUM[ph]} / hour_n) AS per_${SUM[ph]}, quantilesExact(0.5, 0.9)(h_${SUM[ph]}) AS hourly_${SUM[ph]}`,
+        `${MEDIAN_P90}(h_${SUM[ph]} / hour_n) AS per_${SUM[ph]}, ${MEDIAN_P90}(h_${SUM[ph]}) AS hourly_${SUM[ph]}`,
     ).join(',\n         ')
     const baseRows = await q.query(
       'advice.acuteBaseline',

@@ -9,6 +9,7 @@ import {
   COLD_PULL,
   chNumber,
   chNumberOrNull,
+  nearestRankExact,
   windowPulls,
 } from './advice-window.ts'
 
@@ -140,7 +141,7 @@ export const alwaysPullOnDigest =
       LEFT JOIN (
         SELECT cluster, namespace, workload_kind, workload_name, image,
           sum(n) AS pulls, sum(n - 1) AS repeat_pulls, sum(total - first) AS repeat_ms,
-          arrayReduce('quantileExact(0.9)', groupArrayArray(rest)) AS repeat_p90_ms
+          arrayReduce('${nearestRankExact(0.9)}', groupArrayArray(rest)) AS repeat_p90_ms
         FROM (
           SELECT p.cluster AS cluster, p.namespace AS namespace, p.workload_kind AS workload_kind,
             p.workload_name AS workload_name, p.image AS image, p.node AS node,

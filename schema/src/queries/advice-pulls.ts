@@ -8,6 +8,8 @@ import {
   COLD_PULL,
   chNumber,
   chNumberOrNull,
+  nearestRankExact,
+  nearestRankExactIf,
   windowPulls,
 } from './advice-window.ts'
 import { REPOSITORY_SQL } from './report-groups.ts'
@@ -128,15 +130,15 @@ export const imagePullSummary =
         countIf(p.outcome != 'ok') AS failed_pulls,
         sumIf(ifNull(p.pull_ms, 0), ${COLD_PULL}) AS cold_pull_ms,
         sumIf(ifNull(p.wait_ms, 0), ${COLD_PULL}) AS cold_wait_ms,
-        quantileExactIf(0.9)(${PULL_WAIT}, ${COLD_PULL}) AS cold_p90_ms,
-        quantileExactIf(0.9)(ifNull(p.pull_ms, 0), ${COLD_PULL}) AS cold_pull_p90_ms,
+        ${nearestRankExactIf(0.9)}(${PULL_WAIT}, ${COLD_PULL}) AS cold_p90_ms,
+        ${nearestRankExactIf(0.9)}(ifNull(p.pull_ms, 0), ${COLD_PULL}) AS cold_pull_p90_ms,
         countIf(${FIRST_TRY}) AS first_try_cold_pulls,
         sumIf(${PULL_WAIT}, ${FIRST_TRY}) AS first_try_cold_ms,
-        quantileExactIf(0.9)(${PULL_WAIT}, ${FIRST_TRY}) AS first_try_cold_p90_ms,
+        ${nearestRankExactIf(0.9)}(${PULL_WAIT}, ${FIRST_TRY}) AS first_try_cold_p90_ms,
         countIf(${RETRIED}) AS retried_pulls,
         countIf(p.outcome != 'ok' AND p.failure_reason IS NOT NULL) AS reported_failed_pulls,
         sumIf(ifNull(p.wait_ms, 0), ${RETRIED}) AS retry_wait_ms,
-        quantileExactIf(0.9)(ifNull(p.wait_ms, 0), ${RETRIED}) AS retry_wait_p90_ms,
+        ${nearestRankExactIf(0.9)}(ifNull(p.wait_ms, 0), ${RETRIED}) AS retry_wait_p90_ms,
         arrayMap(x -> x.1, arraySort(x -> -x.2, arrayZip(
           mapKeys(sumMapIf(map(ifNull(p.failure_reason, ''), toUInt64(1)), p.failure_reason IS NOT NULL AND (p.outcome != 'ok' OR p.attempts > 1))),
           mapValues(sumMapIf(map(ifNull(p.failure_reason, ''), toUInt64(1)), p.failure_reason IS NOT NULL AND (p.outcome != 'ok' OR p.attempts > 1)))))) AS failure_reasons,
@@ -359,8 +361,8 @@ export const pullBursts =
         sum(size) AS bytes,
         sum(slowest_ms) AS pull_ms,
         sum(waited_ms) AS wait_ms,
-        quantileExact(0.5)(size * 1000 / slowest_ms) AS median_bps,
-        quantileExact(0.9)(slowest_ms) AS p90_pull_ms
+        ${nearestRankExact(0.5)}(size * 1000 / slowest_ms) AS median_bps,
+        ${nearestRankExact(0.9)}(slowest_ms) AS p90_pull_ms
       FROM (
         SELECT p.cluster AS cluster, p.image AS image, p.node AS node,
           formatDateTime(toStartOfInterval(ifNull(p.started_at, p.pod_created_at), INTERVAL {bucketMinutes:UInt32} MINUTE), '%Y-%m-%dT%H:%i:%SZ', 'UTC') AS bucket,
@@ -380,7 +382,7 @@ export const pullBursts =
             SELECT *,
               max(nodes) OVER (PARTITION BY cluster, ${REPOSITORY_SQL('image')}) AS repository_peak,
               if(countIf(nodes < {burstNodes:UInt32}) OVER (PARTITION BY cluster) = 0, 0,
-                quantileExactIf(0.5)(median_bps, nodes < {burstNodes:UInt32}) OVER (PARTITION BY cluster)) AS cluster_quiet_bps
+                ${nearestRankExactIf(0.5)}(median_bps, nodes < {burstNodes:UInt32}) OVER (PARTITION BY cluster)) AS cluster_quiet_bps
             FROM (${buckets})
           ) WHERE repository_peak >= {burstNodes:UInt32} ORDER BY cluster, image, bucket`
     const params = {

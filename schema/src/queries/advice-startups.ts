@@ -5,7 +5,14 @@ import { ADDITIVE_PHASES, type AdditivePhase } from '../record/types.ts'
 import { chTimeOut } from '../rows/codec.ts'
 import { PHASE_COLUMN } from '../rows/startup-rows.ts'
 import type { Querier } from '../store/querier.ts'
-import { adviceSignalParams, chNumber, chNumberOrNull, windowStartups } from './advice-window.ts'
+import {
+  adviceSignalParams,
+  chNumber,
+  chNumberOrNull,
+  nearestRankExact,
+  nearestRankExactIf,
+  windowStartups,
+} from './advice-window.ts'
 import { startupWhere } from './filters.ts'
 
 /**
@@ -141,7 +148,7 @@ async function phaseStatsQuery(
     "countIf(outcome = 'ready') AS ready",
     'countIf(ifNull(cold, false)) AS cold',
     'sum(ifNull(total_ms, 0)) AS total_sum',
-    'quantileExact(0.9)(total_ms) AS total_p90',
+    `${nearestRankExact(0.9)}(total_ms) AS total_p90`,
     "countIf(outcome_reason = 'Unschedulable') AS unschedulable",
     `countIf(${FAILED_SCHEDULING}) AS failed_scheduling`,
     `countIf(${TRIGGERED_SCALE_UP}) AS triggered_scale_up`,
@@ -159,8 +166,8 @@ async function phaseStatsQuery(
     cols.push(
       `count(${c}) AS n_${ph}`,
       `sum(ifNull(${c}, 0)) AS sum_${ph}`,
-      `quantileExact(0.5)(${c}) AS p50_${ph}`,
-      `quantileExact(0.9)(${c}) AS p90_${ph}`,
+      `${nearestRankExact(0.5)}(${c}) AS p50_${ph}`,
+      `${nearestRankExact(0.9)}(${c}) AS p90_${ph}`,
       `sumIf(ifNull(${c}, 0), total_ms IS NOT NULL) AS in_ready_${ph}`,
     )
     const target = p.targetsMs[ph]
@@ -289,7 +296,7 @@ export const imageOnlyRollouts =
         countIf(s.failed_scheduling) AS capacity_wait_pods,
         countIf(${both}) AS priced_pods,
         sumIf(toUInt64(ifNull(s.sched_ms, 0)) + ifNull(s.sandbox_ms, 0), ${both}) AS sched_sandbox_ms,
-        quantileExactIf(0.9)(toUInt64(ifNull(s.sched_ms, 0)) + ifNull(s.sandbox_ms, 0), ${both}) AS sched_sandbox_p90_ms
+        ${nearestRankExactIf(0.9)}(toUInt64(ifNull(s.sched_ms, 0)) + ifNull(s.sandbox_ms, 0), ${both}) AS sched_sandbox_p90_ms
       FROM workload_rollouts AS r FINAL
       INNER JOIN (${s.sql}) AS s
         ON s.cluster = r.cluster AND s.namespace = r.namespace AND s.workload_name = r.workload_name

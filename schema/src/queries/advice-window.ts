@@ -44,5 +44,24 @@ export function windowPulls(p: z.output<typeof adviceSignalParams>, startupColum
 const KEY1 = (t: string) => `cityHash64(${t}cluster, ${t}uid, ${t}version)`
 const KEY2 = (t: string) => `xxHash64(concat(${t}cluster, '/', ${t}uid, '/', toString(${t}version)))`
 
+/**
+ * The level to give ClickHouse's quantileExact (and quantileExactIf, quantilesExact) so that it returns the
+ * nearest-rank percentile, the one method podstart states (queries/percentiles.ts): quantileExact(q) takes the
+ * value at 0-based index floor(q * n) of the n sorted values, the nearest rank is index ceil(p * n) - 1. The two
+ * differ only when p * n is a whole number; q = p - 1e-12 moves such a product just below it and leaves any other
+ * (whose fraction is at least 0.01 for a level in hundredths) on the same index, for n up to 10^10 values.
+ * Levels are code constants in hundredths (0.5, 0.9, 0.99); the literal reaches the SQL as a number.
+ */
+export function nearestRankLevel(level: number): string {
+  const hundredths = Math.round(level * 100)
+  if (hundredths < 1 || hundredths > 99 || Math.abs(level * 100 - hundredths) > 1e-9)
+    throw new Error(`nearest-rank level must be one of 0.01 ... 0.99, got ${level}`)
+  return (hundredths / 100 - 1e-12).toFixed(14)
+}
+
+/** quantileExact at the nearest rank of p (an aggregate function name, for `${...}(values)`). */
+export const nearestRankExact = (level: number) => `quantileExact(${nearestRankLevel(level)})`
+export const nearestRankExactIf = (level: number) => `quantileExactIf(${nearestRankLevel(level)})`
+
 /** A pull that fetched something and succeeded. */
 export const COLD_PULL = "(NOT p.cached AND p.outcome = 'ok' AND p.pull_ms IS NOT NULL)"

@@ -153,7 +153,7 @@ describe('alwaysPullOnDigest', () => {
         repeatPulls: 2,
         // 300 + (400 + 100)
         repeatMs: 800,
-        // quantileExact(0.9) of [300, 500]
+        // The nearest-rank p90 of [300, 500]: rank ceil(0.9 * 2) = 2
         repeatP90Ms: 500,
       },
     ])

@@ -108,7 +108,7 @@ describe('imagePullSummary', () => {
       failedPulls: 0,
       coldPullMs: 10_000,
       coldWaitMs: 1000,
-      // quantileExact(0.9) over [5000, 6000] takes position floor(0.9 * 2) = 1.
+      // The nearest-rank p90 of [5000, 6000] is rank ceil(0.9 * 2) = 2.
       coldP90Ms: 6000,
       coldPullP90Ms: 6000,
       sizeBytes: 300 * MB,
@@ -209,8 +209,9 @@ describe('pullBursts', () => {
         bytes: 600 * MB,
         pullMs: 10_000,
         waitMs: 1000,
-        // 300 MB in 4 s = 75 MB/s and in 6 s = 50 MB/s; quantileExact(0.5) of two takes the upper.
-        medianBytesPerSec: 75 * MB,
+        // 300 MB in 4 s = 75 MB/s and in 6 s = 50 MB/s; the nearest-rank median of two is rank ceil(0.5 * 2) = 1,
+        // the lower (ClickHouse's plain quantileExact(0.5) would take index floor(0.5 * 2) = 1, the upper).
+        medianBytesPerSec: 50 * MB,
         p90PullMs: 6000,
       },
     ])
