@@ -66,6 +66,8 @@ const ticker = setInterval(() => {
   const cpu = process.cpuUsage(cpuStart)
   report({
     type: 'stats',
+    // When this report was made: the parent may read a queued report long after.
+    at: Date.now(),
     events,
     written,
     firstEventAt,

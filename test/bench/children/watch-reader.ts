@@ -97,7 +97,17 @@ const running = WATCHED.map((w) =>
 const cpuStart = process.cpuUsage()
 const ticker = setInterval(() => {
   const cpu = process.cpuUsage(cpuStart)
-  report({ type: 'stats', objects, firstAt, lastAt, counts, relists, cpuMs: (cpu.user + cpu.system) / 1000 })
+  // `at`: when this report was made; a waiting parent may read it long after (messages queue up).
+  report({
+    type: 'stats',
+    at: Date.now(),
+    objects,
+    firstAt,
+    lastAt,
+    counts,
+    relists,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  })
 }, 200)
 onStop(async () => {
   clearInterval(ticker)

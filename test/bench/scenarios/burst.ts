@@ -8,6 +8,8 @@ import { type BenchChild, startChild } from '../child.ts'
 import { figure, round, type ScenarioResult } from '../result.ts'
 
 interface ReaderStats {
+  /** When the child made this report (reports queue up until read). */
+  at: number
   relists: number
   cpuMs: number
   objects: number
@@ -15,6 +17,7 @@ interface ReaderStats {
   lastAt: number
 }
 interface CollectorStats {
+  at: number
   events: number
   written: number
   firstEventAt: number
@@ -89,11 +92,13 @@ export async function runBurst(small: boolean): Promise<ScenarioResult> {
         isType('done'),
         600_000,
       )
+      const doneAt = Date.now()
       const s = await latest<ReaderStats>(
         recorder,
         'stats',
-        // The simulator's clock readings stall while it plans a large burst: wait for the reader to go quiet.
-        (r) => r.lastAt > 0 && Date.now() - r.lastAt > 3000,
+        // The simulator's clock readings stall while it plans a large burst: wait for the reader to go quiet,
+        // judged by reports made after the simulator's end (one queued from before the burst is quiet too).
+        (r) => r.at >= doneAt && r.lastAt > 0 && r.at - r.lastAt > 3000,
         120_000,
       )
       return { done, reader: s }
@@ -120,11 +125,13 @@ export async function runBurst(small: boolean): Promise<ScenarioResult> {
         'stats',
         // Done when every true startup is stored, or nothing moved for grace + 30 s (then some were lost); a
         // collector that has seen nothing yet gets 120 s from the simulator's end before it counts as lost.
+        // Judged at the time each report was made: reports queue up until read.
         (c) =>
           c.storedAllAt > 0 ||
-          (c.events > 0
-            ? Date.now() - Math.max(c.lastEventAt, c.lastWrittenAt) > graceMs + 30_000
-            : Date.now() - doneAt > 120_000),
+          (c.at >= doneAt &&
+            (c.events > 0
+              ? c.at - Math.max(c.lastEventAt, c.lastWrittenAt) > graceMs + 30_000
+              : c.at - doneAt > 120_000)),
         600_000,
       )
       col2.send({ type: 'count' })
