@@ -31,7 +31,7 @@ describe('migration 0009 on a store with startups', () => {
     const back = await startupByUid(q)({ cluster: 'old', uid: 'u-old' })
     expect(back?.sloMs).toBe(900)
     expect(back?.sli).toBeUndefined()
-    expect(back?.observed).toEqual({ running: null, allStarted: null, ready: null })
+    expect(back?.observed).toEqual({ scheduled: null, running: null, allStarted: null, ready: null })
     expect(back?.conditions?.Initialized).toBeNull()
     const [day] = await sliPerClusterDay(q)(fixtureWindow)
     expect(day).toMatchObject({

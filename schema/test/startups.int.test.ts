@@ -30,10 +30,11 @@ let q: Querier
 
 beforeAll(async () => {
   ;({ store, cleanup } = await openTempStore())
-  // Only 0001_init and the SLO cut columns (0009): these tests are about that table, not the other migrations.
+  // Only 0001_init and the SLO cut columns (0009, 0015): these tests are about that table, not the other migrations.
   const dir = mkdtempSync(join(tmpdir(), 'podstart-mig-'))
-  for (const f of ['0001_init.up.sql', '0009_slo_cuts.up.sql']) cpSync(join(MIGRATIONS_DIR, f), join(dir, f))
-  expect(loadMigrations(dir)).toHaveLength(2)
+  for (const f of ['0001_init.up.sql', '0009_slo_cuts.up.sql', '0015_observed_scheduled.up.sql'])
+    cpSync(join(MIGRATIONS_DIR, f), join(dir, f))
+  expect(loadMigrations(dir)).toHaveLength(3)
   await migrate(store, { dir })
   q = createQuerier(store)
 })
@@ -83,7 +84,7 @@ describe('record -> rows -> store -> record', () => {
     expect(back?.phases.scheduling).toBeNull()
     // No SLI cut stated: none comes back (sli_excluded 'unrecorded', as for rows written before migration 0009).
     expect(back?.sli).toBeUndefined()
-    expect(back?.observed).toEqual({ running: null, allStarted: null, ready: null })
+    expect(back?.observed).toEqual({ scheduled: null, running: null, allStarted: null, ready: null })
     expect(back?.boundaries).toEqual({ created: { at: at(3_600_000), source: 'status' } })
   })
 

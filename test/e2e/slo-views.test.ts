@@ -164,6 +164,15 @@ describe('SLO views against the simulator truth', () => {
             (perc(got.perfData, 'pod_startup')?.[k] ?? 0) - (perc(want.perfData, 'pod_startup')?.[k] ?? 0),
           ),
         ).toBeLessThanOrEqual(200)
+      // The receipt stamping's schedule is the receipt of the bound update (the truth: when the server sent it).
+      if (stamping === 'receipt')
+        for (const k of ['Perc50', 'Perc90', 'Perc99'] as const)
+          expect(
+            Math.abs(
+              (perc(got.perfData, 'create_to_schedule')?.[k] ?? 0) -
+                (perc(want.perfData, 'create_to_schedule')?.[k] ?? 0),
+            ),
+          ).toBeLessThanOrEqual(200)
       for (const i of got.perfData.dataItems) {
         const w = perc(want.perfData, i.labels.Metric)
         side.push(

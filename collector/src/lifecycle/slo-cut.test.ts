@@ -94,7 +94,12 @@ describe('SLO cut of a watched pod', () => {
       ContainersReady: iso(T0 + 6000),
       Ready: iso(T0 + 6000),
     })
-    expect(r.observed).toEqual({ running: iso(T0 + 4800), allStarted: iso(T0 + 4800), ready: iso(T0 + 6050) })
+    expect(r.observed).toEqual({
+      scheduled: iso(T0 + 300),
+      running: iso(T0 + 4800),
+      allStarted: iso(T0 + 4800),
+      ready: iso(T0 + 6050),
+    })
     // created = receipt of the ADDED (+50, inside the creationTimestamp's second); end = receipt of the update
     // showing app started (+4800); minus pullWait 600 (3.1 s - 2.5 s) and pull 2500; no init: 4800 - 50 - 3100.
     expect(r.boundaries.created?.at).toBe(iso(T0 + 50))
@@ -147,17 +152,17 @@ describe('SLO cut of a watched pod', () => {
   it('says not-started for a pod whose containers never all started', () => {
     const r = live(watchedPod().slice(0, 3))
     expect(r.sli).toEqual({ ms: null, excluded: 'not-started' })
-    expect(r.observed).toEqual({ running: null, allStarted: null, ready: null })
+    expect(r.observed).toEqual({ scheduled: iso(T0 + 300), running: null, allStarted: null, ready: null })
   })
 
   it('says unobserved for imports (no receipt times) and for a pod first seen already started', () => {
     const objects = watchedPod().map(([u]) => u.object)
     const [batch] = analyzeBatch(list(objects), { cluster: 'test' })
-    expect(batch?.observed).toEqual({ running: null, allStarted: null, ready: null })
+    expect(batch?.observed).toEqual({ scheduled: null, running: null, allStarted: null, ready: null })
     expect(batch?.sli).toEqual({ ms: null, excluded: 'unobserved' })
     expect(batch?.conditions?.Ready).toBe(iso(T0 + 6000))
     const late = live(watchedPod().slice(6))
-    expect(late.observed).toEqual({ running: null, allStarted: null, ready: iso(T0 + 6050) })
+    expect(late.observed).toEqual({ scheduled: null, running: null, allStarted: null, ready: iso(T0 + 6050) })
     expect(late.sli?.excluded).toBe('unobserved')
   })
 })

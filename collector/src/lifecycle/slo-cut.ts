@@ -21,9 +21,10 @@ export function conditionTimesOf(state: PodState): PodConditionTimes {
   }
 }
 
-/** Receipt times of the first watch updates showing Running, every container started, Ready; null when not seen live. */
+/** Receipt times of the first watch updates showing the pod bound, Running, every container started, Ready; null when not seen live. */
 export function watchObservedOf(state: PodState): WatchObserved {
   return {
+    scheduled: isoOrNull(state.scheduledWatchMs),
     running: isoOrNull(state.runningWatchMs),
     allStarted: isoOrNull(state.allStartedWatchMs),
     ready: isoOrNull(state.ready.watchMs),

@@ -184,7 +184,12 @@ function servedCuts(
     ContainersReady: at(s?.conditions.ContainersReady),
     Ready: at(s?.conditions.Ready),
   }
-  const observed = { running: at(s?.running), allStarted: at(s?.allStarted), ready: at(s?.ready) }
+  const observed = {
+    scheduled: at(s?.scheduled),
+    running: at(s?.running),
+    allStarted: at(s?.allStarted),
+    ready: at(s?.ready),
+  }
   let sli: NonNullable<StartupRecord['sli']>
   if (s?.stateful) sli = { ms: null, excluded: 'stateful' }
   else if (s?.unschedulable) sli = { ms: null, excluded: 'unschedulable' }

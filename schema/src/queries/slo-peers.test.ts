@@ -26,6 +26,7 @@ const pod = (over: Partial<PeerPod>): PeerPod => ({
   scheduledSource: '',
   containersStartedMs: null,
   containersStartedSource: '',
+  observedScheduledMs: null,
   observedRunningMs: null,
   observedReadyMs: null,
   conditions: {
@@ -107,6 +108,18 @@ describe('clusterloader2 PodStartupLatency', () => {
       ['ms', 'pod_startup'],
       ['ms', 'create_to_run'],
     ])
+  })
+
+  it('receipt stamping: schedule is the receipt of the first update with nodeName, the binding only when that was not seen', () => {
+    // a's bound update reached the watch at +470 (the binding's eventTime +420 is what classic reads); b's was not seen live.
+    const v = cl2View([{ ...a, observedScheduledMs: B + 470 }, b], 'receipt')
+    // create_to_schedule: a 470 - 300 = 170, b 10250 - 10100 = 150 (fallback); sorted [150, 170]: p50 rank 1, p90/p99 rank 2.
+    expect(item(v, 'create_to_schedule')).toEqual({ Perc50: 150, Perc90: 170, Perc99: 170 })
+    // schedule_to_run: a 2780 - 470 = 2310, b 6700.
+    expect(item(v, 'schedule_to_run')).toEqual({ Perc50: 2310, Perc90: 6700, Perc99: 6700 })
+    // Classic keeps the Scheduled event's eventTime whatever the watch saw.
+    const classic = cl2View([{ ...a, observedScheduledMs: B + 470 }, b], 'classic')
+    expect(item(classic, 'create_to_schedule')).toEqual({ Perc50: 250, Perc90: 420, Perc99: 420 })
   })
 
   it('classic stamping: creationTimestamp, Scheduled eventTime, whole-second startedAt, receipt of Running', () => {

@@ -14,6 +14,8 @@ export interface PeerPod {
   /** The containersStarted boundary and its source (event-name: the latest Started event's name time). */
   containersStartedMs: number | null
   containersStartedSource: string
+  /** Receipt of the first watch update with spec.nodeName set; null when not seen live (or stored before 0015). */
+  observedScheduledMs: number | null
   /** Receipt of the first watch update with phase Running / with Ready True. */
   observedRunningMs: number | null
   observedReadyMs: number | null
@@ -59,8 +61,10 @@ export function cl2Phases(p: PeerPod, stamping: Cl2Stamping): Partial<Record<Cl2
   const out: Partial<Record<Cl2Phase, number>> = {}
   if (stamping === 'receipt') {
     out.create = p.createdMs
-    // The stored binding time (scheduler eventTime when present) stands for the receipt of the nodeName update.
-    if (p.scheduledMs !== null) out.schedule = p.scheduledMs
+    // The receipt of the first update with nodeName; for a pod whose binding was not seen live (an import, a row
+    // stored before migration 0015) the stored scheduled boundary stands for it.
+    const schedule = p.observedScheduledMs ?? p.scheduledMs
+    if (schedule !== null) out.schedule = schedule
     if (p.observedRunningMs !== null) {
       out.run = p.observedRunningMs
       out.watch = p.observedRunningMs
@@ -257,6 +261,7 @@ export function peerPodOfRecord(r: StartupRecord): PeerPod {
     scheduledSource: source(b.scheduled?.source, 'event-time'),
     containersStartedMs: ms(b.containersStarted?.at),
     containersStartedSource: source(b.containersStarted?.source, 'event-name'),
+    observedScheduledMs: ms(r.observed?.scheduled),
     observedRunningMs: ms(r.observed?.running),
     observedReadyMs: ms(r.observed?.ready),
     conditions: {

@@ -160,6 +160,7 @@ const peerRow = z.object({
   boundary_scheduled_source: z.string(),
   boundary_containers_started_at: time,
   boundary_containers_started_source: z.string(),
+  observed_scheduled_at: time,
   observed_running_at: time,
   observed_ready_at: time,
   condition_pod_scheduled_at: time,
@@ -194,6 +195,7 @@ export const sloPeerPods =
         scheduledSource: r.boundary_scheduled_source,
         containersStartedMs: msOf(r.boundary_containers_started_at),
         containersStartedSource: r.boundary_containers_started_source,
+        observedScheduledMs: msOf(r.observed_scheduled_at),
         observedRunningMs: msOf(r.observed_running_at),
         observedReadyMs: msOf(r.observed_ready_at),
         conditions: {

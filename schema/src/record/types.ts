@@ -125,6 +125,8 @@ export type PodConditionTimes = Partial<Record<PodConditionType, string | null>>
  * (imports, status-only rebuilds).
  */
 export interface WatchObserved {
+  /** First update with spec.nodeName set (clusterloader2's receipt-time schedule stamp); absent in records before it was recorded. */
+  scheduled?: string | null
   /** First update with status.phase Running. */
   running: string | null
   /** First update with every regular container started (running or terminated). */

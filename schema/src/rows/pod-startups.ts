@@ -94,8 +94,9 @@ export const CONDITION_COLUMN: Record<PodConditionType, string> = {
   Ready: 'condition_ready_at',
 }
 
-/** Column of each watch-observed time (migration 0009). */
+/** Column of each watch-observed time (migrations 0009, 0015). */
 export const OBSERVED_COLUMN: Record<keyof WatchObserved, string> = {
+  scheduled: 'observed_scheduled_at',
   running: 'observed_running_at',
   allStarted: 'observed_all_started_at',
   ready: 'observed_ready_at',
@@ -113,6 +114,7 @@ function cutShape<T extends z.ZodType<string>>(time: T) {
     condition_initialized_at: time.nullable(),
     condition_containers_ready_at: time.nullable(),
     condition_ready_at: time.nullable(),
+    observed_scheduled_at: time.nullable(),
     observed_running_at: time.nullable(),
     observed_all_started_at: time.nullable(),
     observed_ready_at: time.nullable(),

@@ -28,7 +28,7 @@ import {
   SLI_UNRECORDED,
 } from './pod-startups.ts'
 
-const OBSERVED_KEYS = ['running', 'allStarted', 'ready'] as const
+const OBSERVED_KEYS = ['scheduled', 'running', 'allStarted', 'ready'] as const
 
 /** Column of each phase. */
 export const PHASE_COLUMN: Record<PhaseName, string> = {
@@ -67,6 +67,7 @@ export function canonicalStartupRecord(r: StartupRecord): StartupRecord {
       POD_CONDITION_TYPES.map((c) => [c, r.conditions?.[c] ?? null]),
     ) as PodConditionTimes,
     observed: {
+      scheduled: r.observed?.scheduled ?? null,
       running: r.observed?.running ?? null,
       allStarted: r.observed?.allStarted ?? null,
       ready: r.observed?.ready ?? null,
@@ -238,6 +239,7 @@ export function rowToStartupRecord(row: PodStartupRead, pulls: ImagePullRead[]):
       POD_CONDITION_TYPES.map((c) => [c, cols[CONDITION_COLUMN[c]] as string | null]),
     ) as PodConditionTimes,
     observed: {
+      scheduled: row.observed_scheduled_at,
       running: row.observed_running_at,
       allStarted: row.observed_all_started_at,
       ready: row.observed_ready_at,

@@ -144,6 +144,7 @@ function boundValues(input: StartupRecord): { record: StartupRecord; corrections
     )
   if (r.observed)
     r.observed = {
+      scheduled: time('observed.scheduled', r.observed.scheduled ?? null),
       running: time('observed.running', r.observed.running),
       allStarted: time('observed.allStarted', r.observed.allStarted),
       ready: time('observed.ready', r.observed.ready),
