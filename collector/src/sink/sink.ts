@@ -2,7 +2,7 @@
 // kubelet histograms), each batched and bounded, with what the store refuses set aside in rejected_records.
 // push* methods never wait; pressure() is the promise the watch loop waits on while a buffer is full.
 import type { StartupRecord } from '@podstart/schema/record'
-import type { Querier } from '@podstart/schema/store'
+import { JsonRows, type Querier } from '@podstart/schema/store'
 import { podEventRowProblem } from '@podstart/schema/writes'
 import { metrics } from '../observability/metrics.ts'
 import { BatchWriter } from './batch-writer.ts'
@@ -30,7 +30,9 @@ export interface StopSummary {
 
 export class Sink {
   private readonly startups: StartupSink
-  private readonly events: BatchWriter<PodEventRow>
+  /** Event rows, each encoded once as it is pushed (JSONEachRow lines): nothing encodes them again to insert. */
+  private readonly events: BatchWriter<string>
+  private readonly rejectEvent: (row: PodEventRow, category: string, reason: string) => void | Promise<void>
   private readonly inventory: Record<InventoryTable, BatchWriter<object>>
   private waits: Promise<void>[] = []
 
@@ -55,23 +57,20 @@ export class Sink {
       onStored: opts.onStartupsStored,
     })
     const rejected = this.startups.rejected
-    this.events = new BatchWriter<PodEventRow>({
+    this.events = new BatchWriter<string>({
       name: 'pod_events',
       ...common,
-      write: async (batch) => {
-        // A row that does not fit its schema is set aside by name before the insert; the store refusing one
-        // anyway is isolated by the writer (onRejected).
-        const ok: PodEventRow[] = []
-        for (const row of batch) {
-          const problem = podEventRowProblem(row)
-          if (problem === null) ok.push(row)
-          else await rejectEvent(row, 'invalid-row', problem)
-        }
-        await opts.querier.insert('pod_events', ok)
-      },
-      onRejected: (row, err) => rejectEvent(row, 'store-refused', `the store refused it: ${err.message}`),
+      // A row that does not fit its schema was set aside by name when pushed; the store refusing one anyway
+      // is isolated by the writer (onRejected).
+      write: (batch) => opts.querier.insert('pod_events', new JsonRows(batch)),
+      onRejected: (line, err) =>
+        this.rejectEvent(
+          JSON.parse(line) as PodEventRow,
+          'store-refused',
+          `the store refused it: ${err.message}`,
+        ),
     })
-    const rejectEvent = (row: PodEventRow, category: string, reason: string) =>
+    this.rejectEvent = (row, category, reason) =>
       rejected.reject({
         target: 'pod_events',
         key: `${row.namespace}/${row.event_name}`,
@@ -112,7 +111,9 @@ export class Sink {
   }
 
   event(row: PodEventRow): void {
-    this.track(this.events.push(row))
+    const problem = podEventRowProblem(row)
+    if (problem !== null) this.track(this.rejectEvent(row, 'invalid-row', problem))
+    else this.track(this.events.push(JSON.stringify(row)))
   }
 
   rows(table: InventoryTable, rows: object[]): void {

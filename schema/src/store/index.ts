@@ -22,6 +22,7 @@ export {
   capturingQuerier,
   createQuerier,
   type InsertOptions,
+  JsonRows,
   type Querier,
   QueryError,
   TABLE_NAMES,

@@ -1,4 +1,5 @@
 // The narrow surface queries use: named queries, inserts and commands, with errors naming the query (never values).
+import { Readable } from 'node:stream'
 import { z } from 'zod'
 import { StoreError, shortMessage } from './errors.ts'
 import type { Store } from './open.ts'
@@ -25,10 +26,34 @@ export interface InsertOptions {
   dedupToken?: string
 }
 
+/**
+ * Rows already encoded as JSONEachRow, one JSON object per string (no newline), each encoded once when its row
+ * was made: the store takes the text as it is, with no second pass over the rows (no per-row encoding in the
+ * client, no copy of the body into the statement on the embedded engine).
+ */
+export class JsonRows {
+  constructor(readonly lines: readonly string[]) {}
+
+  get length(): number {
+    return this.lines.length
+  }
+
+  /** The JSONEachRow body: every line, each ended by a newline. */
+  text(): string {
+    return this.lines.length === 0 ? '' : `${this.lines.join('\n')}\n`
+  }
+
+  /** The rows as objects again (tests, and the rare row set aside with its content). */
+  objects(): object[] {
+    return this.lines.map((l) => JSON.parse(l) as object)
+  }
+}
+
 export interface Querier {
   /** Runs a SELECT with native parameters ({name: Type}) and validates every row. */
   query<T>(name: string, sql: string, params: Record<string, unknown>, schema: z.ZodType<T>): Promise<T[]>
-  insert(table: TableName, rows: object[], opts?: InsertOptions): Promise<void>
+  /** Inserts rows as objects (encoded by the client) or already encoded (JsonRows), JSONEachRow either way. */
+  insert(table: TableName, rows: readonly object[] | JsonRows, opts?: InsertOptions): Promise<void>
   command(sql: string, params?: Record<string, unknown>): Promise<void>
 }
 
@@ -81,16 +106,25 @@ export function createQuerier(store: Store): Querier {
     },
     async insert(table, rows, opts) {
       if (rows.length === 0) return
+      // The token only means something to a server; the embedded engine has no replicated dedup window.
+      const settings =
+        opts?.dedupToken && store.mode === 'server'
+          ? { clickhouse_settings: { insert_deduplication_token: opts.dedupToken } }
+          : {}
       try {
-        await client.insert({
-          table,
-          values: rows,
-          format: 'JSONEachRow',
-          // The token only means something to a server; the embedded engine has no replicated dedup window.
-          ...(opts?.dedupToken && store.mode === 'server'
-            ? { clickhouse_settings: { insert_deduplication_token: opts.dedupToken } }
-            : {}),
-        })
+        if (rows instanceof JsonRows) {
+          const body = Buffer.from(rows.text(), 'utf8')
+          if (store.rawInsert) await store.rawInsert(table, body)
+          else {
+            // A server takes the body as the request's, after the statement (no per-row encoding).
+            const result = await client.exec({
+              query: `INSERT INTO ${table} FORMAT JSONEachRow`,
+              values: Readable.from([body]),
+              ...settings,
+            })
+            result.stream.resume()
+          }
+        } else await client.insert({ table, values: rows as object[], format: 'JSONEachRow', ...settings })
       } catch (err) {
         throw queryFailed(`insert ${table}`, err, store)
       }
@@ -124,7 +158,7 @@ export function capturingQuerier(answers: unknown[][] = []): Querier & { calls: 
       return z.array(schema).parse(answers.shift() ?? [])
     },
     async insert(table, rows) {
-      calls.push({ kind: 'insert', table, rows })
+      calls.push({ kind: 'insert', table, rows: rows instanceof JsonRows ? rows.objects() : [...rows] })
     },
     async command(sql, params) {
       calls.push({ kind: 'command', sql, ...(params ? { params } : {}) })

@@ -2,11 +2,11 @@
 // (startup-bounds.ts); one that does not fit is refused by name with a non-retryable error, before anything of
 // the batch is written.
 import type { StartupRecord } from '../record/types.ts'
-import { type ImagePullInsert, imagePullInsert } from '../rows/image-pulls.ts'
-import { type PodStartupInsert, podStartupInsert } from '../rows/pod-startups.ts'
+import { imagePullInsert } from '../rows/image-pulls.ts'
+import { podStartupInsert } from '../rows/pod-startups.ts'
 import { startupToRows } from '../rows/startup-rows.ts'
 import { StoreError } from '../store/errors.ts'
-import type { Querier } from '../store/querier.ts'
+import { JsonRows, type Querier } from '../store/querier.ts'
 import { boundStartupRecord, describeCorrections } from './startup-bounds.ts'
 
 /** A record the store cannot take as it is: retrying cannot help; the writer isolates and sets it aside. */
@@ -55,8 +55,9 @@ export async function insertStartups(
 ): Promise<void> {
   if (typeof version !== 'number' && version.length !== records.length)
     throw new Error(`${records.length} startup records were given ${version.length} versions`)
-  const startups: PodStartupInsert[] = []
-  const pulls: ImagePullInsert[] = []
+  // Each row encoded once, as it is made (JSONEachRow lines): the store takes the text as it is.
+  const startups: string[] = []
+  const pulls: string[] = []
   const now = Date.now()
   records.forEach((record, i) => {
     if (!opts.bounded) {
@@ -81,9 +82,9 @@ export async function insertStartups(
         rows.pulls.map((p) => rowProblem(imagePullInsert, p)).find((x) => x !== undefined)
       if (problem) throw new RecordRejectedError(`startup record ${i} does not fit its rows: ${problem}`, i)
     }
-    startups.push(rows.startup)
-    pulls.push(...rows.pulls)
+    startups.push(JSON.stringify(rows.startup))
+    for (const p of rows.pulls) pulls.push(JSON.stringify(p))
   })
-  await q.insert('image_pulls', pulls)
-  await q.insert('pod_startups', startups)
+  await q.insert('image_pulls', new JsonRows(pulls))
+  await q.insert('pod_startups', new JsonRows(startups))
 }
