@@ -95,11 +95,13 @@ export class LifecycleEngine {
   /** Events held by tracked pods, kept as they change: stats() is read every few ms and must not walk every pod. */
   private podEvents = 0
   /**
-   * Pods emitted early (settleMs) whose state did not change since, with what the early build looked up
-   * (owner, runtime, split rates, image profiles) and its clamps. At the end of the grace the lookups are asked
-   * again: when every answer is the same, the record is the one already written and is not built again.
+   * Pods emitted early (settleMs), with the record written and what its build looked up (owner, runtime, split
+   * rates, image profiles) and its clamps. `unchanged` until the pod's state changes. At the end of the grace,
+   * an unchanged pod whose lookups answer the same again has the record already written and is not built
+   * again; any other is built again and written only when the record differs from the one kept (compared as
+   * values: no serialisation of either).
    */
-  private readonly settledUnchanged = new Map<PodState, { lookups: Lookup[]; clamps: number }>()
+  private readonly settled = new Map<PodState, Settled>()
   /** Lookups of the build under way, when it is an early one (else null). */
   private lookups: Lookup[] | null = null
   private readonly warnings: string[] = []
@@ -269,7 +271,7 @@ export class LifecycleEngine {
       return
     }
     applyPod(state, o, observedAtMs, this.pool, listed)
-    this.settledUnchanged.delete(state)
+    this.changed(state)
     if (!seen) {
       // After applyPod: the pod's container count sets how many events it may keep.
       const nameKey = `${namespace}/${name}`
@@ -333,7 +335,7 @@ export class LifecycleEngine {
           `events for uid ${state.uid} name ${namespace}/${name}, the pod is ${state.namespace}/${state.name}: joined by uid`,
         )
       this.keep(state, e, podEventCap(state.containers.length))
-      this.settledUnchanged.delete(state)
+      this.changed(state)
       return
     }
     // Keyed by UID and name together, so events of two pods claiming one UID never share a key.
@@ -355,6 +357,12 @@ export class LifecycleEngine {
     this.reject('pending-events-evicted', oldest[1].events.length)
   }
 
+  /** The pod's state changed: a record it emitted early may no longer be the one it would build. */
+  private changed(state: PodState): void {
+    const settled = this.settled.get(state)
+    if (settled) settled.unchanged = false
+  }
+
   private emit(state: PodState, mode: RecordMode): StartupRecord {
     const built = buildRecord(state, this.ctx, mode)
     this.clockSkewClamps += built.clamps
@@ -366,7 +374,7 @@ export class LifecycleEngine {
   private forget(state: PodState): void {
     this.pods.delete(state.uid)
     this.podEvents -= state.events.length
-    this.settledUnchanged.delete(state)
+    this.settled.delete(state)
     this.claims.delete(state.uid)
     const nameKey = `${state.namespace}/${state.name}`
     if (this.uidByName.get(nameKey) === state.uid) this.uidByName.delete(nameKey)
@@ -386,7 +394,7 @@ export class LifecycleEngine {
         const s = this.finalQueue[this.settleHead] as PodState
         if (s.finalAtMs + settleMs > nowMs) break
         this.settleHead++
-        if (this.pods.get(s.uid) !== s || s.settledHash !== 0) continue
+        if (this.pods.get(s.uid) !== s || this.settled.has(s)) continue
         const lookups: Lookup[] = []
         this.lookups = lookups
         let built: ReturnType<typeof buildRecord>
@@ -395,8 +403,7 @@ export class LifecycleEngine {
         } finally {
           this.lookups = null
         }
-        s.settledHash = recordHash(built.record)
-        this.settledUnchanged.set(s, { lookups, clamps: built.clamps })
+        this.settled.set(s, { lookups, clamps: built.clamps, record: built.record, unchanged: true })
         this.emitted++
         this.opts.onRecord?.(built.record, true)
       }
@@ -406,17 +413,16 @@ export class LifecycleEngine {
       if (s.finalAtMs + this.graceMs > nowMs) break
       this.finalHead++
       if (this.pods.get(s.uid) !== s) continue
-      const settled = s.settledHash
-      const unchanged = this.settledUnchanged.get(s)
-      if (unchanged?.lookups.every(sameAnswer)) {
+      const settled = this.settled.get(s)
+      if (settled?.unchanged && settled.lookups.every(sameAnswer)) {
         // Nothing the record is built from changed since it was written early: no second build, no write.
-        this.clockSkewClamps += unchanged.clamps
+        this.clockSkewClamps += settled.clamps
         this.forget(s)
         continue
       }
       const record = this.emit(s, 'final')
       // Emitted early already: write again only when late evidence changed the record.
-      if (settled === 0 || recordHash(record) !== settled) this.opts.onRecord?.(record, true)
+      if (!settled || !sameValue(record, settled.record)) this.opts.onRecord?.(record, true)
       else this.emitted--
     }
     if (this.finalHead > 1024 && this.finalHead * 2 > this.finalQueue.length) {
@@ -527,13 +533,36 @@ export function analyzeBatch(
   return [...records, ...engine.drain(last)]
 }
 
-/** FNV-1a over the record's JSON: tells whether a re-emitted record differs from the one emitted early. */
-function recordHash(record: StartupRecord): number {
-  const text = JSON.stringify(record)
-  let h = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i)
-    h = Math.imul(h, 0x01000193)
+/** What an early emission keeps until the end of the grace (see LifecycleEngine.settled). */
+interface Settled {
+  lookups: Lookup[]
+  clamps: number
+  record: StartupRecord
+  unchanged: boolean
+}
+
+/**
+ * The same JSON value: what JSON.stringify would write the same (a property holding undefined counts as absent;
+ * key order does not matter, the stored columns do not depend on it).
+ */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
+    return typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b)
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false
+    return true
   }
-  return h >>> 0 || 1
+  if (Array.isArray(b)) return false
+  const x = a as Record<string, unknown>
+  const y = b as Record<string, unknown>
+  let defined = 0
+  for (const k in x) {
+    if (x[k] === undefined) continue
+    defined++
+    if (!sameValue(x[k], y[k])) return false
+  }
+  for (const k in y) if (y[k] !== undefined) defined--
+  return defined === 0
 }

@@ -107,8 +107,6 @@ export class PodState {
   /** observedAt when the pod became final (grace starts), NaN while starting. */
   finalAtMs = Number.NaN
   stuckEmitted = false
-  /** Hash of the record emitted early (settleMs after final); 0 when none was. */
-  settledHash = 0
   lastObservedMs = Number.NaN
   constructor(
     readonly uid: string,

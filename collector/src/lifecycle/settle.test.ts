@@ -3,6 +3,7 @@
 import type { StartupRecord } from '@podstart/schema/record'
 import { describe, expect, it } from 'vitest'
 import { event, node, pod } from '../../test/fixtures/lifecycle/builders.ts'
+import { sameValue } from './engine.ts'
 import { LifecycleEngine } from './index.ts'
 
 const T0 = Date.UTC(2026, 10, 1, 10, 0, 0)
@@ -66,6 +67,23 @@ describe('settleMs', () => {
     expect(records[1]?.pulls[0]?.pullMs).toBe(1200)
   })
 
+  it('does not emit again when a late update changes the state but not the record', () => {
+    const records: StartupRecord[] = []
+    const engine = engineWith(records)
+    engine.observe({ type: 'ADDED', object: ev('Started', 'Started container app', T0 + 2500) }, T0 + 2600)
+    engine.observe({ type: 'MODIFIED', object: readyPod }, T0 + 3050)
+    engine.tick(T0 + 4100)
+    expect(records).toHaveLength(1)
+    // The same pod again and an event the record does not read: the pod is built again at the end of the
+    // grace, and the record is the one already written.
+    engine.observe({ type: 'MODIFIED', object: readyPod }, T0 + 5000)
+    engine.observe({ type: 'ADDED', object: ev('Killing', 'Stopping container app', T0 + 5500) }, T0 + 5600)
+    engine.tick(T0 + 13_100)
+    expect(records).toHaveLength(1)
+    expect(engine.stats().trackedPods).toBe(0)
+    expect(engine.stats().emitted).toBe(1)
+  })
+
   it('emits again when what the record looks up changes during the grace (an owner, a node runtime)', () => {
     const owned = pod({
       uid: 'u1',
@@ -115,5 +133,26 @@ describe('settleMs', () => {
     engine2.tick(T0 + 13_100)
     expect(later.map((r) => r.workload?.name)).toEqual(['web', 'web-v2'])
     expect(engine2.stats().trackedPods).toBe(0)
+  })
+})
+
+describe('sameValue (a record emitted early against the one built at the end of the grace)', () => {
+  it('is true for values JSON writes the same, and false for any difference', () => {
+    expect(sameValue({ a: 1, b: [1, { c: null }], u: undefined }, { b: [1, { c: null }], a: 1 })).toBe(true)
+    expect(sameValue({ a: 'x' }, { a: 'x', b: undefined })).toBe(true)
+    expect(sameValue([], [])).toBe(true)
+    for (const [a, b] of [
+      [{ a: 1 }, { a: 2 }],
+      [{ a: 1 }, { a: 1, b: null }],
+      [{ a: null }, {}],
+      [{ a: [1, 2] }, { a: [2, 1] }],
+      [{ a: [1] }, { a: [1, 1] }],
+      [{ a: {} }, { a: [] }],
+      [{ a: '1' }, { a: 1 }],
+      [{ a: 0 }, { a: false }],
+      [{ a: { b: { c: 'x' } } }, { a: { b: { c: 'y' } } }],
+      [null, {}],
+    ] as const)
+      expect(sameValue(a, b), JSON.stringify([a, b])).toBe(false)
   })
 })
