@@ -1,13 +1,22 @@
-// The weekly report's per-group figures of one window, computed in the store: counts, exact p50/p90/p99 of the
-// total and each phase, cold share, pulls and failures per cluster, namespace, workload, image repository and
-// node; and, for the rank tests, a uniform random sample of at most `sampleSize` values per group and metric.
+// The weekly report's per-group figures of one window, computed in the store: counts, p50/p90/p99 of the total
+// and each phase, cold share, pulls and failures per cluster, namespace, workload, image repository and node, merged
+// from the rollup grains' states for served hours and from raw rows for the rest of the window; and, for the rank
+// tests, a uniform random sample of at most `sampleSize` values per group and metric, drawn without FINAL.
 import { z } from 'zod'
 import { isoToCh } from '../rows/codec.ts'
 import { PHASE_STEM } from '../rows/startup-rollups.ts'
-import { PHASE_COLUMN } from '../rows/startup-rows.ts'
 import type { Querier } from '../store/querier.ts'
 import { startupSource } from './dashboard/rollup-source.ts'
 import { startupWhere, timeWindow } from './filters.ts'
+import {
+  COLD_PULL,
+  finite,
+  pullFiguresSql,
+  REPOSITORY_SQL,
+  reportServedWindow,
+  startupImageFiguresSql,
+  TAG_SQL,
+} from './report-grains.ts'
 import type { Dimension, GroupKey, GroupSide, MetricSamples, Percentiles } from './report-shapes.ts'
 import { REPORT_PHASES } from './report-shapes.ts'
 
@@ -18,6 +27,8 @@ export const reportGroupParams = z.object({
   namespace: z.string().min(1).optional(),
   /** Values per group, window and metric fetched for the rank test; groups with fewer keep all of theirs. */
   sampleSize: z.number().int().min(20).max(100_000).default(1000),
+  /** 'raw': every figure from raw rows, no rollup (for checks and comparisons); 'auto': served hours from rollups. */
+  source: z.enum(['auto', 'raw']).default('auto'),
 })
 export type ReportGroupParams = z.input<typeof reportGroupParams>
 
@@ -29,12 +40,7 @@ export interface WindowGroup {
   samples: MetricSamples
 }
 
-/** Image repository of a reference (tag and digest dropped), as `imageRepository` in report/groups.ts. */
-export const REPOSITORY_SQL = (ref: string) => `replaceRegexpOne(splitByChar('@', ${ref})[1], ':[^:/]*$', '')`
-/** Tag of a reference, '@' and the digest's first 18 characters without one, else 'latest' (as `imageTag`). */
-export const TAG_SQL = (ref: string) => `multiIf(
-    extract(splitByChar('@', ${ref})[1], ':([^:/]*)$') != '', extract(splitByChar('@', ${ref})[1], ':([^:/]*)$'),
-    position(${ref}, '@') > 0, concat('@', substring(splitByChar('@', ${ref})[2], 1, 19)), 'latest')`
+export { REPOSITORY_SQL, TAG_SQL }
 
 const num = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/)]).transform(Number)
 const quantiles = z.array(num.nullable())
@@ -66,47 +72,8 @@ function windowSql(column: string, count: number) {
     : { where: `(${inWindow(0)} OR ${inWindow(1)})`, w: `if(${inWindow(0)}, 0, 1)` }
 }
 
-/**
- * Percentiles as the rollups keep them (ClickHouse `quantiles`: exact up to 8,192 values, then a reservoir of
- * 8,192, interpolated), ms rounded, an empty state's NaN read as unknown.
- */
-const finite = (q: string) => `arrayMap(x -> if(isFinite(x), round(x), NULL), ${q})`
-
-const percentileColumns = (name: string, expr: string, cond?: string) =>
-  cond
-    ? `countIf(${expr} IS NOT NULL AND ${cond}) AS ${name}_n, ${finite(`quantilesIf(0.5, 0.9, 0.99)(${expr}, ${cond})`)} AS ${name}_q`
-    : `count(${expr}) AS ${name}_n, ${finite(`quantiles(0.5, 0.9, 0.99)(${expr})`)} AS ${name}_q`
-
-/**
- * At most {sampleSize} values, those whose row hash is smallest: a uniform random, reproducible sample. The value
- * (UInt32 ms) rides in the low half of the hash, so the sort is on plain integers (ordering tuples is far slower).
- */
-const sampleColumn = (name: string, expr: string, hash: string, cond: string) =>
-  `${sampleText(`arrayFilter(x -> x != ${NOT_SAMPLED}, groupArraySorted({sampleSize:UInt32})(
-      if(${cond}, bitOr(bitAnd(${hash}, 0xFFFFFFFF00000000), toUInt64(assumeNotNull(${expr}))), ${NOT_SAMPLED})))`)} AS ${name}_sample`
 // Rows outside the metric sort last and are dropped (the -If combinator on this function is several times slower).
 const NOT_SAMPLED = '18446744073709551615'
-
-// Phase percentiles of the image groups (the one grouping that reads raw rows, see startupImageSql) are display
-// figures: above PHASE_SAMPLE_ROWS startups a window's come from a 1-in-k sample by UID hash; below it, all rows.
-export const PHASE_SAMPLE_ROWS = 200_000
-const STARTUP_AGGREGATES = `any(workload_kind) AS workload_kind,
-    count() AS startups, countIf(outcome = 'ready') AS ready, countIf(outcome = 'failed') AS failed,
-    countIf(cold IS NOT NULL) AS cold_known, countIf(cold = true) AS cold_count,
-    ${percentileColumns('total', 'total_ms')},
-    ${percentileColumns('cold_total', 'total_ms', 'cold = true')},
-    [${REPORT_PHASES.map((ph) => `count(${PHASE_COLUMN[ph]})`).join(', ')}] AS phase_n,
-    [${REPORT_PHASES.map((ph) => finite(`quantilesIf(0.5, 0.9, 0.99)(${PHASE_COLUMN[ph]}, in_phase_sample)`)).join(', ')}] AS phase_q,
-    ${sampleColumn('total', 'total_ms', 'cityHash64(uid)', 'total_ms IS NOT NULL')},
-    ${sampleColumn('cold_total', 'total_ms', 'cityHash64(uid)', 'total_ms IS NOT NULL AND cold = true')}`
-
-const startupRows = (scope: string, windows: number, extra: string) => {
-  const win = windowSql('created_at', windows)
-  return `SELECT cluster, namespace, uid, workload_kind, workload_name, ifNull(node, '') AS node, outcome, total_ms,
-        ${REPORT_PHASES.map((ph) => PHASE_COLUMN[ph]).join(', ')}, cold, ${win.w} AS w,
-        cityHash64(uid) % 1000000 < {phaseRate:UInt32} AS in_phase_sample${extra}
-      FROM pod_startups FINAL WHERE ${scope} AND ${win.where}`
-}
 
 const stemOf = (ph: (typeof REPORT_PHASES)[number]) => PHASE_STEM[ph]
 
@@ -209,46 +176,44 @@ const startupSampleSql = (scope: string, windows: number) => {
     (w, cluster, node)))`
 }
 
-// A startup belongs to the group of each image repository it ran (once per repository).
-const startupImageSql = (scope: string, windows: number) => `SELECT w, 'image' AS dimension, cluster,
-    '' AS namespace, '' AS workload_name, '' AS node, repo AS image,
-    ${STARTUP_AGGREGATES}
-  FROM (${startupRows(
-    scope,
-    windows,
-    `,
-        arrayJoin(arrayDistinct(arrayMap(i -> ${REPOSITORY_SQL('i')}, images))) AS repo`,
-  )})
-  GROUP BY w, cluster, repo`
+/**
+ * The rank tests' samples of the image repository groups, from raw rows without FINAL as the other startup
+ * samples: a startup is in the group of each repository it ran (once per repository).
+ */
+const imageSampleSql = (scope: string, windows: number) => {
+  const win = windowSql('created_at', windows)
+  return `SELECT w, 'image' AS dimension, cluster, '' AS namespace, '' AS workload_name, '' AS node, image,
+    ${dedupedSample('total')}, ${dedupedSample('cold_total')}
+  FROM (SELECT w, cluster, image,
+    ${rawSampleColumn('total', 'total_ms IS NOT NULL')},
+    ${rawSampleColumn('cold_total', 'total_ms IS NOT NULL AND cold = true')}
+  FROM (SELECT cluster, uid, total_ms, cold, ${win.w} AS w,
+      arrayJoin(arrayDistinct(arrayMap(i -> ${REPOSITORY_SQL('i')}, images))) AS image
+    FROM pod_startups WHERE ${scope} AND ${win.where} AND total_ms IS NOT NULL)
+  GROUP BY w, cluster, image)`
+}
 
-const COLD_PULL = "(NOT cached AND outcome = 'ok' AND pull_ms IS NOT NULL)"
-
-// Pulls of the window's startups by the startup's creation time, deduplicated (FINAL) like the dashboard's
-// image queries.
-const pullSql = (scope: string, windows: number) => {
+/**
+ * The rank tests' samples of cold pull durations per group, from raw image_pulls rows without FINAL: per group
+ * the values whose (UID, pull index) hash is smallest, one value per pull (versions of a pull share the hash).
+ */
+const pullSampleSql = (scope: string, windows: number) => {
   const win = windowSql('pod_created_at', windows)
-  return `SELECT w,
+  return `SELECT w, dimension, cluster, namespace, workload_name, node, image, ${dedupedSample('cold_pull')}
+  FROM (SELECT w,
     multiIf(grouping(cluster, namespace, workload_name, repo, node) = 31, 'all',
       grouping(cluster, namespace, workload_name, repo, node) = 15, 'cluster',
       grouping(cluster, namespace, workload_name, repo, node) = 7, 'namespace',
       grouping(cluster, namespace, workload_name, repo, node) = 3, 'workload',
       grouping(cluster, namespace, workload_name, repo, node) = 13, 'image', 'node') AS dimension,
     cluster, namespace, workload_name, node, repo AS image,
-    count() AS pulls, countIf(${COLD_PULL}) AS cold_pulls, countIf(outcome != 'ok') AS failed_pulls,
-    ${percentileColumns('cold_pull', 'pull_ms', COLD_PULL)},
-    quantileExactIf(0.5)(size_bytes, ${COLD_PULL} AND size_bytes > 0) AS median_size,
-    countIf(${COLD_PULL} AND size_bytes > 0) AS sized_pulls,
-    -- Up to ten images seen per group (a bounded set; tags by regex on those only, not on every row).
-    arraySlice(arraySort(arrayDistinct(arrayMap(i -> concat(splitByChar('/', ${REPOSITORY_SQL('i')})[-1], ':', ${TAG_SQL('i')}),
-      groupUniqArray(10)(ref)))), 1, 10) AS tags,
-    ${sampleColumn('cold_pull', 'pull_ms', 'cityHash64(uid, pull_index)', COLD_PULL)}
-  FROM (
-    SELECT cluster, namespace, uid, pull_index, workload_name, ifNull(node, '') AS node, ${REPOSITORY_SQL('image')} AS repo,
-      image AS ref, cached, outcome, pull_ms, size_bytes,
-      ${win.w} AS w
-    FROM image_pulls AS p FINAL WHERE ${scope} AND ${win.where})
+    groupArraySorted({sampleSize:UInt32})(
+      bitOr(bitAnd(cityHash64(uid, pull_index), 0xFFFFFFFF00000000), toUInt64(assumeNotNull(pull_ms)))) AS cold_pull_all
+  FROM (SELECT cluster, namespace, workload_name, ifNull(node, '') AS node, ${REPOSITORY_SQL('image')} AS repo, uid,
+      pull_index, pull_ms, ${win.w} AS w
+    FROM image_pulls WHERE ${scope} AND ${win.where} AND ${COLD_PULL})
   GROUP BY GROUPING SETS ((w), (w, cluster), (w, cluster, namespace), (w, cluster, namespace, workload_name),
-    (w, cluster, repo), (w, cluster, node))`
+    (w, cluster, repo), (w, cluster, node)))`
 }
 
 const keyCols = {
@@ -291,11 +256,14 @@ const pullRow = z.object({
   failed_pulls: num,
   cold_pull_n: num,
   cold_pull_q: quantiles,
-  median_size: num.nullable(),
+  /** quantile(0.5) merged: NaN (read as null) without sized pulls. */
+  median_size: z
+    .union([num, z.literal('nan'), z.literal('NaN'), z.null()])
+    .transform((v) => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : null)),
   sized_pulls: num,
   tags: z.array(z.string()),
-  cold_pull_sample: sample,
 })
+const pullSampleRow = z.object({ ...keyCols, cold_pull_sample: sample })
 
 const poolRow = z.object({ cluster: z.string(), node: z.string(), pool: z.string() })
 
@@ -388,35 +356,33 @@ export const reportGroups =
       })
       if (pass.w !== null) params.w = pass.w
       const n = pass.windows.length
-      // Undeduplicated rows are enough to choose the phase sample's rate.
-      const [rows] = await q.query(
-        'reportWindowRows',
-        `SELECT count() AS n FROM pod_startups WHERE ${scope.where} AND ${windowSql('created_at', n).where}`,
-        params,
-        z.object({ n: num }),
-      )
-      const largest = rows?.n ?? 0
-      params.phaseRate = largest > PHASE_SAMPLE_ROWS ? Math.ceil((PHASE_SAMPLE_ROWS / largest) * 1e6) : 1e6
-      const images = await q.query(
-        'reportStartupImageGroups',
-        startupImageSql(scope.where, n),
-        params,
-        startupRow,
-      )
       const samples = await q.query(
         'reportStartupSamples',
         startupSampleSql(scope.where, n),
         params,
         sampleRow,
       )
-      const pulls = await q.query('reportPullGroups', pullSql(scope.where, n), params, pullRow)
+      const imageSamples = await q.query(
+        'reportImageSamples',
+        imageSampleSql(scope.where, n),
+        params,
+        sampleRow,
+      )
+      const pullSamples = await q.query(
+        'reportPullSamples',
+        pullSampleSql(scope.where, n),
+        params,
+        pullSampleRow,
+      )
       const windowed = pass.w === null ? [0, 1] : [pass.w]
       const figures: z.output<typeof figureRow>[] = []
+      const pulls: z.output<typeof pullRow>[] = []
+      const clusterWhere = p.cluster ? 'cluster = {cluster:String}' : ''
       for (const w of windowed) {
         const window = w === 0 ? p.previous : p.current
         // Closed, clean hours from the rollup grains, the rest of the window (open edges) from raw rows.
         for (const g of ROLLUP_GROUPINGS) {
-          const src = await startupSource(q, window, filters, 'auto', REPORT_ROLLUP_MEASURES, g.dims)
+          const src = await startupSource(q, window, filters, p.source, REPORT_ROLLUP_MEASURES, g.dims)
           figures.push(
             ...(await q.query(
               'reportStartupGroups',
@@ -426,6 +392,29 @@ export const reportGroups =
             )),
           )
         }
+        // Image repository groups and pulls from the report's own grains (migration 0013), the same way.
+        const served =
+          p.source === 'raw'
+            ? { served: [], ranges: [[Date.parse(window.from), Date.parse(window.to)] as [number, number]] }
+            : await reportServedWindow(q, window, filters)
+        const images = startupImageFiguresSql(served, scope.where, clusterWhere)
+        figures.push(
+          ...(await q.query(
+            'reportStartupImageGroups',
+            images.sql,
+            { ...scope.params, ...images.params, w },
+            figureRow,
+          )),
+        )
+        const pullFigures = pullFiguresSql(served, scope.where, clusterWhere)
+        pulls.push(
+          ...(await q.query(
+            'reportPullGroups',
+            pullFigures.sql,
+            { ...scope.params, ...pullFigures.params, w },
+            pullRow,
+          )),
+        )
       }
       const slot = (r: KeyRow) => {
         const groups = out[r.w === 0 ? 0 : 1]
@@ -443,7 +432,7 @@ export const reportGroups =
         }
         return g
       }
-      for (const r of [...figures, ...images]) {
+      for (const r of figures) {
         if (r.dimension === 'node' && r.node === '') continue
         // A window with no startups still yields the empty grouping set's row: nothing to report for it.
         if (r.dimension === 'all' && r.startups === 0) continue
@@ -460,7 +449,7 @@ export const reportGroups =
           s.phases[ph] = percentilesOf(r.phase_n[i] ?? 0, r.phase_q[i] ?? [])
         })
       }
-      for (const r of [...samples, ...images]) {
+      for (const r of [...samples, ...imageSamples]) {
         if (r.dimension === 'node' && r.node === '') continue
         const g = slot(r)
         g.samples.total = sortedSample(r.total_sample)
@@ -468,6 +457,7 @@ export const reportGroups =
       }
       for (const r of pulls) {
         if (r.dimension === 'node' && r.node === '') continue
+        if (r.dimension === 'all' && r.pulls === 0) continue
         const g = slot(r)
         g.side.pulls = {
           count: r.pulls,
@@ -478,7 +468,10 @@ export const reportGroups =
           medianSizeBytes: r.sized_pulls > 0 ? r.median_size : null,
           tags: r.tags,
         }
-        g.samples.pull = sortedSample(r.cold_pull_sample)
+      }
+      for (const r of pullSamples) {
+        if (r.dimension === 'node' && r.node === '') continue
+        slot(r).samples.pull = sortedSample(r.cold_pull_sample)
       }
     }
     return { previous: [...out[0].values()], current: [...out[1].values()] }

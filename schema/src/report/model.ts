@@ -32,7 +32,7 @@ import {
 /** How a report's figures are computed, as `method.sampling` says it (docs/reports.md). */
 const PERCENTILES_METHOD: Record<PercentileMethod, string> = {
   'clickhouse-quantiles':
-    "Counts and failure rates are exact. p50/p90/p99 are merged from ClickHouse quantile states (the rollups' for closed, clean hours, the same function over raw rows for the rest of the window): exact interpolation up to 8,192 values per state, a reservoir of 8,192 above; on a synthetic week of 1M startups within 3 % of the exact values (median 0.2 % at p90).",
+    "Counts and failure rates are exact. p50/p90/p99 of every group (cluster, namespace, workload, image repository, node; startups, phases and cold pulls) and the median image size are merged from ClickHouse quantile states (the rollup grains' for closed, clean hours, the same function over raw rows for the rest of the window): exact interpolation up to 8,192 values per state, a reservoir of 8,192 above; on a synthetic week of 1M startups within 3 % of the exact values (median 0.2 % at p90).",
   'nearest-rank':
     'Counts and failure rates are exact. p50/p90/p99 are nearest-rank percentiles of all values (rank ceil(p * n)), exact.',
 }

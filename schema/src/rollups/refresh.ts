@@ -2,6 +2,7 @@
 // writers mark the hour buckets they touch dirty (before and after writing), and a refresh rebuilds dirty or
 // never-built CLOSED buckets from pod_startups FINAL and image_pulls FINAL.
 import { z } from 'zod'
+import { REPORT_GRAIN_TABLES, reportGrainsInserts } from '../queries/report-grains.ts'
 import type { StartupRecord } from '../record/types.ts'
 import { isoToCh } from '../rows/codec.ts'
 import { pullGrainsInsert } from '../rows/pull-rollups.ts'
@@ -133,6 +134,8 @@ export async function rebuildRollupBuckets(q: Querier, buckets: string[]): Promi
   await q.command(grainsInsertFromHourly(), params)
   // Image pulls of the same hours (pull rows share their startup's hour and dirty marks).
   await q.command(pullGrainsInsert(), params)
+  // The weekly report's grains: startups per image repository, pulls per workload, repository and node.
+  for (const sql of reportGrainsInserts()) await q.command(sql, params)
   // A bucket left without startups (expired by TTL) still gets a build row: built, and empty.
   await q.command(
     `INSERT INTO startup_rollup_builds (bucket, rebuild, started_at, finished_at, startups)
@@ -163,7 +166,7 @@ export async function pruneSupersededRollups(q: Querier, graceMs = 120_000): Pro
                       HAVING max(finished_at) < now64(3, 'UTC') - toIntervalMillisecond({grace:UInt32}))`,
     { grace: graceMs },
   )
-  for (const table of ['startup_rollup_grains', 'pull_rollup_grains'] as const)
+  for (const table of ['startup_rollup_grains', 'pull_rollup_grains', ...REPORT_GRAIN_TABLES] as const)
     await q.command(
       `DELETE FROM ${table}
        WHERE (bucket, rebuild) NOT IN (SELECT bucket, max(rebuild) FROM startup_rollup_builds GROUP BY bucket)

@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { at, coldRecord, pendingRecord } from '../../test/fixtures/records.ts'
 import { openMigratedStore } from '../../test/fixtures/temp-store.ts'
 import { startupAggregates } from '../queries/dashboard/startup-aggregates.ts'
-import type { StartupRecord } from '../record/types.ts'
+import type { ImagePullRecord, StartupRecord } from '../record/types.ts'
 import type { Querier } from '../store/index.ts'
 import { insertStartups } from '../writes/startups.ts'
 import {
@@ -239,5 +239,94 @@ describe('startup rollups', () => {
       await ask('raw', ['node'], { cluster: 'prod-eu' }),
     )
     expect(await ask('auto', ['workload', 'node'], {})).not.toEqual(beforeCross)
+  })
+})
+
+describe('report grains (startup_image_grains, pull_group_grains)', () => {
+  const image = (ref: string, container: string) => ({
+    ...(coldRecord().pulls[1] as ImagePullRecord),
+    image: ref,
+    container,
+  })
+  const withImages = (n: number, refs: string[]) =>
+    ready(200 + n, 10 * HOUR + n * 1000, 3000 + n * 100, {
+      pulls: refs.map((r, i) => image(r, `c${i}`)),
+      containers: refs.map((r, i) => ({ name: `c${i}`, init: false, image: r })),
+      node: n === 2 ? null : 'node-r',
+    })
+  const rows = (table: 'startup_image_grains' | 'pull_group_grains', keys: string, sums = '') =>
+    q.query(
+      'test.reportGrains',
+      `SELECT grain, ${keys}, ${sums}toUInt8(uniqExact(rebuild)) AS rebuilds FROM ${table}
+       WHERE bucket = toStartOfHour(parseDateTime64BestEffort({at:String}, 3, 'UTC'))
+       GROUP BY grain, ${keys} ORDER BY grain, ${keys}`,
+      { at: at(10 * HOUR) },
+      z.record(z.string(), z.union([z.string(), z.number()])),
+    )
+
+  it('a rebuild writes each startup once per image repository and its pulls per workload, repository and node; prune keeps the latest', async () => {
+    await writeStartups(
+      q,
+      [
+        // Two tags of one repository: one startup of that repository, two of its pulls.
+        withImages(0, ['registry.example/shop/checkout:1.0', 'registry.example/shop/checkout:2.0']),
+        withImages(1, ['registry.example/shop/cart:3.1']),
+        withImages(2, []),
+      ],
+      7_000,
+    )
+    await refreshRollups(q)
+    expect(await rows('startup_image_grains', 'image', 'toString(sum(startups)) AS n, ')).toEqual([
+      { grain: 'all', image: '', n: '3', rebuilds: 1 },
+      { grain: 'image', image: 'registry.example/shop/cart', n: '1', rebuilds: 1 },
+      { grain: 'image', image: 'registry.example/shop/checkout', n: '1', rebuilds: 1 },
+    ])
+    expect(
+      await rows(
+        'pull_group_grains',
+        'image, workload_name, node',
+        'toString(sum(pulls)) AS n, toString(sum(startups)) AS s, ',
+      ),
+    ).toEqual([
+      { grain: 'all', image: '', workload_name: '', node: '', n: '0', s: '3', rebuilds: 1 },
+      {
+        grain: 'image',
+        image: 'registry.example/shop/cart',
+        workload_name: '',
+        node: '',
+        n: '1',
+        s: '0',
+        rebuilds: 1,
+      },
+      {
+        grain: 'image',
+        image: 'registry.example/shop/checkout',
+        workload_name: '',
+        node: '',
+        n: '2',
+        s: '0',
+        rebuilds: 1,
+      },
+      { grain: 'node', image: '', workload_name: '', node: 'node-r', n: '3', s: '0', rebuilds: 1 },
+      { grain: 'workload', image: '', workload_name: 'checkout', node: '', n: '3', s: '0', rebuilds: 1 },
+    ])
+
+    // A rewrite moves startup 1 to another repository; after the rebuild and the prune only its rows remain.
+    await writeStartups(q, [withImages(1, ['docker.io/library/redis:7'])], 7_001)
+    await refreshRollups(q)
+    expect((await rows('startup_image_grains', 'image')).map((r) => r.rebuilds)).toEqual([2, 1, 1, 2])
+    await pruneSupersededRollups(q, 0)
+    expect(await rows('startup_image_grains', 'image', 'toString(sum(startups)) AS n, ')).toEqual([
+      { grain: 'all', image: '', n: '3', rebuilds: 1 },
+      { grain: 'image', image: 'docker.io/library/redis', n: '1', rebuilds: 1 },
+      { grain: 'image', image: 'registry.example/shop/checkout', n: '1', rebuilds: 1 },
+    ])
+    expect((await rows('pull_group_grains', 'image')).map((r) => [r.image, r.rebuilds])).toEqual([
+      ['', 1],
+      ['docker.io/library/redis', 1],
+      ['registry.example/shop/checkout', 1],
+      ['', 1],
+      ['', 1],
+    ])
   })
 })
