@@ -1,5 +1,6 @@
 // One container's pull, rebuilt from its Pulling / Pulled / Failed / BackOff events.
 import type { ImagePullRecord, SizeKind } from '@podstart/schema/record'
+import { msToIso } from '@podstart/schema/rows'
 import { type CompactEvent, Part, TimeSrc } from './events.ts'
 
 export interface PullFacts {
@@ -14,8 +15,8 @@ export interface PullFacts {
 
 /** null when unknown or beyond what a Date holds (a forged `in 9999999999999999h` puts the start there). */
 const iso = (ms: number): string | null => {
-  const d = new Date(Math.round(ms))
-  return Number.isNaN(d.getTime()) ? null : d.toISOString()
+  const t = Math.round(ms)
+  return Math.abs(t) <= 8.64e15 ? msToIso(t) : null
 }
 
 /** Whole ms of a message's duration; null past 2^53 ms (`in 9999999999999999h`): no exact sum can hold it. */

@@ -1,12 +1,12 @@
 // Step 7 of a record: what the official pod startup SLI and the peers' views need beyond the phases: each
 // condition's own first-True time, the watch receipt times, and the SLI's cut of the pod (docs/slo.md).
 import type { Phases, PodConditionTimes, SliCut, WatchObserved } from '@podstart/schema/record'
+import { msToIso } from '@podstart/schema/rows'
 import type { Boundaries } from './boundaries.ts'
 import type { EventEvidence } from './evidence.ts'
 import type { ConditionState, PodState } from './pod-state.ts'
 
-const isoOrNull = (ms: number): string | null =>
-  Number.isNaN(ms) ? null : new Date(Math.round(ms)).toISOString()
+const isoOrNull = (ms: number): string | null => (Number.isNaN(ms) ? null : msToIso(Math.round(ms)))
 
 const condTime = (c: ConditionState): string | null => isoOrNull(c.condMs)
 

@@ -21,19 +21,21 @@ let cachedDay = Number.NaN
 let cachedDayText = ''
 const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`)
 
-/**
- * Milliseconds since epoch -> DateTime64(3) text, as `new Date(ms).toISOString()` would give it (fractions of a
- * millisecond cut, a time outside years 0-9999 or not a number refused). The date is formatted once per day and
- * the time of day by arithmetic: Date formatting and the regex check were a tenth of the collector's CPU.
- */
-export function msToCh(ms: number): string {
-  const t = Math.trunc(ms)
-  const day = Math.floor(t / DAY_MS)
+/** Years 0000-9999, the span where toISOString writes 'YYYY-MM-DD' (beyond it, '+010000-...'). */
+const YEAR0_MS = -62_167_219_200_000
+const YEAR10000_MS = 253_402_300_800_000
+
+/** The day part ('YYYY-MM-DD') of a time in years 0-9999, formatted once per day. */
+function dayText(day: number): string {
   if (day !== cachedDay) {
-    // Date validates the range (and NaN); the check below refuses years beyond 9999 ('+010000-...').
-    cachedDayText = isoToCh(new Date(day * DAY_MS).toISOString()).slice(0, 10)
+    cachedDayText = new Date(day * DAY_MS).toISOString().slice(0, 10)
     cachedDay = day
   }
+  return cachedDayText
+}
+
+/** The time of day ('hh:mm:ss.mmm') of a whole-ms time whose day starts at `day * DAY_MS`, by arithmetic. */
+function timeOfDay(t: number, day: number): string {
   let rest = t - day * DAY_MS
   const milli = rest % 1000
   rest = (rest - milli) / 1000
@@ -42,7 +44,33 @@ export function msToCh(ms: number): string {
   const min = rest % 60
   const hour = (rest - min) / 60
   const m3 = milli < 10 ? `00${milli}` : milli < 100 ? `0${milli}` : `${milli}`
-  return `${cachedDayText} ${pad2(hour)}:${pad2(min)}:${pad2(sec)}.${m3}`
+  return `${pad2(hour)}:${pad2(min)}:${pad2(sec)}.${m3}`
+}
+
+/**
+ * Milliseconds since epoch -> DateTime64(3) text, as `new Date(ms).toISOString()` would give it (fractions of a
+ * millisecond cut, a time outside years 0-9999 or not a number refused). The date is formatted once per day and
+ * the time of day by arithmetic: Date formatting and the regex check were a tenth of the collector's CPU.
+ */
+export function msToCh(ms: number): string {
+  const t = Math.trunc(ms)
+  if (!(t >= YEAR0_MS && t < YEAR10000_MS))
+    // Refused as before: not a time, or a year the column's text cannot say.
+    return isoToCh(new Date(t).toISOString())
+  const day = Math.floor(t / DAY_MS)
+  return `${dayText(day)} ${timeOfDay(t, day)}`
+}
+
+/**
+ * Milliseconds since epoch -> the contract's ISO text: exactly `new Date(ms).toISOString()` (which it calls for
+ * what it does not format itself: years outside 0-9999, and throws for as that does), with the date formatted
+ * once per day and the time of day by arithmetic. A startup record holds some twenty such times.
+ */
+export function msToIso(ms: number): string {
+  const t = Math.trunc(ms)
+  if (!(t >= YEAR0_MS && t < YEAR10000_MS)) return new Date(t).toISOString()
+  const day = Math.floor(t / DAY_MS)
+  return `${dayText(day)}T${timeOfDay(t, day)}Z`
 }
 
 /** ISO time -> DateTime('UTC') text ('2024-01-02 03:04:05'), the milliseconds cut (not rounded). */
