@@ -16,6 +16,37 @@ describe('BatchWriter', () => {
     expect(written[0]).toEqual([0, 1, 2])
   })
 
+  it('writes what piled up behind a running write in one write, up to maxBatch', async () => {
+    const written: number[][] = []
+    let release: () => void = () => undefined
+    let first = true
+    const w = new BatchWriter<number>({
+      name: 't',
+      batchSize: 2,
+      maxBatch: 5,
+      flushIntervalMs: 10_000,
+      write: async (b) => {
+        written.push([...b])
+        if (first) {
+          first = false
+          await new Promise<void>((r) => {
+            release = r
+          })
+        }
+      },
+    })
+    for (let i = 0; i < 2; i++) await w.push(i)
+    // The first write (0, 1) is running: 2..8 wait behind it.
+    for (let i = 2; i < 9; i++) await w.push(i)
+    release()
+    await w.flush()
+    expect(written).toEqual([
+      [0, 1],
+      [2, 3, 4, 5, 6],
+      [7, 8],
+    ])
+  })
+
   it('flushes by interval', async () => {
     const written: number[] = []
     const w = new BatchWriter<number>({

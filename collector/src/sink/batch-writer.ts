@@ -12,6 +12,11 @@ export interface BatchWriterOptions<T> {
   write(batch: T[]): Promise<void>
   /** Flush as soon as this many items wait. */
   batchSize?: number
+  /**
+   * The most items one write takes (default batchSize). A write takes everything waiting up to this: items
+   * that piled up while the previous write ran go in one insert, not in batchSize-sized ones one after the other.
+   */
+  maxBatch?: number
   /** Flush at least this often when anything waits. */
   flushIntervalMs?: number
   /** Above this many buffered items push() waits for room. */
@@ -58,9 +63,13 @@ export class BatchWriter<T> {
   private gaveUp: WriterGaveUpError | null = null
   private rejectedCount = 0
   readonly o: Required<
-    Omit<BatchWriterOptions<T>, 'onFlushError' | 'onFlushed' | 'onRejected' | 'isRetryable' | 'maxRetryMs'>
+    Omit<
+      BatchWriterOptions<T>,
+      'onFlushError' | 'onFlushed' | 'onRejected' | 'isRetryable' | 'maxRetryMs' | 'maxBatch'
+    >
   > &
     Pick<BatchWriterOptions<T>, 'onFlushError' | 'onFlushed' | 'onRejected' | 'isRetryable' | 'maxRetryMs'>
+  private readonly maxBatch: number
 
   constructor(opts: BatchWriterOptions<T>) {
     this.o = {
@@ -71,6 +80,7 @@ export class BatchWriter<T> {
       backoffMaxMs: 10_000,
       ...opts,
     }
+    this.maxBatch = Math.max(opts.maxBatch ?? this.o.batchSize, 1)
   }
 
   /** Items waiting, including a batch being written. */
@@ -168,8 +178,7 @@ export class BatchWriter<T> {
 
   private async drain(): Promise<void> {
     while (this.depth > 0 && !this.abandon.signal.aborted) {
-      if (this.inFlight.length === 0)
-        this.inFlight = this.splits.shift() ?? this.buffer.splice(0, this.o.batchSize)
+      if (this.inFlight.length === 0) this.inFlight = this.splits.shift() ?? this.take()
       const startedAt = performance.now()
       try {
         await this.o.write(this.inFlight)
@@ -208,6 +217,16 @@ export class BatchWriter<T> {
         await sleep(delay, undefined, { signal: this.abandon.signal }).catch(() => undefined)
       }
     }
+  }
+
+  /** The next batch from the buffer: all of it when it fits one write (no copy), else its first maxBatch items. */
+  private take(): T[] {
+    if (this.buffer.length <= this.maxBatch) {
+      const all = this.buffer
+      this.buffer = []
+      return all
+    }
+    return this.buffer.splice(0, this.maxBatch)
   }
 
   /** A refused batch: halves go back to the front of the queue; a refused single item goes to onRejected. */

@@ -15,6 +15,8 @@ export interface SinkOptions {
   querier: Querier
   cluster: string
   batchSize?: number
+  /** The most rows one insert takes when rows piled up behind a running one (default 10 x batchSize). */
+  maxBatch?: number
   flushIntervalMs?: number
   maxBuffered?: number
   log?: (line: string) => void
@@ -38,8 +40,10 @@ export class Sink {
 
   constructor(opts: SinkOptions) {
     const log = opts.log ?? (() => undefined)
+    const batchSize = opts.batchSize ?? 2_000
     const common = {
-      batchSize: opts.batchSize ?? 2_000,
+      batchSize,
+      maxBatch: opts.maxBatch ?? 10 * batchSize,
       flushIntervalMs: opts.flushIntervalMs ?? 1_000,
       maxBuffered: opts.maxBuffered ?? 50_000,
       onFlushError: (name: string, err: Error, attempt: number) => {

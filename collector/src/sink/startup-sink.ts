@@ -24,6 +24,8 @@ export interface StartupSinkOptions {
   cluster: string
   source: RejectionSource
   batchSize?: number
+  /** The most records one write takes when records piled up behind a running one (default batchSize). */
+  maxBatch?: number
   flushIntervalMs?: number
   maxBuffered?: number
   /** Give up after failing retryably this long (CLI); default: retry while the process lives (collector). */
@@ -76,6 +78,7 @@ export class StartupSink {
     this.writer = new BatchWriter<Queued>({
       name: 'pod_startups',
       batchSize: opts.batchSize ?? 2_000,
+      maxBatch: opts.maxBatch,
       flushIntervalMs: opts.flushIntervalMs ?? 1_000,
       maxBuffered: opts.maxBuffered ?? 50_000,
       maxRetryMs: opts.maxRetryMs,
