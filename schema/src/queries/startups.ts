@@ -72,10 +72,11 @@ const candidateRow = z.object({
 
 /**
  * The slowest rows, exactly as `FINAL ... ORDER BY total_ms DESC, uid` would give them, without FINAL over the
- * whole window (a second at 10M startups). Candidates are the top rows of every version (a sort on total_ms
- * only); their current versions are read by key with FINAL. Exact when the page's last total is above the
- * smallest candidate row: any startup outside the candidates has every matching version, its current one
- * included, at or below that. Otherwise (many rewrites of slow startups) the plain FINAL query answers.
+ * whole window (a second at 10M startups). Candidates are the rows of every version at or above the floor (the
+ * take-th largest total of any version); their current versions are read by key with FINAL. Exact when there
+ * are fewer rows than the take, or the page's last total is at or above the floor: any startup outside the
+ * candidates has every matching version, its current one included, below it. Otherwise (many rewrites of slow
+ * startups) the plain FINAL query answers.
  */
 async function slowestRows(
   q: Querier,
@@ -85,12 +86,23 @@ async function slowestRows(
 ) {
   const want = params.limit + params.offset
   const take = want * 3 + 20
+  // The take-th largest total of any version first (one numeric column: no strings sorted), then every row at
+  // or above it, read by PREWHERE on total_ms alone (a few granules hold them).
+  const [floorRow] = await q.query(
+    'slowestStartups.floor',
+    `SELECT total_ms FROM pod_startups
+     WHERE ${where} AND total_ms IS NOT NULL
+     ORDER BY total_ms DESC LIMIT 1 OFFSET {skip:UInt32}`,
+    { ...params, skip: take - 1 },
+    z.object({ total_ms: z.number() }),
+  )
   const candidates = await q.query(
     'slowestStartups.candidates',
     `SELECT cluster, namespace, uid, total_ms FROM pod_startups
+     PREWHERE total_ms >= {floor:UInt32}
      WHERE ${where} AND total_ms IS NOT NULL
-     ORDER BY total_ms DESC, uid LIMIT {take:UInt32}`,
-    { ...params, take },
+     ORDER BY total_ms DESC, uid`,
+    { ...params, floor: floorRow?.total_ms ?? 0 },
     candidateRow,
   )
   const full = `SELECT ${cols.join(', ')} FROM pod_startups FINAL
@@ -108,9 +120,11 @@ async function slowestRows(
     },
     slowRow,
   )
-  const floor = (candidates[candidates.length - 1] as { total_ms: number }).total_ms
+  // Every row (of any version) with a total at or above the floor is a candidate: a startup outside them has
+  // every version below it, so it ranks after a page ending at or above it.
+  const floor = floorRow?.total_ms ?? 0
   const last = rows[rows.length - 1]
-  const complete = candidates.length < take || (rows.length === params.limit && last && last.total_ms > floor)
+  const complete = !floorRow || (rows.length === params.limit && last && last.total_ms >= floor)
   if (complete) return rows
   return q.query('slowestStartups.final', `${full} ${page}`, params, slowRow)
 }
@@ -166,9 +180,11 @@ export const startupByUid =
   (q: Querier) =>
   async (input: z.input<typeof startupByUidParams>): Promise<StartupRecord | null> => {
     const p = startupByUidParams.parse(input)
+    // The highest version without FINAL: the uid's bloom filter (migration 0014) then skips every granule
+    // that cannot hold it (FINAL would read the whole cluster's key range to merge versions first).
     const rows = await q.query(
       'startupByUid',
-      `SELECT ${POD_STARTUP_COLUMNS.join(', ')} FROM pod_startups FINAL
+      `SELECT ${POD_STARTUP_COLUMNS.join(', ')} FROM pod_startups
        WHERE cluster = {cluster:String} AND uid = {uid:String}
        ORDER BY version DESC LIMIT 1`,
       p,
