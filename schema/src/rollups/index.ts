@@ -24,6 +24,7 @@ export {
   type RollupGrain,
   rollupSelectFromRaw,
 } from '../rows/startup-rollups.ts'
+export { pruneSupersededDayRollups, refreshDayRollups } from './day-rollups.ts'
 export {
   markRollupBucketsDirty,
   pruneSupersededRollups,

@@ -14,6 +14,7 @@ import {
 } from '../rows/startup-rollups.ts'
 import type { Querier } from '../store/querier.ts'
 import { type InsertStartupsOptions, insertStartups } from '../writes/startups.ts'
+import { pruneSupersededDayRollups, refreshDayRollups } from './day-rollups.ts'
 
 const HOUR_MS = 3_600_000
 
@@ -174,6 +175,7 @@ export async function pruneSupersededRollups(q: Querier, graceMs = 120_000): Pro
                         HAVING max(finished_at) < now64(3, 'UTC') - toIntervalMillisecond({grace:UInt32}))`,
       { grace: graceMs },
     )
+  await pruneSupersededDayRollups(q, graceMs)
 }
 
 export interface RollupRefreshResult {
@@ -192,5 +194,7 @@ export async function refreshRollups(
   const todo = stale.slice(0, limit)
   // Batches of a day of buckets: one scan each, bounded memory for the GROUP BY.
   for (let i = 0; i < todo.length; i += 24) await rebuildRollupBuckets(q, todo.slice(i, i + 24))
+  // Day rows of days whose 24 hours now serve, once no hours wait (a backlog would rebuild them again).
+  if (stale.length <= limit) await refreshDayRollups(q)
   return { rebuilt: todo, more: stale.length > limit }
 }

@@ -51,6 +51,7 @@ function filteredPullSource(
   p: z.output<typeof pullParams>,
   dimensions: PullDimension[],
   rawBucket?: string,
+  days = false,
 ) {
   const { where, params } = pullWhere(p, p.filters)
   return pullSource(q, p, {
@@ -59,6 +60,7 @@ function filteredPullSource(
     filters: p.filters,
     dimensions,
     mode: p.source,
+    days,
     ...(rawBucket === undefined ? {} : { rawBucket }),
   })
 }
@@ -88,6 +90,7 @@ export const pullFailures =
       p.stepSeconds % 3600 === 0
         ? undefined
         : 'toStartOfInterval(pod_created_at, toIntervalSecond({step:UInt32}))',
+      p.stepSeconds % 86_400 === 0,
     )
     const rows = await q.query(
       'pullFailures',
@@ -123,7 +126,7 @@ export const imagePullStats =
   (q: Querier) =>
   async (input: PullParams): Promise<ImagePullStats[]> => {
     const p = pullParams.parse(input)
-    const src = await filteredPullSource(q, p, ['image'])
+    const src = await filteredPullSource(q, p, ['image'], undefined, true)
     const rows = await q.query(
       'imagePullStats',
       `SELECT image, size_class,
@@ -181,7 +184,7 @@ export const nodeCacheHits =
   (q: Querier) =>
   async (input: PullParams): Promise<NodeCacheHits[]> => {
     const p = pullParams.parse(input)
-    const src = await filteredPullSource(q, p, ['node'])
+    const src = await filteredPullSource(q, p, ['node'], undefined, true)
     const rows = await q.query(
       'nodeCacheHits',
       `SELECT node AS node_name, sum(lookups) AS n_lookups, sum(cached_n) AS hits

@@ -4,7 +4,7 @@
 import { PULL_DIMENSIONS, PULL_MEASURES, type PullDimension, pullGrainFor } from '../../rows/pull-rollups.ts'
 import type { Querier } from '../../store/querier.ts'
 import type { StartupFilters } from '../filters.ts'
-import { servedConditions, servedWindow } from './rollup-source.ts'
+import { servedConditions, servedDays, servedWindow } from './rollup-source.ts'
 
 const GRAIN_FILTER_SQL: Partial<Record<keyof StartupFilters, [PullDimension, string]>> = {
   cluster: ['cluster', 'cluster = {cluster:String}'],
@@ -21,6 +21,8 @@ export interface PullSourceOptions {
   mode: 'auto' | 'raw'
   /** Time bucket of raw rows when the question's step is finer than an hour (then no rollup is read). */
   rawBucket?: string
+  /** Whole served days may come from the day rows (questions grouping by nothing finer than a day). */
+  days?: boolean
 }
 
 /**
@@ -56,10 +58,20 @@ export async function pullSource(
       params: o.params,
     }
   }
-  const cond = servedConditions(await servedWindow(q, window), 'pod_created_at')
+  let served = await servedWindow(q, window)
+  let dayCond: ReturnType<typeof servedConditions> | null = null
+  if (o.days) {
+    const split = await servedDays(q, served)
+    served = split.hours
+    if (split.days.length > 0) dayCond = servedConditions({ served: split.days, ranges: [] }, 'bucket', 'd')
+  }
+  const cond = servedConditions(served, 'pod_created_at')
   const parts: string[] = []
+  const filterSql = set.map((k) => ` AND ${GRAIN_FILTER_SQL[k as keyof StartupFilters]?.[1]}`).join('')
+  if (dayCond?.rollup)
+    parts.push(`SELECT ${[...PULL_DIMENSIONS, ...PULL_MEASURES].map(([n]) => n).join(', ')}
+    FROM pull_rollup_day_grains WHERE grain = '${grain.grain}' AND ${dayCond.rollup}${filterSql}`)
   if (cond.rollup) {
-    const filterSql = set.map((k) => ` AND ${GRAIN_FILTER_SQL[k as keyof StartupFilters]?.[1]}`).join('')
     parts.push(`SELECT ${[...PULL_DIMENSIONS, ...PULL_MEASURES].map(([n]) => n).join(', ')}
     FROM pull_rollup_grains WHERE grain = '${grain.grain}' AND ${cond.rollup}${filterSql}`)
   }
@@ -74,6 +86,6 @@ export async function pullSource(
   if (parts.length === 0) parts.push(`SELECT ${rawSelect} FROM image_pulls WHERE 0 GROUP BY ${group}`)
   return {
     from: `(\n    ${parts.join('\n    UNION ALL\n    ')}\n  )`,
-    params: { ...o.params, ...cond.params },
+    params: { ...o.params, ...cond.params, ...dayCond?.params },
   }
 }

@@ -140,6 +140,68 @@ export function rawRanges(
   return out
 }
 
+const DAY_MS = 86_400_000
+
+/** Served hours split into whole days a day build answers (migration 0016) and the hours left. */
+export interface ServedDays {
+  /** Days (ms at 00:00 UTC) and the day build to read for each, oldest first. */
+  days: { bucket: number; rebuild: number }[]
+  /** The window without those days' hours: the hours still read hour by hour, and the raw ranges (unchanged). */
+  hours: ServedWindow
+}
+
+const dayBuildRow = z.object({
+  day: z.coerce.number(),
+  rebuild: z.coerce.number().int(),
+  hour_rebuilds: z.array(z.coerce.number().int()),
+})
+
+/**
+ * Which whole days of the served hours a day build answers: its 24 hours all served, and the build (the latest
+ * of its day, its day rows still all there) merged exactly the rebuilds those hours serve. Those hours then come
+ * from one day row per group instead of 24 hour rows; the numbers are the same rows merged. One small read,
+ * skipped when no day of the window is served whole.
+ */
+export async function servedDays(q: Querier, w: ServedWindow): Promise<ServedDays> {
+  const byDay = new Map<number, number[]>()
+  for (const h of w.served) {
+    const day = h.bucket - (h.bucket % DAY_MS)
+    const list = byDay.get(day) ?? []
+    list[(h.bucket - day) / HOUR_MS] = h.rebuild
+    byDay.set(day, list)
+  }
+  const whole = [...byDay.entries()].filter(([, l]) => l.length === 24 && l.every((r) => r !== undefined))
+  if (whole.length === 0) return { days: [], hours: w }
+  const dayText = whole.map(([d]) => isoToCh(new Date(d).toISOString()).slice(0, 19))
+  const builds = await q.query(
+    'rollups.servedDays',
+    `SELECT toUnixTimestamp(b.b_day) AS day, b.b_rebuild AS rebuild, b.b_hours AS hour_rebuilds
+     FROM (SELECT day AS b_day, max(rebuild) AS b_rebuild, argMax(hour_rebuilds, rebuild) AS b_hours,
+                  argMax(startups, rebuild) AS b_startups
+           FROM startup_rollup_day_builds WHERE day IN {days:Array(DateTime('UTC'))} GROUP BY b_day) AS b
+     LEFT JOIN (SELECT bucket AS k_day, rebuild AS k_rebuild, sum(startups) AS k_startups
+                FROM startup_rollup_day_grains
+                WHERE grain = 'cluster' AND bucket IN {days:Array(DateTime('UTC'))}
+                GROUP BY k_day, k_rebuild) AS k ON k.k_day = b.b_day AND k.k_rebuild = b.b_rebuild
+     WHERE k.k_startups = b.b_startups
+     ORDER BY day`,
+    { days: dayText },
+    dayBuildRow,
+  )
+  const days: { bucket: number; rebuild: number }[] = []
+  for (const b of builds) {
+    const served = byDay.get(b.day * 1000)
+    if (served && b.hour_rebuilds.length === 24 && b.hour_rebuilds.every((r, i) => r === served[i]))
+      days.push({ bucket: b.day * 1000, rebuild: b.rebuild })
+  }
+  if (days.length === 0) return { days, hours: w }
+  const covered = new Set(days.map((d) => d.bucket))
+  return {
+    days,
+    hours: { served: w.served.filter((h) => !covered.has(h.bucket - (h.bucket % DAY_MS))), ranges: w.ranges },
+  }
+}
+
 /**
  * The FROM subquery yielding rollup-shaped rows (dimensions + measure states) for the window and filters, each
  * startup exactly once. `mode: 'raw'` skips the rollup (for checks and comparisons).
@@ -164,6 +226,11 @@ export async function startupSource(
   measureNames: readonly string[] = ROLLUP_MEASURES.map(([n]) => n),
   /** Dimensions the question groups by (filters add their own); all of them when not given. */
   groupDimensions: readonly RollupDimension[] = ['cluster', 'namespace', 'workload', 'node'],
+  /**
+   * `days`: whole served days may come from the day rows (their bucket is the day's 00:00), for questions that
+   * group by nothing finer than a day.
+   */
+  opts: { days?: boolean } = {},
 ): Promise<{ from: string; params: Record<string, unknown> }> {
   const { where, params } = startupWhere(window, filters)
   const dims = ROLLUP_DIMENSIONS.map(([n]) => n)
@@ -191,14 +258,24 @@ export async function startupSource(
       params,
     }
   }
-  const cond = servedConditions(await servedWindow(q, window), 'created_at')
+  let served = await servedWindow(q, window)
+  let dayCond: ReturnType<typeof servedConditions> | null = null
+  if (grain && opts.days) {
+    const split = await servedDays(q, served)
+    served = split.hours
+    if (split.days.length > 0) dayCond = servedConditions({ served: split.days, ranges: [] }, 'bucket', 'd')
+  }
+  const cond = servedConditions(served, 'created_at')
   const parts: string[] = []
-  const all = { ...params, ...cond.params }
+  const all = { ...params, ...cond.params, ...dayCond?.params }
+  const rollupConds = (Object.keys(ROLLUP_FILTER_SQL) as (keyof StartupFilters)[])
+    .filter((k) => filters[k] !== undefined)
+    .map((k) => ` AND ${ROLLUP_FILTER_SQL[k] as string}`)
+    .join('')
+  if (grain && dayCond?.rollup)
+    parts.push(`SELECT ${[...dims, ...measures.map(([n]) => n)].join(', ')} FROM startup_rollup_day_grains
+    WHERE grain = '${grain.grain}' AND ${dayCond.rollup}${rollupConds}`)
   if (cond.rollup) {
-    const rollupConds = (Object.keys(ROLLUP_FILTER_SQL) as (keyof StartupFilters)[])
-      .filter((k) => filters[k] !== undefined)
-      .map((k) => ` AND ${ROLLUP_FILTER_SQL[k] as string}`)
-      .join('')
     const table = grain
       ? `startup_rollup_grains WHERE grain = '${grain.grain}' AND`
       : 'startup_rollup_hourly WHERE'

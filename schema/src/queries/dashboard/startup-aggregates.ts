@@ -129,7 +129,9 @@ export const startupAggregates =
         (p.detail === 'summary' && (n === 'total_q' || n === 'slo_q')),
     )
     const dimensions = keys.flatMap((k) => KEY_DIMENSION[k] ?? [])
-    const src = await startupSource(q, p, p.filters, p.source, names, dimensions)
+    // Day rows serve a question that groups by nothing finer than a day (a time step of whole days).
+    const days = !keys.includes('time') || p.stepSeconds % 86_400 === 0
+    const src = await startupSource(q, p, p.filters, p.source, names, dimensions, { days })
     const measures = names.map((n) => `${mergeMeasure(n)} AS m_${n}`)
     const byTime = keys.includes('time') || keys.includes('day')
     const order = byTime ? aliases.join(', ') : ['m_startups DESC', ...aliases].join(', ')
