@@ -1,22 +1,25 @@
 // Advice: every finding for the window, ranked by expected saving, with evidence, links to its pods and the artifact.
+import { Suspense } from 'react'
 import { FilterBar } from '@/components/filter-bar.tsx'
 import { Findings } from '@/components/findings.tsx'
-import { parseDashboardQuery, type RawSearchParams } from '@/lib/search-params.ts'
+import {
+  type DashboardQuery,
+  parseDashboardQuery,
+  queryString,
+  type RawSearchParams,
+} from '@/lib/search-params.ts'
 import { RANGES } from '@/lib/time-range.ts'
 import { loadFindings } from '@/server/findings-cache.ts'
 
 export const dynamic = 'force-dynamic'
 
+/** Findings listed with their evidence tables and artifacts unless `?all=1`; the rest are one line each. */
+const DETAILED = 20
+
 export default async function AdvicePage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  const query = parseDashboardQuery(await searchParams, Date.now())
-  const result = await loadFindings(
-    query.window,
-    {
-      cluster: query.cluster,
-      namespace: query.namespace,
-    },
-    100,
-  )
+  const sp = await searchParams
+  const query = parseDashboardQuery(sp, Date.now())
+  const all = sp.all === '1'
   return (
     <>
       <h1>Advice</h1>
@@ -37,8 +40,23 @@ export default async function AdvicePage({ searchParams }: { searchParams: Promi
         ]}
       />
       <section className="panel">
-        <Findings result={result} withArtifacts />
+        {/* The heading and filters go out at once; the findings follow in the same response. */}
+        <Suspense fallback={<p className="meta">Evaluating advice…</p>}>
+          <AdviceFindings query={query} all={all} />
+        </Suspense>
       </section>
     </>
+  )
+}
+
+async function AdviceFindings({ query, all }: { query: DashboardQuery; all: boolean }) {
+  const result = await loadFindings(query.window, { cluster: query.cluster, namespace: query.namespace }, 100)
+  return (
+    <Findings
+      result={result}
+      withArtifacts
+      detailed={all ? Number.POSITIVE_INFINITY : DETAILED}
+      moreHref={`/advice${queryString(query, { all: '1' })}`}
+    />
   )
 }

@@ -63,7 +63,19 @@ function EvidenceLinks({ f }: { f: Finding }) {
   )
 }
 
-export function Findings({ result, withArtifacts }: { result: FindingsResult; withArtifacts: boolean }) {
+export function Findings({
+  result,
+  withArtifacts,
+  detailed = Number.POSITIVE_INFINITY,
+  moreHref,
+}: {
+  result: FindingsResult
+  withArtifacts: boolean
+  /** With artifacts: how many findings (the first ones) carry evidence, assumptions and artifact; the rest are one line each. */
+  detailed?: number
+  /** Where the full list (every finding with its details) is, shown when some were listed without them. */
+  moreHref?: string
+}) {
   if (!result.available)
     return (
       <Empty title="advice not available">
@@ -111,7 +123,7 @@ export function Findings({ result, withArtifacts }: { result: FindingsResult; wi
               {f.cause ? <> · cause {f.cause}</> : null} · confidence {f.confidence} · <SavingLine f={f} />
             </div>
             <EvidenceLinks f={f} />
-            {withArtifacts ? (
+            {withArtifacts && i < detailed ? (
               <>
                 <table style={{ marginTop: '0.4rem' }}>
                   <thead>
@@ -156,6 +168,13 @@ export function Findings({ result, withArtifacts }: { result: FindingsResult; wi
           </li>
         ))}
       </ol>
+      {withArtifacts && result.findings.length > detailed ? (
+        <p className="meta" data-findings-compact={result.findings.length - detailed}>
+          The first {detailed} findings are shown with their evidence and artifact, the other{' '}
+          {result.findings.length - detailed} as one line each.{' '}
+          {moreHref ? <Link href={moreHref}>Show every finding in full</Link> : null}
+        </p>
+      ) : null}
     </>
   )
 }
