@@ -55,7 +55,8 @@ async function timeRuns(
   return { p50: quantileOf(times, 0.5) as number, p95: quantileOf(times, 0.95) as number, runs }
 }
 
-function dashboardQueries(q: Querier, from: string, to: string) {
+/** Every dashboard query the pages run, by name (auto: rollups; raw: the raw tables only). */
+export function dashboardQueries(q: Querier, from: string, to: string) {
   const base = { from, to, filters: {} }
   const workload = { from, to, filters: { namespace: 'ns-7', workload: 'app-7-3' } }
   const agg = (p: StartupAggregatesParams) => ({
