@@ -281,6 +281,56 @@ describe('report grains: image repository and pull figures', () => {
     expect(all?.side.pulls.count).toBe(inWindow.flatMap((s) => s.pulls).length)
   }, 180_000)
 
+  it('bounds each sample query by hash without changing a sample', async () => {
+    const current = { from: at(0), to: at(6 * HOUR) }
+    const previous = { from: at(-6 * HOUR), to: at(-HOUR) }
+    const bounded = await reportGroups(q)({ previous, current, sampleSize: 20 })
+    const plain = await reportGroups(q)({ previous, current, sampleSize: 20, source: 'raw' })
+    const a = byId(bounded.current)
+    const r = byId(plain.current)
+    let full = 0
+    for (const id of Object.keys(r)) {
+      expect(a[id]?.samples, id).toEqual(r[id]?.samples)
+      if ((r[id]?.side.total.count ?? 0) > 72) full++
+    }
+    // Groups large enough for a bound below every row (all, cluster, namespaces, repositories) were checked.
+    expect(full).toBeGreaterThanOrEqual(4)
+    // At most sampleSize values (one fewer per rewritten startup whose two versions both ranked among them).
+    const sample = a['all:{"cluster":""}']?.samples.total ?? []
+    expect(sample.length).toBeGreaterThanOrEqual(15)
+    expect(sample.length).toBeLessThanOrEqual(20)
+  })
+
+  it('draws samples only for the groups and metrics a rank test compares (minSamples in both windows)', async () => {
+    const previous = { from: at(0), to: at(3 * HOUR) }
+    const current = { from: at(3 * HOUR), to: at(6 * HOUR) }
+    const tested = await reportGroups(q)({ previous, current, sampleSize: 20, minSamples: 20 })
+    const plain = await reportGroups(q)({ previous, current, sampleSize: 20, source: 'raw' })
+    const before = byId(plain.previous)
+    let compared = 0
+    let skipped = 0
+    for (const [id, g] of Object.entries(byId(tested.current))) {
+      const p = before[id]
+      const r = byId(plain.current)[id]
+      const both = (f: (x: WindowGroup) => number) => p !== undefined && f(p) >= 20 && f(g) >= 20
+      const pairs: [boolean, number[], number[] | undefined][] = [
+        [both((x) => x.side.total.count), g.samples.total, r?.samples.total],
+        [both((x) => x.side.coldTotal.count), g.samples.coldTotal, r?.samples.coldTotal],
+        [both((x) => x.side.pulls.coldPull.count), g.samples.pull, r?.samples.pull],
+      ]
+      for (const [testable, sample, reference] of pairs) {
+        // A sample a test reads is the full bottom-k one; the others may come out partial or empty (unread).
+        if (testable) {
+          expect(sample, id).toEqual(reference)
+          compared++
+        } else skipped++
+      }
+    }
+    expect(compared).toBeGreaterThanOrEqual(5)
+    // Some group and metric below minSamples in a window: its rows are not needed for its own sake.
+    expect(skipped).toBeGreaterThanOrEqual(1)
+  })
+
   it('a namespace scope reads every hour raw', async () => {
     const w = { from: at(0), to: at(6 * HOUR) }
     expect((await reportServedWindow(q, w, { namespace: 'shop' })).served).toEqual([])

@@ -27,8 +27,16 @@ export const reportGroupParams = z.object({
   namespace: z.string().min(1).optional(),
   /** Values per group, window and metric fetched for the rank test; groups with fewer keep all of theirs. */
   sampleSize: z.number().int().min(20).max(100_000).default(1000),
-  /** 'raw': every figure from raw rows, no rollup (for checks and comparisons); 'auto': served hours from rollups. */
+  /**
+   * 'raw': every figure from raw rows, no rollup, samples without hash bounds (for checks and comparisons);
+   * 'auto': served hours from the rollups.
+   */
   source: z.enum(['auto', 'raw']).default('auto'),
+  /**
+   * Values a group needs in each window before the report tests it (ReportConfig.minSamples): samples are drawn
+   * only for groups and metrics with that many in both; 0 samples every group.
+   */
+  minSamples: z.number().int().min(0).default(0),
 })
 export type ReportGroupParams = z.input<typeof reportGroupParams>
 
@@ -171,9 +179,138 @@ const startupSampleSql = (scope: string, windows: number) => {
     ${rawSampleColumn('total', 'total_ms IS NOT NULL')},
     ${rawSampleColumn('cold_total', 'total_ms IS NOT NULL AND cold = true')}
   FROM (SELECT cluster, namespace, workload_name, ifNull(node, '') AS node, uid, total_ms, cold, ${win.w} AS w
-    FROM pod_startups WHERE ${scope} AND ${win.where})
+    FROM pod_startups WHERE ${scope} AND ${win.where} AND total_ms IS NOT NULL
+      AND ${HASH_HIGH} < greatest({tScalar:UInt64}, ${bound('workload_name', 'tWorkload')},
+        ${bound("ifNull(node, '')", 'tNode')},
+        -- A cold startup is in both samples: the larger of both bounds.
+        if(cold = true, greatest({cScalar:UInt64}, ${bound('workload_name', 'cWorkload')},
+          ${bound("ifNull(node, '')", 'cNode')}), 0)))
   GROUP BY GROUPING SETS ((w), (w, cluster), (w, cluster, namespace), (w, cluster, namespace, workload_name),
     (w, cluster, node)))`
+}
+
+/** High 32 bits of a startup's UID hash: the order the samples keep (the smallest first). */
+const HASH_HIGH = 'bitShiftRight(cityHash64(uid), 32)'
+/** A row's hash bound in one dimension: the bound of its group's key, all rows (2^32) for a key not listed. */
+const bound = (key: string, name: string) =>
+  `transform(${key}, {${name}Keys:Array(String)}, {${name}Bounds:Array(UInt64)}, {boundDefault:UInt64})`
+
+/** Which groups (groupId) and metrics (t total, c cold total, p cold pulls) a rank test compares. */
+type Testable = (r: FigureLike & KeyRowLike, metric: 't' | 'c' | 'p') => boolean
+type KeyRowLike = { cluster: string; namespace: string }
+
+/**
+ * A group's metric is tested only with at least `minSamples` values in each window (report/model.ts), so only
+ * those need a sample; with minSamples 0 every group with values is sampled.
+ */
+function testable(
+  figures: readonly (readonly (FigureLike & KeyRowLike & { total_n: number; cold_total_n: number })[])[],
+  pulls: readonly (readonly (FigureLike & KeyRowLike & { cold_pulls: number })[])[],
+  minSamples: number,
+): Testable {
+  const id = (r: FigureLike & KeyRowLike) =>
+    [r.dimension, r.cluster, r.namespace, r.workload_name, r.image, r.node].join('\u0000')
+  const counts = new Map<string, number[]>()
+  const count = (r: FigureLike & KeyRowLike, metric: string, w: number, n: number) => {
+    const key = `${metric}\u0000${id(r)}`
+    const c = counts.get(key) ?? [0, 0]
+    c[w] = n
+    counts.set(key, c)
+  }
+  figures.forEach((rows, w) => {
+    for (const r of rows) {
+      count(r, 't', w, r.total_n)
+      count(r, 'c', w, r.cold_total_n)
+    }
+  })
+  pulls.forEach((rows, w) => {
+    for (const r of rows) count(r, 'p', w, r.cold_pulls)
+  })
+  return (r, metric) => {
+    const c = counts.get(`${metric}\u0000${id(r)}`) ?? [0, 0]
+    return (c[0] as number) >= minSamples && (c[1] as number) >= minSamples
+  }
+}
+
+/** Bounds letting every row through (the plain bottom-k sample of each group). */
+function unbounded(): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    tScalar: 2 ** 32,
+    cScalar: 2 ** 32,
+    pScalar: 2 ** 32,
+    boundDefault: 2 ** 32,
+    imageMax: 2 ** 32,
+  }
+  for (const prefix of ['t', 'c', 'p'])
+    for (const dim of ['Workload', 'Node', 'Image']) {
+      out[`${prefix}${dim}Keys`] = []
+      out[`${prefix}${dim}Bounds`] = []
+    }
+  return out
+}
+
+/**
+ * The hash bound (high 32 bits) under which a group of `n` values holds its `k` smallest hashes but for odds
+ * below 1e-15: the bound whose expected count is k plus 8 standard deviations; every value (2^32) when n is not
+ * above that. Below the bound every row of the group is read, so the sample is the one the whole group gives.
+ */
+export function hashBound(n: number, k: number): number {
+  const want = k + 8 * Math.sqrt(k) + 16
+  return n <= want ? 2 ** 32 : Math.min(2 ** 32, Math.ceil((2 ** 32 * want) / n))
+}
+
+type FigureLike = {
+  dimension: string
+  cluster: string
+  namespace: string
+  workload_name: string
+  node: string
+  image: string
+}
+/**
+ * Query parameters bounding each sample query's rows: per metric, the largest bound of the groups sharing a key
+ * (a workload name, node or repository; the largest, so no group loses a row it needs) and one scalar for the
+ * coarse groups (all, cluster, namespace). A version of a startup in a group no figure names passes whole.
+ */
+function sampleBounds(
+  figures: readonly (FigureLike & { total_n: number; cold_total_n: number })[],
+  pulls: readonly (FigureLike & { cold_pulls: number })[],
+  k: number,
+  /** The groups and metrics a rank test compares; null: every row of every group (no bound). */
+  eligible: Testable | null,
+): Record<string, unknown> {
+  if (eligible === null) return unbounded()
+  const maps: Record<string, Map<string, number>> = {}
+  const scalars: Record<string, number> = { tScalar: 0, cScalar: 0, pScalar: 0 }
+  const add = (name: string, key: string, b: number) => {
+    const m = maps[name] ?? new Map<string, number>()
+    maps[name] = m
+    m.set(key, Math.max(m.get(key) ?? 0, b))
+  }
+  const keyed = (r: FigureLike, prefix: 't' | 'c' | 'p', n: number) => {
+    // A group without values in a window needs no row of it (its key's rows elsewhere have their own bound),
+    // nor does one no rank test compares.
+    if (n === 0 || !eligible(r, prefix)) return
+    const b = hashBound(n, k)
+    if (r.dimension === 'workload') add(`${prefix}Workload`, r.workload_name, b)
+    else if (r.dimension === 'node') add(`${prefix}Node`, r.node, r.node === '' ? 0 : b)
+    else if (r.dimension === 'image') add(`${prefix}Image`, r.image, b)
+    else scalars[`${prefix}Scalar`] = Math.max(scalars[`${prefix}Scalar`] as number, b)
+  }
+  for (const r of figures) {
+    keyed(r, 't', r.total_n)
+    keyed(r, 'c', r.cold_total_n)
+  }
+  for (const r of pulls) keyed(r, 'p', r.cold_pulls)
+  const imageMax = Math.max(0, ...(maps.tImage?.values() ?? []), ...(maps.cImage?.values() ?? []))
+  const out: Record<string, unknown> = { ...scalars, boundDefault: 0, imageMax }
+  for (const prefix of ['t', 'c', 'p'])
+    for (const dim of ['Workload', 'Node', 'Image']) {
+      const m = maps[`${prefix}${dim}`] ?? new Map<string, number>()
+      out[`${prefix}${dim}Keys`] = [...m.keys()]
+      out[`${prefix}${dim}Bounds`] = [...m.values()]
+    }
+  return out
 }
 
 /**
@@ -189,7 +326,10 @@ const imageSampleSql = (scope: string, windows: number) => {
     ${rawSampleColumn('cold_total', 'total_ms IS NOT NULL AND cold = true')}
   FROM (SELECT cluster, uid, total_ms, cold, ${win.w} AS w,
       arrayJoin(arrayDistinct(arrayMap(i -> ${REPOSITORY_SQL('i')}, images))) AS image
-    FROM pod_startups WHERE ${scope} AND ${win.where} AND total_ms IS NOT NULL)
+    FROM pod_startups WHERE ${scope} AND ${win.where} AND total_ms IS NOT NULL
+      -- The largest image bound first, before any repository is parsed out of a reference.
+      AND ${HASH_HIGH} < {imageMax:UInt64})
+  WHERE ${HASH_HIGH} < greatest(${bound('image', 'tImage')}, if(cold = true, ${bound('image', 'cImage')}, 0))
   GROUP BY w, cluster, image)`
 }
 
@@ -212,6 +352,8 @@ const pullSampleSql = (scope: string, windows: number) => {
   FROM (SELECT cluster, namespace, workload_name, ifNull(node, '') AS node, ${REPOSITORY_SQL('image')} AS repo, uid,
       pull_index, pull_ms, ${win.w} AS w
     FROM image_pulls WHERE ${scope} AND ${win.where} AND ${COLD_PULL})
+  WHERE bitShiftRight(cityHash64(uid, pull_index), 32) < greatest({pScalar:UInt64}, ${bound('workload_name', 'pWorkload')},
+    ${bound('repo', 'pImage')}, ${bound('node', 'pNode')})
   GROUP BY GROUPING SETS ((w), (w, cluster), (w, cluster, namespace), (w, cluster, namespace, workload_name),
     (w, cluster, repo), (w, cluster, node)))`
 }
@@ -348,6 +490,56 @@ export const reportGroups =
           { windows: [p.current], w: 1 },
         ]
       : [{ windows: [p.previous, p.current], w: null }]
+    // Figures of both windows first: they say which groups a rank test can compare (samples only for those).
+    const figuresOf: z.output<typeof figureRow>[][] = []
+    const pullsOf: z.output<typeof pullRow>[][] = []
+    const clusterWhere = p.cluster ? 'cluster = {cluster:String}' : ''
+    for (const w of [0, 1]) {
+      const figures: z.output<typeof figureRow>[] = []
+      const pulls: z.output<typeof pullRow>[] = []
+      figuresOf.push(figures)
+      pullsOf.push(pulls)
+      const window = w === 0 ? p.previous : p.current
+      // Closed, clean hours from the rollup grains, the rest of the window (open edges) from raw rows.
+      for (const g of ROLLUP_GROUPINGS) {
+        // Whole served days from the day rows (migration 0016): a report groups by nothing finer than a day.
+        const src = await startupSource(q, window, filters, p.source, REPORT_ROLLUP_MEASURES, g.dims, {
+          days: true,
+        })
+        figures.push(
+          ...(await q.query(
+            'reportStartupGroups',
+            rollupGroupSql(g, src.from),
+            { ...src.params, w },
+            figureRow,
+          )),
+        )
+      }
+      // Image repository groups and pulls from the report's own grains (migration 0013), the same way.
+      const served =
+        p.source === 'raw'
+          ? { served: [], ranges: [[Date.parse(window.from), Date.parse(window.to)] as [number, number]] }
+          : await reportServedWindow(q, window, filters)
+      const images = startupImageFiguresSql(served, scope.where, clusterWhere)
+      figures.push(
+        ...(await q.query(
+          'reportStartupImageGroups',
+          images.sql,
+          { ...scope.params, ...images.params, w },
+          figureRow,
+        )),
+      )
+      const pullFigures = pullFiguresSql(served, scope.where, clusterWhere)
+      pulls.push(
+        ...(await q.query(
+          'reportPullGroups',
+          pullFigures.sql,
+          { ...scope.params, ...pullFigures.params, w },
+          pullRow,
+        )),
+      )
+    }
+    const eligible = testable(figuresOf, pullsOf, p.minSamples)
     for (const pass of passes) {
       const params: Record<string, unknown> = { ...scope.params, sampleSize: p.sampleSize }
       pass.windows.forEach((win, i) => {
@@ -356,66 +548,27 @@ export const reportGroups =
       })
       if (pass.w !== null) params.w = pass.w
       const n = pass.windows.length
-      const samples = await q.query(
-        'reportStartupSamples',
-        startupSampleSql(scope.where, n),
-        params,
-        sampleRow,
-      )
-      const imageSamples = await q.query(
-        'reportImageSamples',
-        imageSampleSql(scope.where, n),
-        params,
-        sampleRow,
-      )
-      const pullSamples = await q.query(
-        'reportPullSamples',
-        pullSampleSql(scope.where, n),
-        params,
-        pullSampleRow,
-      )
       const windowed = pass.w === null ? [0, 1] : [pass.w]
-      const figures: z.output<typeof figureRow>[] = []
-      const pulls: z.output<typeof pullRow>[] = []
-      const clusterWhere = p.cluster ? 'cluster = {cluster:String}' : ''
-      for (const w of windowed) {
-        const window = w === 0 ? p.previous : p.current
-        // Closed, clean hours from the rollup grains, the rest of the window (open edges) from raw rows.
-        for (const g of ROLLUP_GROUPINGS) {
-          const src = await startupSource(q, window, filters, p.source, REPORT_ROLLUP_MEASURES, g.dims)
-          figures.push(
-            ...(await q.query(
-              'reportStartupGroups',
-              rollupGroupSql(g, src.from),
-              { ...src.params, w },
-              figureRow,
-            )),
-          )
-        }
-        // Image repository groups and pulls from the report's own grains (migration 0013), the same way.
-        const served =
-          p.source === 'raw'
-            ? { served: [], ranges: [[Date.parse(window.from), Date.parse(window.to)] as [number, number]] }
-            : await reportServedWindow(q, window, filters)
-        const images = startupImageFiguresSql(served, scope.where, clusterWhere)
-        figures.push(
-          ...(await q.query(
-            'reportStartupImageGroups',
-            images.sql,
-            { ...scope.params, ...images.params, w },
-            figureRow,
-          )),
+      const figures = windowed.flatMap((w) => figuresOf[w] ?? [])
+      const pulls = windowed.flatMap((w) => pullsOf[w] ?? [])
+      // The samples, each row kept only below its groups' hash bounds (set from the figures' counts).
+      const bounds = sampleBounds(figures, pulls, p.sampleSize, p.source === 'raw' ? null : eligible)
+      Object.assign(params, bounds)
+      const none = (...names: string[]) =>
+        bounds.boundDefault === 0 &&
+        names.every((n) =>
+          n.endsWith('Scalar') ? bounds[n] === 0 : (bounds[`${n}Keys`] as unknown[]).length === 0,
         )
-        const pullFigures = pullFiguresSql(served, scope.where, clusterWhere)
-        pulls.push(
-          ...(await q.query(
-            'reportPullGroups',
-            pullFigures.sql,
-            { ...scope.params, ...pullFigures.params, w },
-            pullRow,
-          )),
-        )
-      }
+      // A query whose every bound is 0 would read the window for nothing: no group it samples is tested.
+      const samples = none('tScalar', 'cScalar', 'tWorkload', 'cWorkload', 'tNode', 'cNode')
+        ? []
+        : await q.query('reportStartupSamples', startupSampleSql(scope.where, n), params, sampleRow)
+      const imageSamples = none('tImage', 'cImage')
+        ? []
+        : await q.query('reportImageSamples', imageSampleSql(scope.where, n), params, sampleRow)
+      const pullSamples = none('pScalar', 'pWorkload', 'pImage', 'pNode')
+        ? []
+        : await q.query('reportPullSamples', pullSampleSql(scope.where, n), params, pullSampleRow)
       const slot = (r: KeyRow) => {
         const groups = out[r.w === 0 ? 0 : 1]
         const id = groupId(r)

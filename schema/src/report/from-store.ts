@@ -66,7 +66,11 @@ export async function reportFromStore(q: Querier, r: StoreReportRequest): Promis
     namespace: r.namespace || undefined,
   }
   const windows = { previous: r.previous, current: r.current, ...scope }
-  const groups = await reportGroups(q)({ ...windows, sampleSize: cfg.sampleSize })
+  const groups = await reportGroups(q)({
+    ...windows,
+    sampleSize: cfg.sampleSize,
+    minSamples: cfg.minSamples,
+  })
   const stats = statsOfWindows(groups.previous, groups.current)
   const tests = testGroups(stats, cfg)
   const explain = groupsToExplain(tests.kept)
