@@ -3,8 +3,8 @@
 
 import { acutePhases } from '../queries/advice-acute.ts'
 import { findingPods } from '../queries/advice-evidence.ts'
-import { alwaysPullOnDigest, imageProfilesLatest } from '../queries/advice-inventory.ts'
-import { imagePullSummary, nodeImagePulls, pullBursts } from '../queries/advice-pulls.ts'
+import { imageProfilesLatest } from '../queries/advice-inventory.ts'
+import { PULL_SIGNALS, sharedPullSignals } from '../queries/advice-shared.ts'
 import { workloadSpecs } from '../queries/advice-specs.ts'
 import {
   type AdvicePhase,
@@ -68,18 +68,23 @@ export async function fetchAdviceSignals(
     DECLARED.has('workloadPhases') || DECLARED.has('nodePhases') || DECLARED.has('clusterPhases')
       ? await phaseStatsByGroups(q)({ ...base, targetsMs: targets })
       : { workload: [], node: [], cluster: [] }
-  // One query at a time: the embedded engine runs them serially anyway, and errors stay attributable.
+  // The pull signals in one query over one join of the window's pulls (each signal's own query would pay
+  // that join again); nodeImagePulls and pullBursts narrowed in SQL to what the rules read (millions of rows
+  // otherwise on a large cluster).
+  const pulls = await sharedPullSignals(q)({
+    ...base,
+    minTrustedShare: settings.minTrustedShare,
+    bucketMinutes: settings.bucketMinutes,
+    burstNodes: settings.burstNodes,
+    signals: PULL_SIGNALS.filter((name) => DECLARED.has(name)),
+  })
+  // Then one query at a time: the embedded engine runs them serially anyway, and errors stay attributable.
   return {
     window: { fromMs: Date.parse(opts.from), toMs: Date.parse(opts.to) },
     cluster: opts.cluster,
-    imagePullSummary: await fetchIf('imagePullSummary', () => imagePullSummary(q)(base)),
-    // Narrowed in SQL to what the rules read (millions of rows otherwise on a large cluster).
-    nodeImagePulls: await fetchIf('nodeImagePulls', () =>
-      nodeImagePulls(q)({ ...base, minTrustedShare: settings.minTrustedShare }),
-    ),
-    pullBursts: await fetchIf('pullBursts', () =>
-      pullBursts(q)({ ...base, bucketMinutes: settings.bucketMinutes, burstNodes: settings.burstNodes }),
-    ),
+    imagePullSummary: pulls.imagePullSummary,
+    nodeImagePulls: pulls.nodeImagePulls,
+    pullBursts: pulls.pullBursts,
     imageProfiles: await fetchIf('imageProfiles', () => imageProfilesLatest(q)({ cluster: opts.cluster })),
     workloadPhases: phases.workload,
     nodePhases: phases.node,
@@ -87,7 +92,7 @@ export async function fetchAdviceSignals(
     imageOnlyRollouts: await fetchIf('imageOnlyRollouts', () =>
       imageOnlyRollouts(q)({ ...base, rolloutMinutes: settings.rolloutMinutes }),
     ),
-    alwaysPullOnDigest: await fetchIf('alwaysPullOnDigest', () => alwaysPullOnDigest(q)(base)),
+    alwaysPullOnDigest: pulls.alwaysPullOnDigest,
     workloadAcute: await fetchIf('workloadAcute', () =>
       acutePhases(q)({
         to: opts.to,

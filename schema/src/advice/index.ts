@@ -9,6 +9,7 @@ export {
 } from '../queries/advice-evidence.ts'
 export * from '../queries/advice-inventory.ts'
 export * from '../queries/advice-pulls.ts'
+export * from '../queries/advice-shared.ts'
 export * from '../queries/advice-specs.ts'
 export * from '../queries/advice-startups.ts'
 export { type AdviceSignalParams, adviceSignalParams } from '../queries/advice-window.ts'
@@ -21,7 +22,15 @@ export {
   fetchAdviceSignals,
   renderAdvice,
 } from './engine.ts'
-export { CONFIDENCE_WEIGHT, expectedSaving, rankFindings, savingBasis, scopeLabel } from './finding.ts'
+export {
+  CONFIDENCE_WEIGHT,
+  expectedSaving,
+  nearestRankAt,
+  percentileNote,
+  rankFindings,
+  savingBasis,
+  scopeLabel,
+} from './finding.ts'
 export { RULE_IDS, RULE_PHASES, RULES, ruleById } from './rules/index.ts'
 export { findingPath, inPageScope, type PageScope, pageScope } from './scope.ts'
 export type * from './types.ts'

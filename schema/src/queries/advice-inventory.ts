@@ -9,8 +9,9 @@ import {
   COLD_PULL,
   chNumber,
   chNumberOrNull,
+  joinedPulls,
   nearestRankExact,
-  windowPulls,
+  type PullSource,
 } from './advice-window.ts'
 
 export const imageProfilesLatestParams = z.object({ cluster: z.string().min(1).optional() })
@@ -104,7 +105,7 @@ export interface AlwaysPullOnDigestRow {
   repeatP90Ms: number | null
 }
 
-const alwaysRow = z.object({
+export const alwaysRow = z.object({
   cluster: z.string(),
   namespace: z.string(),
   workload_kind: z.string(),
@@ -120,20 +121,23 @@ const alwaysRow = z.object({
 
 const PULL_WAIT = '(toUInt64(ifNull(p.pull_ms, 0)) + ifNull(p.wait_ms, 0))'
 
-/** Workload containers with imagePullPolicy Always on a digest reference, and the cost of their repeat pulls. */
-export const alwaysPullOnDigest =
-  (q: Querier) =>
-  async (input: AdviceSignalParams): Promise<AlwaysPullOnDigestRow[]> => {
-    const p = adviceSignalParams.parse(input)
-    const w = windowPulls(p)
-    const conds = [
-      "wi.pull_policy = 'Always'",
-      'wi.immutable_reference',
-      "wi.last_seen_at >= {from:DateTime64(3, 'UTC')}",
-    ]
-    if (p.cluster) conds.push('wi.cluster = {cluster:String}')
-    if (p.namespace) conds.push('wi.namespace = {namespace:String}')
-    const sql = `SELECT wi.cluster AS cluster, wi.namespace AS namespace, wi.workload_kind AS workload_kind,
+/**
+ * alwaysPullOnDigest's SQL and its own parameters over a source of the window's pulls. Only the pulls of the
+ * workload images the outer query keeps are aggregated (the same condition, as a set): on most clusters few
+ * or none.
+ */
+export function alwaysPullOnDigestSql(
+  p: z.output<typeof adviceSignalParams>,
+  src: PullSource,
+): { sql: string; params: Record<string, unknown> } {
+  const conds = [
+    "wi.pull_policy = 'Always'",
+    'wi.immutable_reference',
+    "wi.last_seen_at >= {from:DateTime64(3, 'UTC')}",
+  ]
+  if (p.cluster) conds.push('wi.cluster = {cluster:String}')
+  if (p.namespace) conds.push('wi.namespace = {namespace:String}')
+  const sql = `SELECT wi.cluster AS cluster, wi.namespace AS namespace, wi.workload_kind AS workload_kind,
         wi.workload_name AS workload_name, wi.container AS container, wi.init AS init, wi.image AS image,
         a.pulls AS pulls, a.repeat_pulls AS repeat_pulls, a.repeat_ms AS repeat_ms,
         if(a.repeat_pulls > 0, a.repeat_p90_ms, NULL) AS repeat_p90_ms
@@ -148,8 +152,11 @@ export const alwaysPullOnDigest =
             count() AS n, sum(${PULL_WAIT}) AS total,
             arrayMap(x -> x.2, arraySort(x -> x.1, groupArray((ifNull(p.started_at, p.pod_created_at), ${PULL_WAIT})))) AS ordered,
             ordered[1] AS first, arrayPopFront(ordered) AS rest
-          FROM ${w.from}
+          FROM ${src.from}
           WHERE ${COLD_PULL} AND p.node IS NOT NULL
+            AND (p.cluster, p.namespace, p.workload_kind, p.workload_name, p.image) IN (
+              SELECT wi.cluster, wi.namespace, wi.workload_kind, wi.workload_name, wi.image
+              FROM workload_images AS wi FINAL WHERE ${conds.join(' AND ')})
           GROUP BY cluster, namespace, workload_kind, workload_name, image, node
         )
         GROUP BY cluster, namespace, workload_kind, workload_name, image
@@ -157,17 +164,32 @@ export const alwaysPullOnDigest =
         AND a.workload_name = wi.workload_name AND a.image = wi.image
       WHERE ${conds.join(' AND ')}
       ORDER BY cluster, namespace, workload_name, container`
-    const rows = await q.query('alwaysPullOnDigest', sql, { ...w.params, from: isoToCh(p.from) }, alwaysRow)
-    return rows.map((r) => ({
-      cluster: r.cluster,
-      namespace: r.namespace,
-      workload: { kind: r.workload_kind, name: r.workload_name },
-      container: r.container,
-      init: r.init,
-      image: r.image,
-      pulls: r.pulls,
-      repeatPulls: r.repeat_pulls,
-      repeatMs: r.repeat_ms,
-      repeatP90Ms: r.repeat_p90_ms,
-    }))
+  return { sql, params: { from: isoToCh(p.from) } }
+}
+
+export function decodeAlwaysPullOnDigest(rows: z.output<typeof alwaysRow>[]): AlwaysPullOnDigestRow[] {
+  return rows.map((r) => ({
+    cluster: r.cluster,
+    namespace: r.namespace,
+    workload: { kind: r.workload_kind, name: r.workload_name },
+    container: r.container,
+    init: r.init,
+    image: r.image,
+    pulls: r.pulls,
+    repeatPulls: r.repeat_pulls,
+    repeatMs: r.repeat_ms,
+    repeatP90Ms: r.repeat_p90_ms,
+  }))
+}
+
+/** Workload containers with imagePullPolicy Always on a digest reference, and the cost of their repeat pulls. */
+export const alwaysPullOnDigest =
+  (q: Querier) =>
+  async (input: AdviceSignalParams): Promise<AlwaysPullOnDigestRow[]> => {
+    const p = adviceSignalParams.parse(input)
+    const src = joinedPulls(p)
+    const { sql, params } = alwaysPullOnDigestSql(p, src)
+    return decodeAlwaysPullOnDigest(
+      await q.query('alwaysPullOnDigest', sql, { ...src.params, ...params }, alwaysRow),
+    )
   }

@@ -8,9 +8,10 @@ import {
   COLD_PULL,
   chNumber,
   chNumberOrNull,
+  joinedPulls,
   nearestRankExact,
   nearestRankExactIf,
-  windowPulls,
+  type PullSource,
 } from './advice-window.ts'
 import { REPOSITORY_SQL } from './report-groups.ts'
 
@@ -65,7 +66,7 @@ export interface ImagePullSummaryRow {
   workloads: Array<{ namespace: string; kind: string; name: string }>
 }
 
-const summaryRow = z.object({
+export const summaryRow = z.object({
   cluster: z.string(),
   image: z.string(),
   digest: z.string().nullable(),
@@ -116,13 +117,9 @@ function pairedSize(
   return { sizeBytes: null, sizeKind: null }
 }
 
-/** Per image: how often it was pulled cold, what that cost, its size, its download/decompress split. */
-export const imagePullSummary =
-  (q: Querier) =>
-  async (input: AdviceSignalParams): Promise<ImagePullSummaryRow[]> => {
-    const p = adviceSignalParams.parse(input)
-    const w = windowPulls(p, ['total_ms'])
-    const sql = `SELECT p.cluster AS cluster, p.image AS image,
+/** imagePullSummary's SQL over a source of the window's pulls (its own join, or the shared pass). */
+export function imagePullSummarySql(src: PullSource): string {
+  return `SELECT p.cluster AS cluster, p.image AS image,
         anyIf(p.image_digest, p.image_digest IS NOT NULL) AS digest,
         count() AS pulls,
         countIf(p.cached) AS cached_pulls,
@@ -149,55 +146,67 @@ export const imagePullSummary =
         sumIf(ifNull(p.pull_ms, 0), ${SPLIT}) AS split_pull_ms,
         countIf(${SPLIT} AND ${TRUSTED_SPLIT}) AS trusted_splits,
         countIf(${SPLIT} AND p.split_method = 'size-model') AS model_splits,
-        sumIf(${PULL_WAIT}, ${COLD_PULL} AND NOT p.init AND s.total_ms IS NOT NULL) AS ready_cold_pull_wait_ms,
-        sumIf(ifNull(s.total_ms, 0), ${COLD_PULL} AND NOT p.init AND s.total_ms IS NOT NULL) AS ready_cold_total_ms,
+        sumIf(${PULL_WAIT}, ${COLD_PULL} AND NOT p.init AND ${src.startupTotal} IS NOT NULL) AS ready_cold_pull_wait_ms,
+        sumIf(ifNull(${src.startupTotal}, 0), ${COLD_PULL} AND NOT p.init AND ${src.startupTotal} IS NOT NULL) AS ready_cold_total_ms,
         uniqExactIf(p.node, ${COLD_PULL} AND p.node IS NOT NULL) AS cold_nodes,
         arraySort(groupUniqArrayIf(100)(ifNull(p.node, ''), ${COLD_PULL} AND p.node IS NOT NULL)) AS nodes,
         arraySort(groupUniqArrayIf(50)(n.pool, ${COLD_PULL} AND n.pool != '')) AS pools,
         arraySort(groupUniqArray(50)(p.namespace)) AS namespaces,
         arraySort(groupUniqArray(50)(concat(p.namespace, '/', p.workload_kind, '/', p.workload_name))) AS workloads
-      FROM ${w.from}
+      FROM ${src.from}
       LEFT JOIN (SELECT cluster, node, pool FROM nodes FINAL) AS n ON n.cluster = p.cluster AND n.node = p.node
       GROUP BY cluster, image
       ORDER BY cluster, image`
-    const rows = await q.query('imagePullSummary', sql, w.params, summaryRow)
-    return rows.map((r) => ({
-      cluster: r.cluster,
-      image: r.image,
-      digest: r.digest,
-      pulls: r.pulls,
-      cachedPulls: r.cached_pulls,
-      coldPulls: r.cold_pulls,
-      failedPulls: r.failed_pulls,
-      coldPullMs: r.cold_pull_ms,
-      coldWaitMs: r.cold_wait_ms,
-      coldP90Ms: r.cold_pulls > 0 ? r.cold_p90_ms : null,
-      coldPullP90Ms: r.cold_pulls > 0 ? r.cold_pull_p90_ms : null,
-      firstTryColdPulls: r.first_try_cold_pulls,
-      firstTryColdMs: r.first_try_cold_ms,
-      firstTryColdP90Ms: r.first_try_cold_pulls > 0 ? r.first_try_cold_p90_ms : null,
-      retriedPulls: r.retried_pulls,
-      reportedFailedPulls: r.reported_failed_pulls,
-      retryWaitMs: r.retry_wait_ms,
-      retryWaitP90Ms: r.retried_pulls > 0 ? r.retry_wait_p90_ms : null,
-      failureReasons: r.failure_reasons,
-      ...pairedSize(r.compressed_size, r.uncompressed_size),
-      downloadMs: r.download_ms,
-      decompressMs: r.decompress_ms,
-      splitPullMs: r.split_pull_ms,
-      trustedSplits: r.trusted_splits,
-      modelSplits: r.model_splits,
-      readyColdPullWaitMs: r.ready_cold_pull_wait_ms,
-      readyColdTotalMs: r.ready_cold_total_ms,
-      coldNodes: r.cold_nodes,
-      nodes: r.nodes,
-      pools: r.pools,
-      namespaces: r.namespaces,
-      workloads: r.workloads.map((w) => {
-        const [namespace = '', kind = '', name = ''] = w.split('/')
-        return { namespace, kind, name }
-      }),
-    }))
+}
+
+export function decodeImagePullSummary(rows: z.output<typeof summaryRow>[]): ImagePullSummaryRow[] {
+  return rows.map((r) => ({
+    cluster: r.cluster,
+    image: r.image,
+    digest: r.digest,
+    pulls: r.pulls,
+    cachedPulls: r.cached_pulls,
+    coldPulls: r.cold_pulls,
+    failedPulls: r.failed_pulls,
+    coldPullMs: r.cold_pull_ms,
+    coldWaitMs: r.cold_wait_ms,
+    coldP90Ms: r.cold_pulls > 0 ? r.cold_p90_ms : null,
+    coldPullP90Ms: r.cold_pulls > 0 ? r.cold_pull_p90_ms : null,
+    firstTryColdPulls: r.first_try_cold_pulls,
+    firstTryColdMs: r.first_try_cold_ms,
+    firstTryColdP90Ms: r.first_try_cold_pulls > 0 ? r.first_try_cold_p90_ms : null,
+    retriedPulls: r.retried_pulls,
+    reportedFailedPulls: r.reported_failed_pulls,
+    retryWaitMs: r.retry_wait_ms,
+    retryWaitP90Ms: r.retried_pulls > 0 ? r.retry_wait_p90_ms : null,
+    failureReasons: r.failure_reasons,
+    ...pairedSize(r.compressed_size, r.uncompressed_size),
+    downloadMs: r.download_ms,
+    decompressMs: r.decompress_ms,
+    splitPullMs: r.split_pull_ms,
+    trustedSplits: r.trusted_splits,
+    modelSplits: r.model_splits,
+    readyColdPullWaitMs: r.ready_cold_pull_wait_ms,
+    readyColdTotalMs: r.ready_cold_total_ms,
+    coldNodes: r.cold_nodes,
+    nodes: r.nodes,
+    pools: r.pools,
+    namespaces: r.namespaces,
+    workloads: r.workloads.map((w) => {
+      const [namespace = '', kind = '', name = ''] = w.split('/')
+      return { namespace, kind, name }
+    }),
+  }))
+}
+
+/** Per image: how often it was pulled cold, what that cost, its size, its download/decompress split. */
+export const imagePullSummary =
+  (q: Querier) =>
+  async (input: AdviceSignalParams): Promise<ImagePullSummaryRow[]> => {
+    const src = joinedPulls(adviceSignalParams.parse(input), true)
+    return decodeImagePullSummary(
+      await q.query('imagePullSummary', imagePullSummarySql(src), src.params, summaryRow),
+    )
   }
 
 export interface NodeImagePullRow {
@@ -220,7 +229,7 @@ export interface NodeImagePullRow {
   sizeKind: 'compressed' | 'uncompressed' | null
 }
 
-const nodeRow = z.object({
+export const nodeRow = z.object({
   cluster: z.string(),
   node: z.string(),
   pool: z.string(),
@@ -248,13 +257,12 @@ export const nodeImagePullsParams = adviceSignalParams.extend({
   minTrustedShare: z.number().min(0).max(1).optional(),
 })
 
-/** Per node and image, cold pulls only: the download/decompress split and how it was obtained. */
-export const nodeImagePulls =
-  (q: Querier) =>
-  async (input: z.input<typeof nodeImagePullsParams>): Promise<NodeImagePullRow[]> => {
-    const p = nodeImagePullsParams.parse(input)
-    const w = windowPulls(p)
-    const grouped = `SELECT p.cluster AS cluster, ifNull(p.node, '') AS node, any(n.pool) AS pool,
+/** nodeImagePulls' SQL and its own parameters over a source of the window's pulls. */
+export function nodeImagePullsSql(
+  p: z.output<typeof nodeImagePullsParams>,
+  src: PullSource,
+): { sql: string; params: Record<string, unknown> } {
+  const grouped = `SELECT p.cluster AS cluster, ifNull(p.node, '') AS node, any(n.pool) AS pool,
         anyIf(p.runtime, p.runtime IS NOT NULL) AS runtime, p.image AS image,
         anyIf(p.image_digest, p.image_digest IS NOT NULL) AS digest,
         count() AS cold_pulls,
@@ -267,39 +275,50 @@ export const nodeImagePulls =
         countIf(${SPLIT} AND p.split_method = 'size-model') AS model_splits,
         max(p.size_bytes) AS size_bytes,
         anyIf(p.size_kind, p.size_kind IS NOT NULL) AS size_kind
-      FROM ${w.from}
+      FROM ${src.from}
       LEFT JOIN (SELECT cluster, node, pool FROM nodes FINAL) AS n ON n.cluster = p.cluster AND n.node = p.node
       WHERE ${COLD_PULL} AND p.node IS NOT NULL
       GROUP BY cluster, node, image`
-    // The same test as the rule's (a division, so the boundary compares alike), then peers per image.
-    const sql =
-      p.minTrustedShare === undefined
-        ? `${grouped} ORDER BY cluster, image, node`
-        : `SELECT * FROM (
+  // The same test as the rule's (a division, so the boundary compares alike), then peers per image.
+  const sql =
+    p.minTrustedShare === undefined
+      ? `${grouped} ORDER BY cluster, image, node`
+      : `SELECT * FROM (
             SELECT *, count() OVER (PARTITION BY cluster, image) AS peers
             FROM (${grouped} HAVING split_pulls > 0 AND trusted_splits / split_pulls >= {minTrustedShare:Float64})
           ) WHERE peers >= 2 ORDER BY cluster, image, node`
-    const params =
-      p.minTrustedShare === undefined ? w.params : { ...w.params, minTrustedShare: p.minTrustedShare }
-    const rows = await q.query('nodeImagePulls', sql, params, nodeRow)
-    return rows.map((r) => ({
-      cluster: r.cluster,
-      node: r.node,
-      pool: r.pool,
-      runtime: r.runtime,
-      image: r.image,
-      digest: r.digest,
-      coldPulls: r.cold_pulls,
-      pullMs: r.pull_ms,
-      splitPulls: r.split_pulls,
-      splitPullMs: r.split_pull_ms,
-      downloadMs: r.download_ms,
-      decompressMs: r.decompress_ms,
-      trustedSplits: r.trusted_splits,
-      modelSplits: r.model_splits,
-      sizeBytes: r.size_bytes,
-      sizeKind: r.size_kind,
-    }))
+  return { sql, params: p.minTrustedShare === undefined ? {} : { minTrustedShare: p.minTrustedShare } }
+}
+
+export function decodeNodeImagePulls(rows: z.output<typeof nodeRow>[]): NodeImagePullRow[] {
+  return rows.map((r) => ({
+    cluster: r.cluster,
+    node: r.node,
+    pool: r.pool,
+    runtime: r.runtime,
+    image: r.image,
+    digest: r.digest,
+    coldPulls: r.cold_pulls,
+    pullMs: r.pull_ms,
+    splitPulls: r.split_pulls,
+    splitPullMs: r.split_pull_ms,
+    downloadMs: r.download_ms,
+    decompressMs: r.decompress_ms,
+    trustedSplits: r.trusted_splits,
+    modelSplits: r.model_splits,
+    sizeBytes: r.size_bytes,
+    sizeKind: r.size_kind,
+  }))
+}
+
+/** Per node and image, cold pulls only: the download/decompress split and how it was obtained. */
+export const nodeImagePulls =
+  (q: Querier) =>
+  async (input: z.input<typeof nodeImagePullsParams>): Promise<NodeImagePullRow[]> => {
+    const p = nodeImagePullsParams.parse(input)
+    const src = joinedPulls(p)
+    const { sql, params } = nodeImagePullsSql(p, src)
+    return decodeNodeImagePulls(await q.query('nodeImagePulls', sql, { ...src.params, ...params }, nodeRow))
   }
 
 export const pullBurstsParams = adviceSignalParams.extend({
@@ -333,7 +352,7 @@ export interface PullBurstRow {
   clusterQuietBytesPerSec?: number
 }
 
-const burstRow = z.object({
+export const burstRow = z.object({
   cluster: z.string(),
   image: z.string(),
   bucket: z.string(),
@@ -347,15 +366,14 @@ const burstRow = z.object({
   cluster_quiet_bps: chNumber.optional(),
 })
 
-/** Per image and time bucket (by pull start): how many nodes pulled it and the throughput they got. */
-export const pullBursts =
-  (q: Querier) =>
-  async (input: z.input<typeof pullBurstsParams>): Promise<PullBurstRow[]> => {
-    const p = pullBurstsParams.parse(input)
-    const w = windowPulls(p)
-    // Per node, the pull that transferred the image: pods queued behind it on the same node re-pull in
-    // milliseconds what is already there, which says nothing about the registry.
-    const buckets = `SELECT cluster, image, bucket,
+/** pullBursts' SQL and its own parameters over a source of the window's pulls. */
+export function pullBurstsSql(
+  p: z.output<typeof pullBurstsParams>,
+  src: PullSource,
+): { sql: string; params: Record<string, unknown> } {
+  // Per node, the pull that transferred the image: pods queued behind it on the same node re-pull in
+  // milliseconds what is already there, which says nothing about the registry.
+  const buckets = `SELECT cluster, image, bucket,
         count() AS nodes,
         sum(n) AS pulls,
         sum(size) AS bytes,
@@ -370,38 +388,50 @@ export const pullBursts =
           argMax(ifNull(p.size_bytes, 0), p.pull_ms) AS size,
           max(ifNull(p.pull_ms, 0)) AS slowest_ms,
           sum(ifNull(p.wait_ms, 0)) AS waited_ms
-        FROM ${w.from}
+        FROM ${src.from}
         WHERE ${COLD_PULL} AND p.pull_ms > 0 AND ifNull(p.size_bytes, 0) > 0
         GROUP BY cluster, image, node, bucket
       )
       GROUP BY cluster, image, bucket`
-    const sql =
-      p.burstNodes === undefined
-        ? `${buckets} ORDER BY cluster, image, bucket`
-        : `SELECT * FROM (
+  const sql =
+    p.burstNodes === undefined
+      ? `${buckets} ORDER BY cluster, image, bucket`
+      : `SELECT * FROM (
             SELECT *,
               max(nodes) OVER (PARTITION BY cluster, ${REPOSITORY_SQL('image')}) AS repository_peak,
               if(countIf(nodes < {burstNodes:UInt32}) OVER (PARTITION BY cluster) = 0, 0,
                 ${nearestRankExactIf(0.5)}(median_bps, nodes < {burstNodes:UInt32}) OVER (PARTITION BY cluster)) AS cluster_quiet_bps
             FROM (${buckets})
           ) WHERE repository_peak >= {burstNodes:UInt32} ORDER BY cluster, image, bucket`
-    const params = {
-      ...w.params,
-      bucketMinutes: p.bucketMinutes,
-      ...(p.burstNodes === undefined ? {} : { burstNodes: p.burstNodes }),
-    }
-    const rows = await q.query('pullBursts', sql, params, burstRow)
-    return rows.map((r) => ({
-      cluster: r.cluster,
-      image: r.image,
-      bucket: r.bucket,
-      nodes: r.nodes,
-      pulls: r.pulls,
-      bytes: r.bytes,
-      pullMs: r.pull_ms,
-      waitMs: r.wait_ms,
-      medianBytesPerSec: r.median_bps,
-      p90PullMs: r.p90_pull_ms,
-      ...(r.cluster_quiet_bps === undefined ? {} : { clusterQuietBytesPerSec: r.cluster_quiet_bps }),
-    }))
+  const params = {
+    bucketMinutes: p.bucketMinutes,
+    ...(p.burstNodes === undefined ? {} : { burstNodes: p.burstNodes }),
+  }
+  return { sql, params }
+}
+
+export function decodePullBursts(rows: z.output<typeof burstRow>[]): PullBurstRow[] {
+  return rows.map((r) => ({
+    cluster: r.cluster,
+    image: r.image,
+    bucket: r.bucket,
+    nodes: r.nodes,
+    pulls: r.pulls,
+    bytes: r.bytes,
+    pullMs: r.pull_ms,
+    waitMs: r.wait_ms,
+    medianBytesPerSec: r.median_bps,
+    p90PullMs: r.p90_pull_ms,
+    ...(r.cluster_quiet_bps === undefined ? {} : { clusterQuietBytesPerSec: r.cluster_quiet_bps }),
+  }))
+}
+
+/** Per image and time bucket (by pull start): how many nodes pulled it and the throughput they got. */
+export const pullBursts =
+  (q: Querier) =>
+  async (input: z.input<typeof pullBurstsParams>): Promise<PullBurstRow[]> => {
+    const p = pullBurstsParams.parse(input)
+    const src = joinedPulls(p)
+    const { sql, params } = pullBurstsSql(p, src)
+    return decodePullBursts(await q.query('pullBursts', sql, { ...src.params, ...params }, burstRow))
   }

@@ -11,6 +11,7 @@ import {
   chNumberOrNull,
   nearestRankExact,
   nearestRankExactIf,
+  nearestRankLevel,
   windowStartups,
 } from './advice-window.ts'
 import { startupWhere } from './filters.ts'
@@ -25,6 +26,8 @@ export const ADVICE_PHASES = Object.fromEntries(ADDITIVE_PHASES.map((p) => [p, P
 >
 export type AdvicePhase = keyof typeof ADVICE_PHASES
 const PHASES = Object.keys(ADVICE_PHASES) as AdvicePhase[]
+
+const NEAREST_RANK_P50_P90 = `quantilesExact(${nearestRankLevel(0.5)}, ${nearestRankLevel(0.9)})`
 
 const GROUPS = {
   cluster: [] as string[],
@@ -121,7 +124,22 @@ async function phaseStatsQuery(
   groupBys: readonly PhaseStatsGroup[],
 ): Promise<Record<PhaseStatsGroup, PhaseStatsRow[]>> {
   const sets = [...new Set(groupBys)]
-  const base = windowStartups(p, ['*'])
+  // Only the columns the figures read: FINAL merges every column it is asked for, and the records' wide
+  // columns (containers, images) are most of a row.
+  const base = windowStartups(p, [
+    'cluster',
+    'namespace',
+    'workload_kind',
+    'workload_name',
+    'node',
+    'uid',
+    'created_at',
+    'outcome',
+    'outcome_reason',
+    'cold',
+    'total_ms',
+    ...PHASES.map((ph) => ADVICE_PHASES[ph]),
+  ])
   const params: Record<string, unknown> = {
     ...base.params,
     capacityReasons: CAPACITY_REASONS,
@@ -166,8 +184,8 @@ async function phaseStatsQuery(
     cols.push(
       `count(${c}) AS n_${ph}`,
       `sum(ifNull(${c}, 0)) AS sum_${ph}`,
-      `${nearestRankExact(0.5)}(${c}) AS p50_${ph}`,
-      `${nearestRankExact(0.9)}(${c}) AS p90_${ph}`,
+      // One state for both levels: an exact quantile keeps every value, once per state.
+      `${NEAREST_RANK_P50_P90}(${c}) AS q_${ph}`,
       `sumIf(ifNull(${c}, 0), total_ms IS NOT NULL) AS in_ready_${ph}`,
     )
     const target = p.targetsMs[ph]
@@ -197,11 +215,12 @@ async function phaseStatsQuery(
     const phases = {} as Record<AdvicePhase, PhaseStat>
     for (const ph of PHASES) {
       const count = num(`n_${ph}`)
+      const quantiles = z.array(z.unknown()).nullable().parse(r[`q_${ph}`] ?? null) ?? []
       phases[ph] = {
         count,
         sumMs: num(`sum_${ph}`),
-        p50Ms: count > 0 ? numOrNull(`p50_${ph}`) : null,
-        p90Ms: count > 0 ? numOrNull(`p90_${ph}`) : null,
+        p50Ms: count > 0 ? chNumber.parse(quantiles[0]) : null,
+        p90Ms: count > 0 ? chNumber.parse(quantiles[1]) : null,
         sumInReadyMs: num(`in_ready_${ph}`),
         excessMs: `excess_${ph}` in r ? num(`excess_${ph}`) : null,
       }

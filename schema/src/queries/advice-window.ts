@@ -41,6 +41,75 @@ export function windowPulls(p: z.output<typeof adviceSignalParams>, startupColum
   }
 }
 
+/**
+ * Where a pull signal reads the window's pulls from: `from` exposes them as `p` (image_pulls columns), and
+ * `startupTotal` is the total_ms of the startup each belongs to.
+ */
+export interface PullSource {
+  from: string
+  startupTotal: string
+  params: Record<string, unknown>
+}
+
+/** The exact path of one signal on its own: the latest-version join, run by that signal's query. */
+export function joinedPulls(p: z.output<typeof adviceSignalParams>, withTotal = false): PullSource {
+  const w = windowPulls(p, withTotal ? ['total_ms'] : [])
+  return { from: w.from, startupTotal: 's.total_ms', params: w.params }
+}
+
+/**
+ * The image_pulls columns the pull signals read (and nothing else): what the shared pass keeps of each
+ * joined pull.
+ */
+const SHARED_PULL_COLUMNS = [
+  'cluster',
+  'namespace',
+  'workload_kind',
+  'workload_name',
+  'image',
+  'node',
+  'image_digest',
+  'cached',
+  'outcome',
+  'pull_ms',
+  'wait_ms',
+  'attempts',
+  'failure_reason',
+  'size_bytes',
+  'size_kind',
+  'download_ms',
+  'decompress_ms',
+  'split_method',
+  'init',
+  'runtime',
+  'started_at',
+  'pod_created_at',
+] as const
+
+/** Prefix of the shared pass's scratch tables (one per evaluation, dropped when it ends). */
+export const SHARED_PULLS_PREFIX = 'advice_pulls_'
+
+/**
+ * The shared pass: the latest-version join done once per evaluation, its rows (narrowed to the columns the
+ * signals read) written to a scratch table `table` of the store's database that every pull signal then reads
+ * instead of its own join. `create` writes it; `source` is what each signal's SQL reads.
+ */
+export function sharedPulls(
+  p: z.output<typeof adviceSignalParams>,
+  table: string,
+): { create: string; params: Record<string, unknown>; source: PullSource } {
+  if (!new RegExp(`^${SHARED_PULLS_PREFIX}[0-9a-f]{32}$`).test(table))
+    throw new Error(`not a scratch table name of the shared pass: ${table}`)
+  const w = windowPulls(p, ['total_ms'])
+  const cols = SHARED_PULL_COLUMNS.map((c) => `p.${c} AS ${c}`)
+  return {
+    create: `CREATE TABLE ${table} ENGINE = MergeTree ORDER BY tuple()
+      AS SELECT ${cols.join(', ')}, s.total_ms AS startup_total_ms FROM ${w.from}`,
+    params: w.params,
+    source: { from: `${table} AS p`, startupTotal: 'p.startup_total_ms', params: {} },
+  }
+}
+
 const KEY1 = (t: string) => `cityHash64(${t}cluster, ${t}uid, ${t}version)`
 const KEY2 = (t: string) => `xxHash64(concat(${t}cluster, '/', ${t}uid, '/', toString(${t}version)))`
 
