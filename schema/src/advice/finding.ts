@@ -1,8 +1,10 @@
 // Shared arithmetic and rendering of findings: week scaling, number formats, ranking, Markdown/text.
 import type { ImagePullSummaryRow } from '../queries/advice-pulls.ts'
+import { PERCENTILE_METHOD_TEXT, PERCENTILE_METHODS } from '../queries/percentiles.ts'
 import type {
   AdviceSignals,
   Confidence,
+  EvidencePercentile,
   Finding,
   FindingScope,
   RenderedFinding,
@@ -118,8 +120,20 @@ export function imageScope(cluster: string, row: ImagePullSummaryRow): FindingSc
   return scope
 }
 
+/** An evidence figure that is the nearest-rank percentile at these levels (every advice percentile is). */
+export function nearestRankAt(...levels: number[]): EvidencePercentile {
+  return { levels, method: PERCENTILE_METHODS.nearestRank }
+}
+
+/** The method a percentile figure states next to its value, e.g. "p90, nearest rank (exact)". */
+export function percentileNote(p: EvidencePercentile): string {
+  const levels = p.levels.map((l) => (l === 0.5 ? 'median' : `p${Math.round(l * 100)}`)).join(' / ')
+  return `${levels}, ${PERCENTILE_METHOD_TEXT[p.method].label}`
+}
+
 function evidenceValue(e: Finding['evidence'][number]): string {
-  return e.unit ? `${e.value} ${e.unit}` : String(e.value)
+  const value = e.unit ? `${e.value} ${e.unit}` : String(e.value)
+  return e.percentile ? `${value} [${percentileNote(e.percentile)}]` : value
 }
 
 /** The common layout every rule renders through; `advice` is the rule's own paragraph on what to do. */

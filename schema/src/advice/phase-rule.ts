@@ -2,7 +2,15 @@
 // a large share of a group's startups, priced as the time above a target per startup.
 import { z } from 'zod'
 import type { AdvicePhase, PhaseStatsRow } from '../queries/advice-startups.ts'
-import { percent, perWeek, perWeekSeconds, round1, seconds, windowAssumption } from './finding.ts'
+import {
+  nearestRankAt,
+  percent,
+  perWeek,
+  perWeekSeconds,
+  round1,
+  seconds,
+  windowAssumption,
+} from './finding.ts'
 import type { AdviceSignals, Artifact, Finding, FindingScope, SignalName } from './types.ts'
 
 export function phaseThresholds(d: { minP90Seconds: number; minShare: number; targetSeconds: number }) {
@@ -72,8 +80,20 @@ export function phaseFinding(opts: {
     scope: rowScope(row),
     title: opts.title,
     evidence: [
-      { label: `${opts.phaseLabel} p90`, value: round1(p90 / 1000), unit: 's', query },
-      { label: `${opts.phaseLabel} p50`, value: round1((stat.p50Ms ?? 0) / 1000), unit: 's', query },
+      {
+        label: `${opts.phaseLabel} p90`,
+        value: round1(p90 / 1000),
+        unit: 's',
+        query,
+        percentile: nearestRankAt(0.9),
+      },
+      {
+        label: `${opts.phaseLabel} p50`,
+        value: round1((stat.p50Ms ?? 0) / 1000),
+        unit: 's',
+        query,
+        percentile: nearestRankAt(0.5),
+      },
       {
         label: `${opts.phaseLabel} share of Ready startups' time`,
         value: percent(phaseShare(row, phase)),

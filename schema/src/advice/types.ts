@@ -5,6 +5,7 @@ import type { AlwaysPullOnDigestRow, ImageProfileSummaryRow } from '../queries/a
 import type { ImagePullSummaryRow, NodeImagePullRow, PullBurstRow } from '../queries/advice-pulls.ts'
 import type { WorkloadContainerSpec } from '../queries/advice-specs.ts'
 import type { AdvicePhase, ImageOnlyRolloutRow, PhaseStatsRow } from '../queries/advice-startups.ts'
+import type { PercentileMethod } from '../queries/percentiles.ts'
 
 /** Every signal the engine can fetch, keyed by the name rules list in `signals`. Plain rows, one cluster. */
 export interface AdviceSignals {
@@ -49,6 +50,18 @@ export interface Evidence {
   unit: string
   /** The signal query the value came from. */
   query: SignalName
+  /** Set when the value is a percentile (or, for a pair, two): its levels and the method that computed it. */
+  percentile?: EvidencePercentile
+}
+
+/**
+ * How a percentile figure was computed: the one method podstart states (queries/percentiles.ts). The advice's
+ * percentiles are all the nearest rank of the exact values (`nearest-rank`); a figure read from a rollup's
+ * quantile state would say `clickhouse-quantiles`, whose error bound PERCENTILE_METHOD_TEXT gives.
+ */
+export interface EvidencePercentile {
+  levels: number[]
+  method: PercentileMethod
 }
 
 /**

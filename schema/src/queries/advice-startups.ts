@@ -29,6 +29,9 @@ const PHASES = Object.keys(ADVICE_PHASES) as AdvicePhase[]
 
 const NEAREST_RANK_P50_P90 = `quantilesExact(${nearestRankLevel(0.5)}, ${nearestRankLevel(0.9)})`
 
+/** quantilesExact's [p50, p90] (NULL when the phase has no value in the group). */
+const QUANTILE_PAIR = z.array(z.unknown()).nullable()
+
 const GROUPS = {
   cluster: [] as string[],
   workload: ['namespace', 'workload_kind', 'workload_name'],
@@ -215,7 +218,7 @@ async function phaseStatsQuery(
     const phases = {} as Record<AdvicePhase, PhaseStat>
     for (const ph of PHASES) {
       const count = num(`n_${ph}`)
-      const quantiles = z.array(z.unknown()).nullable().parse(r[`q_${ph}`] ?? null) ?? []
+      const quantiles = QUANTILE_PAIR.parse(r[`q_${ph}`] ?? null) ?? []
       phases[ph] = {
         count,
         sumMs: num(`sum_${ph}`),

@@ -1,5 +1,5 @@
 // Advice findings: title, scope, evidence, saving, confidence and the artifact to copy.
-import { type Finding, scopeLabel } from '@podstart/schema/advice'
+import { type Finding, percentileNote, scopeLabel } from '@podstart/schema/advice'
 import Link from 'next/link'
 import { findingScopeHref } from '@/lib/finding-scope.ts'
 import type { FindingsResult } from '@/server/findings-cache.ts'
@@ -139,6 +139,9 @@ export function Findings({
                         <td>{e.label}</td>
                         <td>
                           {typeof e.value === 'number' ? e.value.toLocaleString('en-US') : e.value} {e.unit}
+                          {e.percentile ? (
+                            <span className="muted"> ({percentileNote(e.percentile)})</span>
+                          ) : null}
                         </td>
                         <td>
                           <code>{e.query}</code>

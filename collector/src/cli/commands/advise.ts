@@ -9,6 +9,7 @@ import {
   renderAdvice,
   scopeLabel,
 } from '@podstart/schema/advice'
+import { PERCENTILE_METHODS, percentileMethodLine } from '@podstart/schema/queries'
 import { createQuerier, openStore } from '@podstart/schema/store'
 import { parse as parseYaml } from 'yaml'
 import { type Command, durationFlag, EXIT, intFlag, parseCommandArgs, UsageError } from '../args.ts'
@@ -21,7 +22,9 @@ Usage: podstart advise [--window 7d] [--cluster NAME] [--namespace NS] [--top N]
 Reads the stored startups of the window (created in the last --window), runs every advice rule
 (pre-warm, decompression, lazy-format, p2p, in-place-update, pull-policy, pull-failures, scheduling, sandbox,
 init-containers, readiness) with each cluster's thresholds, and prints the findings ranked by
-pod-seconds saved per week, each with its evidence, assumptions and a ready-to-apply artifact.
+pod-seconds saved per week, each with its evidence, assumptions and a ready-to-apply artifact. Percentiles in
+the evidence are the nearest rank of the values (exact), each marked with its level and method; in --json,
+an evidence entry that is a percentile has percentile: { levels, method: 'nearest-rank' }.
 
 Options:
   --window D       how far back to look (default 7d; 30m, 12h, 2w ...)
@@ -123,6 +126,8 @@ export const command: Command = {
         return EXIT.ok
       }
       console.log(findingsTable(findings))
+      // Every percentile of the evidence is the nearest rank of the values (each figure also says so).
+      console.log(`Evidence ${percentileMethodLine(PERCENTILE_METHODS.nearestRank).replace(/^P/, 'p')}`)
       if (findings.some((f) => f.saving.basis?.weekly === 'acute'))
         console.log(
           "! incident: pod-s lost in the window's last hour above the workload's own baseline, not a weekly figure",

@@ -3,7 +3,14 @@
 // (Alibaba SAE reported 42% faster deployments).
 import { z } from 'zod'
 import type { ImageOnlyRolloutRow } from '../../queries/advice-startups.ts'
-import { perWeek, perWeekSeconds, renderFinding, round1, windowAssumption } from '../finding.ts'
+import {
+  nearestRankAt,
+  perWeek,
+  perWeekSeconds,
+  renderFinding,
+  round1,
+  windowAssumption,
+} from '../finding.ts'
 import { nodeSelectorLines, specsOf, templateContainerLines } from '../spec-artifacts.ts'
 import { defineRule, type Finding } from '../types.ts'
 
@@ -65,6 +72,7 @@ export const inPlaceUpdate = defineRule({
             value: round1(p90 / 1000),
             unit: 's',
             query: 'imageOnlyRollouts',
+            percentile: nearestRankAt(0.9),
           },
         ],
         saving: {

@@ -3,7 +3,7 @@
 // excess over the workload's baseline, never scaled to a week.
 import { z } from 'zod'
 import { ADVICE_PHASES, type AdvicePhase } from '../../queries/advice-startups.ts'
-import { renderFinding, round1 } from '../finding.ts'
+import { nearestRankAt, renderFinding, round1 } from '../finding.ts'
 import { defineRule, type Finding } from '../types.ts'
 
 const thresholds = z
@@ -83,12 +83,14 @@ export const incident = defineRule({
               value: round1(base / 1000),
               unit: 's',
               query: q,
+              percentile: nearestRankAt(0.5),
             },
             {
               label: `${LABEL[phase]} per startup, baseline p90 hour`,
               value: round1(s.basePerStartupP90Ms / 1000),
               unit: 's',
               query: q,
+              percentile: nearestRankAt(0.9),
             },
             {
               label: `${LABEL[phase]} pod-seconds, last ${minutes} min`,
@@ -101,6 +103,7 @@ export const incident = defineRule({
               value: `${round1(s.baseHourlyP50Ms / 1000)} / ${round1(s.baseHourlyP90Ms / 1000)}`,
               unit: 's',
               query: q,
+              percentile: nearestRankAt(0.5, 0.9),
             },
             {
               label: `complete startups, last ${minutes} min`,

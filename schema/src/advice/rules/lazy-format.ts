@@ -4,6 +4,7 @@ import { z } from 'zod'
 import {
   bytes,
   imageScope,
+  nearestRankAt,
   percent,
   perWeek,
   perWeekSeconds,
@@ -72,6 +73,7 @@ export const lazyFormat = defineRule({
             value: round1((row.coldPullP90Ms ?? 0) / 1000),
             unit: 's',
             query: 'imagePullSummary',
+            percentile: nearestRankAt(0.9),
           },
         ],
         saving: {

@@ -34,9 +34,9 @@ describe('p2p', () => {
   it('fires when a burst of nodes gets a fraction of the quiet throughput, pricing pulls at the baseline', () => {
     const [f, ...rest] = p2p.evaluate(signals({ pullBursts: [...quiet, burst()] }), t)
     expect(rest).toEqual([])
-    // baseline = median of [80, 100] MB/s (upper) = 100 MB/s; burst: 60 s - 1.2 GB / 100 MB/s = 48 s -> * 7 = 336.
-    // p90: 7 s - 100 MB / 100 MB/s = 6 s.
-    expect(f?.saving).toMatchObject({ podSecondsPerWeek: 336, p90SecondsPerStartup: 6 })
+    // baseline = nearest-rank median of [80, 100] MB/s (rank ceil(0.5 * 2) = 1) = 80 MB/s; burst: 60 s - 1.2 GB /
+    // 80 MB/s = 45 s -> * 7 = 315. p90: 7 s - 100 MB / 80 MB/s = 5.75 s -> 5.8.
+    expect(f?.saving).toMatchObject({ podSecondsPerWeek: 315, p90SecondsPerStartup: 5.8 })
     expect(f?.scope).toEqual({ level: 'image', cluster: 'prod', image: 'reg.example/big:1' })
     expect(f?.artifact?.content).toContain('spegel')
   })
@@ -55,7 +55,7 @@ describe('p2p baseline for a tag only ever pulled in its rollout burst', () => {
     const newTag = burst({ image: 'reg.example/big:2' })
     const [f] = p2p.evaluate(signals({ pullBursts: [...quiet, newTag] }), t)
     expect(f?.scope.image).toBe('reg.example/big:2')
-    expect(f?.saving.podSecondsPerWeek).toBe(336)
+    expect(f?.saving.podSecondsPerWeek).toBe(315)
     expect(f?.evidence.find((e) => e.label.startsWith('baseline'))?.label).toContain('repository')
     const otherRepo = quiet.map((q) => ({ ...q, image: 'reg.example/other:1' }))
     const [g] = p2p.evaluate(signals({ pullBursts: [...otherRepo, newTag] }), t)

@@ -3,8 +3,17 @@
 // pre-warming spreads the load.
 import { z } from 'zod'
 import type { PullBurstRow } from '../../queries/advice-pulls.ts'
+import { nearestRank } from '../../queries/slo.ts'
 import { imageRepository } from '../../report/groups.ts'
-import { bytes, percent, perWeekSeconds, renderFinding, round1, windowAssumption } from '../finding.ts'
+import {
+  bytes,
+  nearestRankAt,
+  percent,
+  perWeekSeconds,
+  renderFinding,
+  round1,
+  windowAssumption,
+} from '../finding.ts'
 import { defineRule, type Finding } from '../types.ts'
 
 const thresholds = z
@@ -20,9 +29,14 @@ const thresholds = z
 
 export type P2pThresholds = z.output<typeof thresholds>
 
+/** The nearest-rank median (the method of every advice percentile; the SQL's cluster median is the same). */
 function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b)
-  return s.length ? (s[Math.floor(s.length / 2)] as number) : 0
+  return (
+    nearestRank(
+      [...values].sort((a, b) => a - b),
+      0.5,
+    ) ?? 0
+  )
 }
 
 export interface CollapsedBursts {
@@ -96,12 +110,14 @@ export const p2p = defineRule({
             value: bytes(baseline),
             unit: '/s',
             query: 'pullBursts',
+            percentile: nearestRankAt(0.5),
           },
           {
             label: 'throughput in the worst burst (median)',
             value: bytes(worst.medianBytesPerSec),
             unit: '/s',
             query: 'pullBursts',
+            percentile: nearestRankAt(0.5),
           },
           {
             label: 'pulls in bursts',

@@ -5,6 +5,7 @@ import type { ImagePullSummaryRow } from '../../queries/advice-pulls.ts'
 import {
   imageScope,
   imageSlug,
+  nearestRankAt,
   perWeek,
   perWeekSeconds,
   renderFinding,
@@ -186,6 +187,7 @@ export const preWarm = defineRule({
             value: round1(p90Ms / 1000),
             unit: 's',
             query: 'imagePullSummary',
+            percentile: nearestRankAt(0.9),
           },
           {
             label: 'pull + wait of cold pulls, total',
