@@ -8,6 +8,7 @@ import { KubeAccess } from '@podstart/collector/kube'
 import { countStartups } from '@podstart/schema/queries'
 import { createQuerier, migrate, openStore } from '@podstart/schema/store'
 import { childArgs, onStop, report } from '../child.ts'
+import { mainThreadCpuMs } from './main-thread-cpu.ts'
 
 const args = childArgs<{
   kubeconfig: string
@@ -42,6 +43,7 @@ let storedCount = 0
 let storedWatch: NodeJS.Timeout | null = null
 const gc = (globalThis as { gc?: () => void }).gc
 const cpuStart = process.cpuUsage()
+const mainStart = mainThreadCpuMs()
 const startedAt = Date.now()
 const sample = () => {
   const s = collector.stats()
@@ -83,6 +85,7 @@ const ticker = setInterval(() => {
     peakRss,
     heapUsed: process.memoryUsage().heapUsed,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    mainCpuMs: mainStart === null ? null : (mainThreadCpuMs() ?? mainStart) - mainStart,
     wallMs: Date.now() - startedAt,
   })
 }, 250)

@@ -6,6 +6,7 @@ import path from 'node:path'
 import { KubeAccess } from '@podstart/collector/kube'
 import { childArgs, onStop, report } from '../child.ts'
 import { WATCHED } from '../watch-paths.ts'
+import { mainThreadCpuMs } from './main-thread-cpu.ts'
 
 const args = childArgs<{ kubeconfig: string; recordDir?: string }>()
 const access = KubeAccess.fromString(args.kubeconfig)
@@ -95,6 +96,7 @@ const running = WATCHED.map((w) =>
   }),
 )
 const cpuStart = process.cpuUsage()
+const mainStart = mainThreadCpuMs()
 const ticker = setInterval(() => {
   const cpu = process.cpuUsage(cpuStart)
   // `at`: when this report was made; a waiting parent may read it long after (messages queue up).
@@ -107,6 +109,7 @@ const ticker = setInterval(() => {
     counts,
     relists,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    mainCpuMs: mainStart === null ? null : (mainThreadCpuMs() ?? mainStart) - mainStart,
   })
 }, 200)
 onStop(async () => {
