@@ -70,10 +70,13 @@ const REPOS_WITH_ALL = `arrayJoin(arrayConcat([''], arrayFilter(x -> x != '', ar
  * Startup image grain rows from pod_startups rows `source` (a table with PREWHERE, or a subquery): per bucket
  * (when `bucket`), cluster and image repository, the measures as states; image '' is every startup once.
  */
-function startupImageStates(source: string, opts: { bucket: boolean; where?: string }): string {
+function startupImageStates(
+  source: string,
+  opts: { bucket: boolean; where?: string; measures?: readonly Measure[] },
+): string {
   const keys = [...(opts.bucket ? ['bucket'] : []), 'cluster', 'image']
   return `SELECT ${keys.join(', ')},
-       ${STARTUP_IMAGE_MEASURES.map(([n, e]) => `${e} AS ${n}`).join(',\n       ')},
+       ${(opts.measures ?? STARTUP_IMAGE_MEASURES).map(([n, e]) => `${e} AS ${n}`).join(',\n       ')},
        max(retain_from) AS retain_from
      FROM (SELECT ${STARTUP_COLUMNS.join(', ')}, toStartOfHour(created_at) AS bucket, ${REPOS_WITH_ALL} AS image
            FROM ${source}${opts.where ? ` WHERE ${opts.where}` : ''})
@@ -188,10 +191,12 @@ function servedSources(
   table: 'startups' | 'pulls',
   scopeWhere: string,
   clusterWhere: string,
+  only?: readonly Measure[],
 ): { sql: string; params: Record<string, unknown> } {
   const time = table === 'startups' ? 'created_at' : 'pod_created_at'
   const cond = servedConditions(w, time)
-  const measures = (table === 'startups' ? STARTUP_IMAGE_MEASURES : PULL_GROUP_MEASURES).map(([n]) => n)
+  const list = only ?? (table === 'startups' ? STARTUP_IMAGE_MEASURES : PULL_GROUP_MEASURES)
+  const measures = list.map(([n]) => n)
   const keys = table === 'startups' ? ['cluster', 'image'] : ['grain', ...PULL_COLUMNS]
   const renamed = [...keys, ...measures.map((n) => `${n} AS m_${n}`)].join(', ')
   const parts: string[] = []
@@ -207,31 +212,52 @@ function servedSources(
         : `(SELECT * FROM image_pulls PREWHERE ${cond.raw} ORDER BY version DESC LIMIT 1 BY cluster, uid, container, init)`
     const states =
       table === 'startups'
-        ? startupImageStates(latest, { bucket: false, where: scopeWhere })
+        ? startupImageStates(latest, { bucket: false, where: scopeWhere, measures: list })
         : pullGroupStates(latest, { bucket: false, where: scopeWhere })
     parts.push(`SELECT ${renamed} FROM (${states})${table === 'startups' ? " WHERE image != ''" : ''}`)
   }
   if (parts.length === 0)
     parts.push(
-      `SELECT ${renamed} FROM (${table === 'startups' ? startupImageStates('pod_startups', { bucket: false, where: '0' }) : pullGroupStates('image_pulls', { bucket: false, where: '0' })})`,
+      `SELECT ${renamed} FROM (${table === 'startups' ? startupImageStates('pod_startups', { bucket: false, where: '0', measures: list }) : pullGroupStates('image_pulls', { bucket: false, where: '0' })})`,
     )
   return { sql: `(${parts.join('\n    UNION ALL\n    ')})`, params: cond.params }
 }
 
-/** Image repository groups' startup figures of one window (`w`), shaped as the other startup figures. */
+/**
+ * Image repository groups' startup figures of one window (`w`), shaped as the other startup figures, without the
+ * phase percentiles (`part` null, their phase_q all NULLs); or the phase_q of the phases of `part` alone (indices
+ * into REPORT_PHASES; a merged state holds up to 8,192 values, so fewer at once keep the query's memory down).
+ */
 export function startupImageFiguresSql(
   w: ServedWindow,
   scopeWhere: string,
   clusterWhere: string,
+  part: readonly number[] | null,
 ): { sql: string; params: Record<string, unknown> } {
-  const src = servedSources(w, 'startups', scopeWhere, clusterWhere)
+  const phaseQ = (ids: readonly number[]) =>
+    `[${REPORT_PHASES.map((ph, i) => (ids.includes(i) ? finite(startupMerge(`${PHASE_STEM[ph]}_q`)) : '[NULL, NULL, NULL]')).join(', ')}]`
+  if (part !== null) {
+    const only = STARTUP_IMAGE_MEASURES.filter(([n]) =>
+      part.some((i) => n === `${PHASE_STEM[REPORT_PHASES[i] as (typeof REPORT_PHASES)[number]]}_q`),
+    )
+    const src = servedSources(w, 'startups', scopeWhere, clusterWhere, only)
+    const sql = `SELECT {w:UInt8} AS w, 'image' AS dimension, cluster, '' AS namespace, '' AS workload_name, '' AS node,
+      image, ${phaseQ(part)} AS phase_q
+    FROM ${src.sql}
+    GROUP BY cluster, image`
+    return { sql, params: src.params }
+  }
+  const only = STARTUP_IMAGE_MEASURES.filter(
+    ([n]) => !n.endsWith('_q') || n === 'total_q' || n === 'cold_total_q',
+  )
+  const src = servedSources(w, 'startups', scopeWhere, clusterWhere, only)
   const sql = `SELECT {w:UInt8} AS w, 'image' AS dimension, cluster, '' AS namespace, '' AS workload_name, '' AS node,
       image, '' AS workload_kind,
       ${['startups', 'ready', 'failed', 'cold_known', 'cold_count', 'total_n'].map((n) => `${startupMerge(n)} AS ${n}`).join(', ')},
       ${finite(startupMerge('total_q'))} AS total_q, ${startupMerge('cold_total_n')} AS cold_total_n,
       ${finite(startupMerge('cold_total_q'))} AS cold_total_q,
       [${REPORT_PHASES.map((ph) => startupMerge(`${PHASE_STEM[ph]}_n`)).join(', ')}] AS phase_n,
-      [${REPORT_PHASES.map((ph) => finite(startupMerge(`${PHASE_STEM[ph]}_q`))).join(', ')}] AS phase_q
+      ${phaseQ([])} AS phase_q
     FROM ${src.sql}
     GROUP BY cluster, image`
   return { sql, params: src.params }

@@ -93,6 +93,20 @@ export const REPORT_ROLLUP_MEASURES = [
   ...REPORT_PHASES.flatMap((ph) => [`${stemOf(ph)}_n`, `${stemOf(ph)}_q`]),
 ]
 
+/**
+ * Phase percentiles are merged in parts of a few phases per query: a merged quantiles state holds up to 8,192
+ * values, and a week of every workload's nine states at once held ~700 MB at 10M startups.
+ */
+export const PHASE_PARTS: readonly (readonly number[])[] = [
+  [0, 1, 2, 3],
+  [4, 5, 6],
+]
+/** The phase_q array of a part: the merged quantiles of its phases, unknown (NULLs) for the others. */
+export const phaseQuantiles = (
+  part: readonly number[],
+  merge: (ph: (typeof REPORT_PHASES)[number]) => string,
+) =>
+  `[${REPORT_PHASES.map((ph, i) => (part.includes(i) ? finite(merge(ph)) : '[NULL, NULL, NULL]')).join(', ')}]`
 // Figures of a group from rollup-shaped rows (startupSource): counts add, quantile states merge. cold/warm and
 // the outcome are dimensions of every rollup row, so the cold share and the cold startups' totals are -If merges.
 const ROLLUP_AGGREGATES = `any(workload_kind) AS workload_kind,
@@ -103,13 +117,19 @@ const ROLLUP_AGGREGATES = `any(workload_kind) AS workload_kind,
     sumIf(m_total_n, start_kind = 'cold') AS cold_total_n,
     ${finite("quantilesMergeIf(0.5, 0.9, 0.99)(m_total_q, start_kind = 'cold')")} AS cold_total_q,
     [${REPORT_PHASES.map((ph) => `sum(m_${stemOf(ph)}_n)`).join(', ')}] AS phase_n,
-    [${REPORT_PHASES.map((ph) => finite(`quantilesMerge(0.5, 0.9, 0.99)(m_${stemOf(ph)}_q)`)).join(', ')}] AS phase_q`
+    ${phaseQuantiles([], (ph) => `quantilesMerge(0.5, 0.9, 0.99)(m_${stemOf(ph)}_q)`)} AS phase_q`
+
+/** The rollup measures of the figures without phase quantiles, and of one phase part. */
+const FIGURE_MEASURES = REPORT_ROLLUP_MEASURES.filter((m) => !(m.endsWith('_q') && m !== 'total_q'))
+const phaseMeasures = (part: readonly number[]) =>
+  part.map((i) => `${stemOf(REPORT_PHASES[i] as (typeof REPORT_PHASES)[number])}_q`)
 
 /** The rollup rows with their measures renamed (m_...), so the figures may take the measures' own names. */
 const rollupRows = (
   from: string,
+  measures: readonly string[],
 ) => `(SELECT cluster, namespace, workload_kind, workload_name, node, outcome, start_kind,
-      ${REPORT_ROLLUP_MEASURES.map((m) => `${m} AS m_${m}`).join(', ')}
+      ${measures.map((m) => `${m} AS m_${m}`).join(', ')}
     FROM ${from})`
 
 /**
@@ -151,7 +171,12 @@ const ROLLUP_GROUPINGS: {
 const rollupGroupSql = (g: (typeof ROLLUP_GROUPINGS)[number], from: string) =>
   `SELECT {w:UInt8} AS w, ${g.dimension} AS dimension, ${g.columns}, '' AS image,
     ${ROLLUP_AGGREGATES}
-  FROM ${rollupRows(from)}
+  FROM ${rollupRows(from, FIGURE_MEASURES)}
+  GROUP BY ${g.groupBy}`
+const rollupPhaseSql = (g: (typeof ROLLUP_GROUPINGS)[number], from: string, part: readonly number[]) =>
+  `SELECT {w:UInt8} AS w, ${g.dimension} AS dimension, ${g.columns}, '' AS image,
+    ${phaseQuantiles(part, (ph) => `quantilesMerge(0.5, 0.9, 0.99)(m_${stemOf(ph)}_q)`)} AS phase_q
+  FROM ${rollupRows(from, phaseMeasures(part))}
   GROUP BY ${g.groupBy}`
 
 /**
@@ -390,6 +415,8 @@ const startupRow = z.object({
 /** Startup figures of a group, without samples (from the rollups). */
 const figureRow = startupRow.omit({ total_sample: true, cold_total_sample: true })
 const sampleRow = z.object({ ...keyCols, total_sample: sample, cold_total_sample: sample })
+/** A phase part's percentiles of a group (the phases outside the part are NULLs). */
+const phaseRow = z.object({ ...keyCols, phase_q: z.array(quantiles) })
 
 const pullRow = z.object({
   ...keyCols,
@@ -493,17 +520,20 @@ export const reportGroups =
     // Figures of both windows first: they say which groups a rank test can compare (samples only for those).
     const figuresOf: z.output<typeof figureRow>[][] = []
     const pullsOf: z.output<typeof pullRow>[][] = []
+    const phasesOf: z.output<typeof phaseRow>[][] = []
     const clusterWhere = p.cluster ? 'cluster = {cluster:String}' : ''
     for (const w of [0, 1]) {
       const figures: z.output<typeof figureRow>[] = []
       const pulls: z.output<typeof pullRow>[] = []
+      const phases: z.output<typeof phaseRow>[] = []
       figuresOf.push(figures)
+      phasesOf.push(phases)
       pullsOf.push(pulls)
       const window = w === 0 ? p.previous : p.current
       // Closed, clean hours from the rollup grains, the rest of the window (open edges) from raw rows.
       for (const g of ROLLUP_GROUPINGS) {
         // Whole served days from the day rows (migration 0016): a report groups by nothing finer than a day.
-        const src = await startupSource(q, window, filters, p.source, REPORT_ROLLUP_MEASURES, g.dims, {
+        const src = await startupSource(q, window, filters, p.source, FIGURE_MEASURES, g.dims, {
           days: true,
         })
         figures.push(
@@ -514,13 +544,26 @@ export const reportGroups =
             figureRow,
           )),
         )
+        for (const part of PHASE_PARTS) {
+          const ph = await startupSource(q, window, filters, p.source, phaseMeasures(part), g.dims, {
+            days: true,
+          })
+          phases.push(
+            ...(await q.query(
+              'reportStartupPhases',
+              rollupPhaseSql(g, ph.from, part),
+              { ...ph.params, w },
+              phaseRow,
+            )),
+          )
+        }
       }
       // Image repository groups and pulls from the report's own grains (migration 0013), the same way.
       const served =
         p.source === 'raw'
           ? { served: [], ranges: [[Date.parse(window.from), Date.parse(window.to)] as [number, number]] }
           : await reportServedWindow(q, window, filters)
-      const images = startupImageFiguresSql(served, scope.where, clusterWhere)
+      const images = startupImageFiguresSql(served, scope.where, clusterWhere, null)
       figures.push(
         ...(await q.query(
           'reportStartupImageGroups',
@@ -529,6 +572,17 @@ export const reportGroups =
           figureRow,
         )),
       )
+      for (const part of PHASE_PARTS) {
+        const imagePhases = startupImageFiguresSql(served, scope.where, clusterWhere, part)
+        phases.push(
+          ...(await q.query(
+            'reportStartupImagePhases',
+            imagePhases.sql,
+            { ...scope.params, ...imagePhases.params, w },
+            phaseRow,
+          )),
+        )
+      }
       const pullFigures = pullFiguresSql(served, scope.where, clusterWhere)
       pulls.push(
         ...(await q.query(
@@ -539,6 +593,17 @@ export const reportGroups =
         )),
       )
     }
+    // Each phase part's quantiles into its group's figures (same window, same group).
+    figuresOf.forEach((figures, w) => {
+      const byGroup = new Map(figures.map((r) => [groupId(r), r]))
+      for (const r of phasesOf[w] ?? []) {
+        const f = byGroup.get(groupId(r))
+        if (f)
+          r.phase_q.forEach((q, i) => {
+            if (q.some((x) => x !== null)) f.phase_q[i] = q
+          })
+      }
+    })
     const eligible = testable(figuresOf, pullsOf, p.minSamples)
     for (const pass of passes) {
       const params: Record<string, unknown> = { ...scope.params, sampleSize: p.sampleSize }
