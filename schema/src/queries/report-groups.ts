@@ -191,27 +191,34 @@ const rawSampleColumn = (name: string, cond: string) =>
 const dedupedSample = (name: string) =>
   `${sampleText(`arrayFilter((x, d, i) -> i = 1 OR d != 0, ${name}_all,
       arrayDifference(arrayMap(x -> toInt64(bitShiftRight(x, 32)), ${name}_all)), arrayEnumerate(${name}_all))`)} AS ${name}_sample`
-const startupSampleSql = (scope: string, windows: number) => {
+/**
+ * The samples of the coarse groups (all, cluster, namespace) and of the fine ones (workload, node) are separate
+ * queries: the coarse groups' bound passes few rows, so most rows are aggregated into two grouping sets, not five.
+ */
+const COARSE_SETS = '(w), (w, cluster), (w, cluster, namespace)'
+/** The dimension of a sample row: of the coarse sets, or `fine` (GROUPING over the fine sets' own keys). */
+const COARSE_DIMENSION = (coarse: boolean, fine: string) =>
+  coarse
+    ? "multiIf(grouping(cluster, namespace) = 3, 'all', grouping(cluster, namespace) = 1, 'cluster', 'namespace')"
+    : fine
+const startupSampleSql = (scope: string, windows: number, coarse: boolean) => {
   const win = windowSql('created_at', windows)
+  const limit = coarse
+    ? 'greatest({tScalar:UInt64}, if(cold = true, {cScalar:UInt64}, 0))'
+    : `greatest(${bound('workload_name', 'tWorkload')}, ${bound("ifNull(node, '')", 'tNode')},
+        -- A cold startup is in both samples: the larger of both bounds.
+        if(cold = true, greatest(${bound('workload_name', 'cWorkload')}, ${bound("ifNull(node, '')", 'cNode')}), 0))`
   return `SELECT w, dimension, cluster, namespace, workload_name, node, image,
     ${dedupedSample('total')}, ${dedupedSample('cold_total')}
   FROM (SELECT w,
-    multiIf(grouping(cluster, namespace, workload_name, node) = 15, 'all',
-      grouping(cluster, namespace, workload_name, node) = 7, 'cluster',
-      grouping(cluster, namespace, workload_name, node) = 3, 'namespace',
-      grouping(cluster, namespace, workload_name, node) = 1, 'workload', 'node') AS dimension,
-    cluster, namespace, workload_name, node, '' AS image,
+    ${COARSE_DIMENSION(coarse, "if(grouping(workload_name, node) = 1, 'workload', 'node')")} AS dimension,
+    cluster, namespace, ${coarse ? "'' AS workload_name, '' AS node" : 'workload_name, node'}, '' AS image,
     ${rawSampleColumn('total', 'total_ms IS NOT NULL')},
     ${rawSampleColumn('cold_total', 'total_ms IS NOT NULL AND cold = true')}
   FROM (SELECT cluster, namespace, workload_name, ifNull(node, '') AS node, uid, total_ms, cold, ${win.w} AS w
     FROM pod_startups WHERE ${scope} AND ${win.where} AND total_ms IS NOT NULL
-      AND ${HASH_HIGH} < greatest({tScalar:UInt64}, ${bound('workload_name', 'tWorkload')},
-        ${bound("ifNull(node, '')", 'tNode')},
-        -- A cold startup is in both samples: the larger of both bounds.
-        if(cold = true, greatest({cScalar:UInt64}, ${bound('workload_name', 'cWorkload')},
-          ${bound("ifNull(node, '')", 'cNode')}), 0)))
-  GROUP BY GROUPING SETS ((w), (w, cluster), (w, cluster, namespace), (w, cluster, namespace, workload_name),
-    (w, cluster, node)))`
+      AND ${HASH_HIGH} < ${limit})
+  GROUP BY GROUPING SETS (${coarse ? COARSE_SETS : '(w, cluster, namespace, workload_name), (w, cluster, node)'}))`
 }
 
 /** High 32 bits of a startup's UID hash: the order the samples keep (the smallest first). */
@@ -362,25 +369,28 @@ const imageSampleSql = (scope: string, windows: number) => {
  * The rank tests' samples of cold pull durations per group, from raw image_pulls rows without FINAL: per group
  * the values whose (UID, pull index) hash is smallest, one value per pull (versions of a pull share the hash).
  */
-const pullSampleSql = (scope: string, windows: number) => {
+const pullSampleSql = (scope: string, windows: number, coarse: boolean) => {
   const win = windowSql('pod_created_at', windows)
   return `SELECT w, dimension, cluster, namespace, workload_name, node, image, ${dedupedSample('cold_pull')}
   FROM (SELECT w,
-    multiIf(grouping(cluster, namespace, workload_name, repo, node) = 31, 'all',
-      grouping(cluster, namespace, workload_name, repo, node) = 15, 'cluster',
-      grouping(cluster, namespace, workload_name, repo, node) = 7, 'namespace',
-      grouping(cluster, namespace, workload_name, repo, node) = 3, 'workload',
-      grouping(cluster, namespace, workload_name, repo, node) = 13, 'image', 'node') AS dimension,
-    cluster, namespace, workload_name, node, repo AS image,
+    ${COARSE_DIMENSION(
+      coarse,
+      "multiIf(grouping(workload_name, repo, node) = 3, 'workload', grouping(workload_name, repo, node) = 5, 'image', 'node')",
+    )} AS dimension,
+    cluster, namespace, ${coarse ? "'' AS workload_name, '' AS node, '' AS image" : 'workload_name, node, repo AS image'},
     groupArraySorted({sampleSize:UInt32})(
       bitOr(bitAnd(cityHash64(uid, pull_index), 0xFFFFFFFF00000000), toUInt64(assumeNotNull(pull_ms)))) AS cold_pull_all
-  FROM (SELECT cluster, namespace, workload_name, ifNull(node, '') AS node, ${REPOSITORY_SQL('image')} AS repo, uid,
-      pull_index, pull_ms, ${win.w} AS w
-    FROM image_pulls WHERE ${scope} AND ${win.where} AND ${COLD_PULL})
-  WHERE bitShiftRight(cityHash64(uid, pull_index), 32) < greatest({pScalar:UInt64}, ${bound('workload_name', 'pWorkload')},
-    ${bound('repo', 'pImage')}, ${bound('node', 'pNode')})
-  GROUP BY GROUPING SETS ((w), (w, cluster), (w, cluster, namespace), (w, cluster, namespace, workload_name),
-    (w, cluster, repo), (w, cluster, node)))`
+  FROM (SELECT cluster, namespace, workload_name, ifNull(node, '') AS node,
+      ${coarse ? "''" : REPOSITORY_SQL('image')} AS repo, uid, pull_index, pull_ms, ${win.w} AS w
+    FROM image_pulls WHERE ${scope} AND ${win.where} AND ${COLD_PULL}
+      ${coarse ? 'AND bitShiftRight(cityHash64(uid, pull_index), 32) < {pScalar:UInt64}' : ''})
+  ${
+    coarse
+      ? ''
+      : `WHERE bitShiftRight(cityHash64(uid, pull_index), 32) < greatest(${bound('workload_name', 'pWorkload')},
+    ${bound('repo', 'pImage')}, ${bound('node', 'pNode')})`
+  }
+  GROUP BY GROUPING SETS (${coarse ? COARSE_SETS : '(w, cluster, namespace, workload_name), (w, cluster, repo), (w, cluster, node)'}))`
 }
 
 const keyCols = {
@@ -625,15 +635,30 @@ export const reportGroups =
           n.endsWith('Scalar') ? bounds[n] === 0 : (bounds[`${n}Keys`] as unknown[]).length === 0,
         )
       // A query whose every bound is 0 would read the window for nothing: no group it samples is tested.
-      const samples = none('tScalar', 'cScalar', 'tWorkload', 'cWorkload', 'tNode', 'cNode')
-        ? []
-        : await q.query('reportStartupSamples', startupSampleSql(scope.where, n), params, sampleRow)
+      const samples = [
+        ...(none('tScalar', 'cScalar')
+          ? []
+          : await q.query('reportStartupSamples', startupSampleSql(scope.where, n, true), params, sampleRow)),
+        ...(none('tWorkload', 'cWorkload', 'tNode', 'cNode')
+          ? []
+          : await q.query(
+              'reportStartupSamples',
+              startupSampleSql(scope.where, n, false),
+              params,
+              sampleRow,
+            )),
+      ]
       const imageSamples = none('tImage', 'cImage')
         ? []
         : await q.query('reportImageSamples', imageSampleSql(scope.where, n), params, sampleRow)
-      const pullSamples = none('pScalar', 'pWorkload', 'pImage', 'pNode')
-        ? []
-        : await q.query('reportPullSamples', pullSampleSql(scope.where, n), params, pullSampleRow)
+      const pullSamples = [
+        ...(none('pScalar')
+          ? []
+          : await q.query('reportPullSamples', pullSampleSql(scope.where, n, true), params, pullSampleRow)),
+        ...(none('pWorkload', 'pImage', 'pNode')
+          ? []
+          : await q.query('reportPullSamples', pullSampleSql(scope.where, n, false), params, pullSampleRow)),
+      ]
       const slot = (r: KeyRow) => {
         const groups = out[r.w === 0 ? 0 : 1]
         const id = groupId(r)
