@@ -11,6 +11,8 @@ interface ReaderStats {
   /** When the child made this report (reports queue up until read). */
   at: number
   relists: number
+  /** Objects read per resource. */
+  counts: Record<string, number>
   cpuMs: number
   /** The main thread's share of cpuMs (null off Linux). */
   mainCpuMs: number | null
@@ -97,14 +99,25 @@ export async function runBurst(small: boolean): Promise<ScenarioResult> {
         600_000,
       )
       const doneAt = Date.now()
+      // The simulator is done when its pods are final, not when its watch streams have delivered them (on a
+      // loaded machine they trail by seconds): wait until the reader has read a line of every pod the simulator
+      // made, then for the reader to go quiet (the events trailing them), judged by reports made after the
+      // simulator's end (one queued from before the burst is quiet too).
+      const complete = (r: ReaderStats) => (r.counts.pods ?? 0) >= done.truth
       const s = await latest<ReaderStats>(
         recorder,
         'stats',
-        // The simulator's clock readings stall while it plans a large burst: wait for the reader to go quiet,
-        // judged by reports made after the simulator's end (one queued from before the burst is quiet too).
-        (r) => r.at >= doneAt && r.lastAt > 0 && r.at - r.lastAt > 3000,
-        120_000,
+        (r) =>
+          r.at >= doneAt &&
+          r.lastAt > 0 &&
+          r.at - r.lastAt > 3000 &&
+          (complete(r) || r.at - doneAt > 120_000),
+        300_000,
       )
+      if (!complete(s))
+        notes.push(
+          `the recording holds lines of ${s.counts.pods ?? 0} of the simulator's ${done.truth} pods (and ${s.counts.events ?? 0} events)`,
+        )
       return { done, reader: s }
     })
     if (recorded.reader.relists > 0)
