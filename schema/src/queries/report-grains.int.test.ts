@@ -331,9 +331,29 @@ describe('report grains: image repository and pull figures', () => {
     expect(skipped).toBeGreaterThanOrEqual(1)
   })
 
-  it('a namespace scope reads every hour raw', async () => {
+  it('a namespace scope reads every hour raw; a cluster scope reads the grains, with the same figures', async () => {
     const w = { from: at(0), to: at(6 * HOUR) }
     expect((await reportServedWindow(q, w, { namespace: 'shop' })).served).toEqual([])
     expect((await reportServedWindow(q, w, {})).served.length).toBeGreaterThan(0)
+    const previous = { from: at(-6 * HOUR), to: at(-HOUR) }
+    const shop = await reportGroups(q)({ previous, current: w, namespace: 'shop' })
+    const members = [...final.values()].filter(
+      (s) => s.namespace === 'shop' && s.createdAt >= w.from && s.createdAt < w.to,
+    )
+    for (const repo of REPOS) {
+      const g = shop.current.find((x) => x.dimension === 'image' && x.key.image === repo)
+      expect(g?.side.startups, repo).toBe(
+        members.filter((s) => s.pulls.some((p) => repoOf(p.image) === repo)).length,
+      )
+      expect(g?.side.pulls.count, repo).toBe(
+        members.flatMap((s) => s.pulls).filter((p) => repoOf(p.image) === repo).length,
+      )
+    }
+    const auto = await reportGroups(q)({ previous, current: w, cluster: 'prod-eu' })
+    const raw = await reportGroups(q)({ previous, current: w, cluster: 'prod-eu', source: 'raw' })
+    expect(byId(auto.current)).toEqual(byId(raw.current))
+    expect(auto.current.find((x) => x.dimension === 'all')?.side.startups).toBe(
+      [...final.values()].filter((s) => s.createdAt >= w.from && s.createdAt < w.to).length,
+    )
   })
 })
