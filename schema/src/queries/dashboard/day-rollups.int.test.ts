@@ -2,10 +2,16 @@
 // tables' answer, with open hours, partial days at both ends and a startup rewritten after its day was built;
 // counts and means also against figures computed here from the records themselves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import { coldRecord, pendingRecord } from '../../../test/fixtures/records.ts'
 import { openMigratedStore } from '../../../test/fixtures/temp-store.ts'
 import type { StartupRecord } from '../../record/types.ts'
-import { rebuildRollupBuckets, refreshRollups, writeStartups } from '../../rollups/index.ts'
+import {
+  pruneSupersededRollups,
+  rebuildRollupBuckets,
+  refreshRollups,
+  writeStartups,
+} from '../../rollups/index.ts'
 import type { Querier } from '../../store/index.ts'
 import { imagePullStats, nodeCacheHits, pullFailures } from './image-pulls.ts'
 import { servedDays, servedWindow } from './rollup-source.ts'
@@ -172,5 +178,19 @@ describe('day rows', () => {
     expect(await answers('auto')).toEqual(afterWrite)
     // The rewrite moved the answers (its day is read anew, not from the day rows built before it).
     expect(afterWrite).not.toEqual(before)
+    // Pruning keeps only the latest day build's rows, and the answers.
+    const builds = async () =>
+      (
+        await q.query(
+          'test.dayBuilds',
+          'SELECT uniqExact(rebuild) AS n FROM startup_rollup_day_grains',
+          {},
+          z.object({ n: z.coerce.number() }),
+        )
+      )[0]?.n
+    expect(await builds()).toBeGreaterThan(1)
+    await pruneSupersededRollups(q, 0)
+    expect(await builds()).toBe(1)
+    expect(await answers('auto')).toEqual(afterWrite)
   })
 })
