@@ -54,6 +54,18 @@ describe('retention', () => {
     }
   })
 
+  it('every table whose TTL counts from retain_from is in the map, so podstart migrate --retention reaches it', async () => {
+    const rows = await createQuerier(store).query(
+      'test_ttl_tables',
+      'SELECT name, engine_full FROM system.tables WHERE database = currentDatabase()',
+      {},
+      z.object({ name: z.string(), engine_full: z.string() }),
+    )
+    const counted = rows.filter((r) => r.engine_full.includes('TTL retain_from')).map((r) => r.name)
+    expect(counted.length).toBeGreaterThanOrEqual(5)
+    for (const table of counted) expect(Object.keys(RETENTION_TABLES), table).toContain(table)
+  })
+
   it('applies changed TTLs with ALTER TABLE ... MODIFY TTL and leaves the others untouched', async () => {
     const days = retentionFromConfig({ pod_startups: 90, pod_events: '7', startup_rollup_hourly: 400 })
     const changes = await applyRetention(store, days)
@@ -117,6 +129,10 @@ describe('retention', () => {
       'startup_rollup_hourly',
       'startup_rollup_grains',
       'pull_rollup_grains',
+      'startup_image_grains',
+      'pull_group_grains',
+      'startup_rollup_day_grains',
+      'pull_rollup_day_grains',
     ] as const)
       expect(RETENTION_TABLES[table].column, table).toBe('retain_from')
     await applyRetention(store, { ...defaultRetention(), pod_startups: 120 })

@@ -10,8 +10,8 @@ import { expandPlaceholders } from './sql-text.ts'
  * Tables with a TTL: the immutable time column the TTL counts from (`wrap`: a DateTime64 column is cast with
  * toDateTime, as in the migrations), and the default the migrations create. Startups, pulls and their rollups
  * count from `retain_from` (migration 0008: the row's own time, or the import time of a dump imported with
- * --keep-old). Bookkeeping tables (schema_migrations*, startup_rollup_builds/dirty, import_runs) keep their own
- * fixed TTLs.
+ * --keep-old). Bookkeeping tables (schema_migrations*, startup_rollup_builds/dirty, startup_rollup_day_builds,
+ * import_runs) keep their own fixed TTLs.
  */
 export const RETENTION_TABLES = {
   pod_startups: { column: 'retain_from', defaultDays: 180, wrap: false },
@@ -24,6 +24,10 @@ export const RETENTION_TABLES = {
   startup_rollup_hourly: { column: 'retain_from', defaultDays: 180, wrap: false },
   startup_rollup_grains: { column: 'retain_from', defaultDays: 180, wrap: false },
   pull_rollup_grains: { column: 'retain_from', defaultDays: 180, wrap: false },
+  startup_image_grains: { column: 'retain_from', defaultDays: 180, wrap: false },
+  pull_group_grains: { column: 'retain_from', defaultDays: 180, wrap: false },
+  startup_rollup_day_grains: { column: 'retain_from', defaultDays: 180, wrap: false },
+  pull_rollup_day_grains: { column: 'retain_from', defaultDays: 180, wrap: false },
   alerts: { column: 'starts_at', defaultDays: 90 },
   rejected_records: { column: 'rejected_at', defaultDays: 30 },
 } as const satisfies Record<string, { column: string; defaultDays: number; wrap?: false }>
