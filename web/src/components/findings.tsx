@@ -71,7 +71,7 @@ export function Findings({
 }: {
   result: FindingsResult
   withArtifacts: boolean
-  /** With artifacts: how many findings (the first ones) carry evidence, assumptions and artifact; the rest are one line each. */
+  /** With artifacts: how many findings (the first ones) carry their evidence table and assumptions; every one keeps its artifact. */
   detailed?: number
   /** Where the full list (every finding with its details) is, shown when some were listed without them. */
   moreHref?: string
@@ -158,23 +158,23 @@ export function Findings({
                     ))}
                   </ul>
                 </details>
-                {f.artifact ? (
-                  <details className="numbers" open={i === 0}>
-                    <summary>
-                      Artifact <code>{f.artifact.filename}</code> (copy and apply)
-                    </summary>
-                    <pre className="artifact">{f.artifact.content}</pre>
-                  </details>
-                ) : null}
               </>
+            ) : null}
+            {withArtifacts && f.artifact ? (
+              <details className="numbers" open={i === 0}>
+                <summary>
+                  Artifact <code>{f.artifact.filename}</code> (copy and apply)
+                </summary>
+                <pre className="artifact">{f.artifact.content}</pre>
+              </details>
             ) : null}
           </li>
         ))}
       </ol>
       {withArtifacts && result.findings.length > detailed ? (
         <p className="meta" data-findings-compact={result.findings.length - detailed}>
-          The first {detailed} findings are shown with their evidence and artifact, the other{' '}
-          {result.findings.length - detailed} as one line each.{' '}
+          The first {detailed} findings are shown with their evidence and assumptions, the other{' '}
+          {result.findings.length - detailed} with their saving, links and artifact only.{' '}
           {moreHref ? <Link href={moreHref}>Show every finding in full</Link> : null}
         </p>
       ) : null}
