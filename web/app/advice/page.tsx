@@ -1,5 +1,4 @@
 // Advice: every finding for the window, ranked by expected saving, with evidence, links to its pods and the artifact.
-import { Suspense } from 'react'
 import { FilterBar } from '@/components/filter-bar.tsx'
 import { Findings } from '@/components/findings.tsx'
 import {
@@ -40,10 +39,9 @@ export default async function AdvicePage({ searchParams }: { searchParams: Promi
         ]}
       />
       <section className="panel">
-        {/* The heading and filters go out at once; the findings follow in the same response. */}
-        <Suspense fallback={<p className="meta">Evaluating advice…</p>}>
-          <AdviceFindings query={query} all={all} />
-        </Suspense>
+        {/* Awaited, not streamed: the findings are this page's own data (cached per scope and range, served
+            stale while one background evaluation replaces them), and a link into the page lands on them. */}
+        <AdviceFindings query={query} all={all} />
       </section>
     </>
   )
