@@ -52,7 +52,7 @@ function startup(i: number, hourMs: number, offsetMs: number): StartupRecord {
     pulls: base.pulls.map((p, k) => ({
       ...p,
       startedAt: t(960 + k * 3_000),
-      pullMs: warm ? 0 : p.pullMs + (i % 11) * 100,
+      pullMs: warm ? 0 : (p.pullMs ?? 0) + (i % 11) * 100,
       cached: warm,
       outcome: i % 17 === 0 && k === 0 ? 'failed' : 'ok',
       failureReason: i % 17 === 0 && k === 0 ? 'ErrImagePull' : p.failureReason,
