@@ -73,12 +73,17 @@ describe('startup queries SQL', () => {
       'SELECT count() AS n FROM pod_startups FINAL WHERE cluster = {cluster:String}',
     )
     expect(q.calls[0]?.params).toEqual({ cluster: 'prod' })
-    // Candidates first: the top (offset + limit) x 3 + 20 rows of every version; none here, so no second query.
-    expect(q.calls[1]?.sql).toContain('ORDER BY total_ms DESC, uid LIMIT {take:UInt32}')
-    expect(q.calls[1]?.sql).toContain('workload_name = {workload:String}')
-    expect(q.calls[1]?.sql).not.toContain('api')
-    expect(q.calls[1]?.params).toMatchObject({ workload: 'api', take: 200 })
-    expect(q.calls).toHaveLength(2)
+    // The floor first: the ((offset + limit) x 3 + 20)-th largest total of any version (offset 199 of 200), then
+    // the candidates at or above it; none here, so no read of current versions.
+    expect(q.calls[1]?.sql).toContain('ORDER BY total_ms DESC LIMIT 1 OFFSET {skip:UInt32}')
+    expect(q.calls[1]?.params).toMatchObject({ workload: 'api', skip: 199 })
+    expect(q.calls[2]?.sql).toContain('PREWHERE total_ms >= {floor:UInt32}')
+    expect(q.calls[2]?.params).toMatchObject({ workload: 'api', floor: 0 })
+    for (const c of q.calls.slice(1)) {
+      expect(c.sql).toContain('workload_name = {workload:String}')
+      expect(c.sql).not.toContain('api')
+    }
+    expect(q.calls).toHaveLength(3)
   })
 
   it('insertStartups writes pulls before the startup row, with one version', async () => {
