@@ -10,7 +10,7 @@ import type { Querier } from '../store/index.ts'
 import { insertStartups } from '../writes/startups.ts'
 import { alwaysPullOnDigest } from './advice-inventory.ts'
 import { imagePullSummary, nodeImagePulls, pullBursts } from './advice-pulls.ts'
-import { PULL_SIGNALS, sharedPullSignals } from './advice-shared.ts'
+import { PULL_SIGNALS, sharedPullSignals, sweepStaleSharedPulls } from './advice-shared.ts'
 
 let q: Querier
 let cleanup: () => Promise<void>
@@ -232,5 +232,27 @@ describe('sharedPullSignals', () => {
       z.object({ n: z.union([z.number(), z.string()]).transform(Number) }),
     )
     expect(left[0]?.n).toBe(0)
+  })
+
+  it('a later pass drops scratch tables a dead pass left behind, once they are old; never other tables', async () => {
+    const orphan = `advice_pulls_${'ab'.repeat(16)}`
+    await q.command(`CREATE TABLE ${orphan} (x UInt8) ENGINE = MergeTree ORDER BY tuple()`)
+    await q.command('CREATE TABLE advice_pulls_keep (x UInt8) ENGINE = MergeTree ORDER BY tuple()')
+    const tables = async () =>
+      (
+        await q.query(
+          'test.scratchNames',
+          "SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, 'advice_pulls_') ORDER BY name",
+          {},
+          z.object({ name: z.string() }),
+        )
+      ).map((r) => r.name)
+    // A pass keeps a young one (it may belong to a pass still running elsewhere).
+    await sharedPullSignals(q)({ ...WINDOW, ...settings })
+    expect(await tables()).toEqual([orphan, 'advice_pulls_keep'])
+    // Old enough (age 0 here): dropped; a table outside the scratch name pattern never is.
+    expect(await sweepStaleSharedPulls(q, 0)).toEqual([orphan])
+    expect(await tables()).toEqual(['advice_pulls_keep'])
+    await q.command('DROP TABLE advice_pulls_keep')
   })
 })

@@ -52,6 +52,32 @@ export interface SharedPullSignals {
   alwaysPullOnDigest: AlwaysPullOnDigestRow[]
 }
 
+const SCRATCH_NAME = new RegExp(`^${SHARED_PULLS_PREFIX}[0-9a-f]{32}$`)
+
+/**
+ * Drops scratch tables of passes that ended without dropping their own (the process died mid-pass): those
+ * created more than `olderThanSeconds` ago (default 6 hours; a pass takes seconds to a minute). Names come from
+ * system.tables and are checked against the scratch name pattern before they reach a statement. Returns the
+ * tables dropped.
+ */
+export async function sweepStaleSharedPulls(q: Querier, olderThanSeconds = 6 * 3600): Promise<string[]> {
+  const rows = await q.query(
+    'advice.staleScratchTables',
+    `SELECT name FROM system.tables
+     WHERE database = currentDatabase() AND startsWith(name, {prefix:String})
+       AND metadata_modification_time <= now() - toIntervalSecond({age:UInt32})`,
+    { prefix: SHARED_PULLS_PREFIX, age: olderThanSeconds },
+    z.object({ name: z.string() }),
+  )
+  const dropped: string[] = []
+  for (const { name } of rows) {
+    if (!SCRATCH_NAME.test(name)) continue
+    await q.command(`DROP TABLE IF EXISTS ${name}`)
+    dropped.push(name)
+  }
+  return dropped
+}
+
 /** Every pull signal the evaluation reads, from one join of the window's pulls. */
 export const sharedPullSignals =
   (q: Querier) =>
@@ -65,6 +91,7 @@ export const sharedPullSignals =
     }
     const wanted = new Set(p.signals)
     if (wanted.size === 0) return out
+    await sweepStaleSharedPulls(q)
     const table = `${SHARED_PULLS_PREFIX}${randomBytes(16).toString('hex')}`
     const shared = sharedPulls(p, table)
     const src = shared.source
