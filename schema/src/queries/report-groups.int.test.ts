@@ -2,9 +2,8 @@
 // of the window from raw rows, each startup once (a rewrite counts once and is sampled once), and percentiles as
 // ClickHouse's quantiles interpolate them, computed here by hand from the values written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { at, coldRecord } from '../../test/fixtures/records.ts'
+import { at, readyRecord } from '../../test/fixtures/records.ts'
 import { openMigratedStore } from '../../test/fixtures/temp-store.ts'
-import type { StartupRecord } from '../record/types.ts'
 import { refreshRollups, writeStartups } from '../rollups/index.ts'
 import type { Querier } from '../store/index.ts'
 import { servedWindow } from './dashboard/rollup-source.ts'
@@ -19,29 +18,7 @@ beforeAll(async () => {
 afterAll(async () => cleanup?.())
 
 const HOUR = 3_600_000
-function ready(n: number, offsetMs: number, totalMs: number): StartupRecord {
-  const base = coldRecord()
-  return {
-    ...base,
-    uid: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    pod: `checkout-${n}`,
-    createdAt: at(offsetMs),
-    readyAt: at(offsetMs + totalMs),
-    totalMs,
-    sloMs: totalMs - 1000,
-    phases: {
-      scheduling: 100,
-      sandbox: 200,
-      init: 0,
-      pullWait: 0,
-      pull: 1000,
-      download: 400,
-      decompress: 600,
-      start: 100,
-      ready: totalMs - 1400,
-    },
-  }
-}
+const ready = readyRecord
 
 /** Linear interpolation between the closest ranks, as ClickHouse's quantile does over fewer than 8,192 values. */
 function interpolated(values: number[], level: number): number {

@@ -2,12 +2,11 @@
 // so (with the approximation's error bound), the in-memory report over the same startups computes nearest ranks
 // and says that; the figures differ exactly as the two methods do, and the renderers print the method.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { at, coldRecord } from '../../test/fixtures/records.ts'
+import { at, readyRecord } from '../../test/fixtures/records.ts'
 import { openMigratedStore } from '../../test/fixtures/temp-store.ts'
 import { servedWindow } from '../queries/dashboard/rollup-source.ts'
 import { PERCENTILE_METHOD_TEXT } from '../queries/percentiles.ts'
 import { reportStartupSamples } from '../queries/report-samples.ts'
-import type { StartupRecord } from '../record/types.ts'
 import { refreshRollups, writeStartups } from '../rollups/index.ts'
 import type { Querier } from '../store/index.ts'
 import { reportFromStore } from './from-store.ts'
@@ -25,29 +24,7 @@ beforeAll(async () => {
 afterAll(async () => cleanup?.())
 
 const HOUR = 3_600_000
-function ready(n: number, offsetMs: number, totalMs: number): StartupRecord {
-  const base = coldRecord()
-  return {
-    ...base,
-    uid: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    pod: `checkout-${n}`,
-    createdAt: at(offsetMs),
-    readyAt: at(offsetMs + totalMs),
-    totalMs,
-    sloMs: totalMs - 1000,
-    phases: {
-      scheduling: 100,
-      sandbox: 200,
-      init: 0,
-      pullWait: 0,
-      pull: 1000,
-      download: 400,
-      decompress: 600,
-      start: 100,
-      ready: totalMs - 1400,
-    },
-  }
-}
+const ready = readyRecord
 
 describe('percentileMethod of the report', () => {
   it('names the rollup approximation for the store report and nearest rank for figures from the values', async () => {

@@ -2,7 +2,7 @@
 // re-imports) count once, dirty buckets are read raw until rebuilt, and rollup numbers equal raw FINAL numbers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { at, coldRecord, pendingRecord } from '../../test/fixtures/records.ts'
+import { at, coldRecord, pendingRecord, readyRecord } from '../../test/fixtures/records.ts'
 import { openMigratedStore } from '../../test/fixtures/temp-store.ts'
 import { startupAggregates } from '../queries/dashboard/startup-aggregates.ts'
 import type { ImagePullRecord, StartupRecord } from '../record/types.ts'
@@ -25,37 +25,7 @@ beforeAll(async () => {
 afterAll(async () => cleanup?.())
 
 const HOUR = 3_600_000
-/** A ready startup `offsetMs` after the fixture base whose phases add up to totalMs. */
-function ready(
-  n: number,
-  offsetMs: number,
-  totalMs: number,
-  over: Partial<StartupRecord> = {},
-): StartupRecord {
-  const base = coldRecord()
-  const pull = 1000
-  return {
-    ...base,
-    uid: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    pod: `checkout-${n}`,
-    createdAt: at(offsetMs),
-    readyAt: at(offsetMs + totalMs),
-    totalMs,
-    sloMs: totalMs - pull,
-    phases: {
-      scheduling: 100,
-      sandbox: 200,
-      init: 0,
-      pullWait: 0,
-      pull,
-      download: 400,
-      decompress: 600,
-      start: 100,
-      ready: totalMs - 1400,
-    },
-    ...over,
-  }
-}
+const ready = readyRecord
 const window = { from: at(0), to: at(3 * HOUR) }
 const agg = (source: 'auto' | 'raw', groupBy: ('time' | 'node' | 'outcome')[] = []) =>
   startupAggregates(q)({ ...window, groupBy, source, detail: 'full' })
