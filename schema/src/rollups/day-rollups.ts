@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { PULL_DIMENSIONS, PULL_MEASURES } from '../rows/pull-rollups.ts'
 import { ROLLUP_DIMENSIONS, ROLLUP_LEVELS, ROLLUP_MEASURES } from '../rows/startup-rollups.ts'
 import type { Querier } from '../store/querier.ts'
+import { DAY_BUILDS, supersededRowsDelete } from './superseded.ts'
 
 const LEVELS = ROLLUP_LEVELS.join(', ')
 
@@ -112,11 +113,5 @@ export async function refreshDayRollups(q: Querier, opts: { limit?: number } = {
 /** Deletes day rows of superseded day builds once their successor is older than `graceMs` (as for the hours). */
 export async function pruneSupersededDayRollups(q: Querier, graceMs = 120_000): Promise<void> {
   for (const table of ['startup_rollup_day_grains', 'pull_rollup_day_grains'] as const)
-    await q.command(
-      `DELETE FROM ${table}
-       WHERE (bucket, rebuild) NOT IN (SELECT day, max(rebuild) FROM startup_rollup_day_builds GROUP BY day)
-         AND bucket IN (SELECT day FROM startup_rollup_day_builds GROUP BY day
-                        HAVING max(finished_at) < now64(3, 'UTC') - toIntervalMillisecond({grace:UInt32}))`,
-      { grace: graceMs },
-    )
+    await q.command(supersededRowsDelete(table, DAY_BUILDS), { grace: graceMs })
 }

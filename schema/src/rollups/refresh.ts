@@ -15,6 +15,7 @@ import {
 import type { Querier } from '../store/querier.ts'
 import { type InsertStartupsOptions, insertStartups } from '../writes/startups.ts'
 import { pruneSupersededDayRollups, refreshDayRollups } from './day-rollups.ts'
+import { HOUR_BUILDS, supersededRowsDelete } from './superseded.ts'
 
 const HOUR_MS = 3_600_000
 
@@ -160,21 +161,13 @@ export async function rebuildRollupBucket(q: Querier, bucket: string): Promise<n
  * old rebuild just before has long finished).
  */
 export async function pruneSupersededRollups(q: Querier, graceMs = 120_000): Promise<void> {
-  await q.command(
-    `DELETE FROM startup_rollup_hourly
-     WHERE (bucket, rebuild) NOT IN (SELECT bucket, max(rebuild) FROM startup_rollup_builds GROUP BY bucket)
-       AND bucket IN (SELECT bucket FROM startup_rollup_builds GROUP BY bucket
-                      HAVING max(finished_at) < now64(3, 'UTC') - toIntervalMillisecond({grace:UInt32}))`,
-    { grace: graceMs },
-  )
-  for (const table of ['startup_rollup_grains', 'pull_rollup_grains', ...REPORT_GRAIN_TABLES] as const)
-    await q.command(
-      `DELETE FROM ${table}
-       WHERE (bucket, rebuild) NOT IN (SELECT bucket, max(rebuild) FROM startup_rollup_builds GROUP BY bucket)
-         AND bucket IN (SELECT bucket FROM startup_rollup_builds GROUP BY bucket
-                        HAVING max(finished_at) < now64(3, 'UTC') - toIntervalMillisecond({grace:UInt32}))`,
-      { grace: graceMs },
-    )
+  for (const table of [
+    'startup_rollup_hourly',
+    'startup_rollup_grains',
+    'pull_rollup_grains',
+    ...REPORT_GRAIN_TABLES,
+  ] as const)
+    await q.command(supersededRowsDelete(table, HOUR_BUILDS), { grace: graceMs })
   await pruneSupersededDayRollups(q, graceMs)
 }
 
