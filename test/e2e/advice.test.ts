@@ -17,9 +17,15 @@ const DAYS = 2
 const PODS_PER_HOUR = 30
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-async function adviseOn(scenario: string, opts: { days: number; keepStore?: boolean; seed?: number }) {
-  // Recent (table TTLs keep the rows) and a minute in the past, as `podstart up` generates its history.
-  const endAtMs = Date.now() - 60_000
+async function adviseOn(
+  scenario: string,
+  opts: { days: number; keepStore?: boolean; seed?: number; onTheHour?: boolean },
+) {
+  // Recent (table TTLs keep the rows) and a minute in the past, as `podstart up` generates its history. onTheHour:
+  // ending on a whole hour instead, so the seeded history meets the advice's minute buckets the same way on every
+  // run (a burst that straddles two buckets counts as two smaller ones: docs/advice.md).
+  const lastMinute = Date.now() - 60_000
+  const endAtMs = opts.onTheHour ? Math.floor(lastMinute / 3_600_000) * 3_600_000 : lastMinute
   const store: HistoryStore = await fillHistoryStore({
     dataDir: join(dir, scenario),
     keepOpen: true,
@@ -64,7 +70,7 @@ describe('advice on each injected problem', () => {
 
   for (const [scenario, kind] of SCENARIOS) {
     it(`${scenario}: ${EXPECTED_RULE[kind]} ranks first for the ${kind} scope`, async () => {
-      const { findings, manifest } = await adviseOn(scenario, { days: DAYS })
+      const { findings, manifest } = await adviseOn(scenario, { days: DAYS, onTheHour: true })
       const problems = manifest.filter((m) => m.kind === kind)
       expect(problems.length).toBeGreaterThan(0)
       for (const problem of problems) {
