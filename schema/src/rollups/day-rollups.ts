@@ -46,33 +46,44 @@ const HOUR_MS = 3_600_000
 /** (hour, rebuild) pairs of the days being built, as the IN list of a grain table read. */
 const HOURS_IN = `(bucket, rebuild) IN (SELECT h, r FROM (SELECT arrayJoin(arrayZip({hours:Array(DateTime('UTC'))}, {rebuilds:Array(UInt64)})) AS t, t.1 AS h, t.2 AS r))`
 
-function startupDaysInsert(): string {
-  const dims = ROLLUP_DIMENSIONS.map(([n]) => n).filter((n) => n !== 'bucket')
-  const measures = ROLLUP_MEASURES.map(
-    ([n]) => `${n.endsWith('_q') ? `quantilesMergeState(${LEVELS})(${n})` : `sum(${n})`} AS ${n}`,
-  )
-  return `INSERT INTO startup_rollup_day_grains (grain, bucket, rebuild, ${[...dims, ...ROLLUP_MEASURES.map(([n]) => n)].join(', ')}, retain_from)
+/** INSERT of the day rows of `target` merged from the hour rows of `source`, one measure expression per column. */
+function daysInsert(
+  target: 'startup_rollup_day_grains' | 'pull_rollup_day_grains',
+  source: 'startup_rollup_grains' | 'pull_rollup_grains',
+  dimensions: readonly string[],
+  measures: readonly [name: string, merged: string][],
+): string {
+  const dims = dimensions.filter((n) => n !== 'bucket')
+  return `INSERT INTO ${target} (grain, bucket, rebuild, ${[...dims, ...measures.map(([n]) => n)].join(', ')}, retain_from)
     SELECT grain, toStartOfDay(bucket) AS day, {rebuild:UInt64}, ${dims.join(', ')},
-      ${measures.join(',\n      ')},
+      ${measures.map(([n, m]) => `${m} AS ${n}`).join(',\n      ')},
       max(retain_from) AS retain_from
-    FROM startup_rollup_grains
+    FROM ${source}
     WHERE bucket >= {first:DateTime('UTC')} AND bucket <= {last:DateTime('UTC')} AND ${HOURS_IN}
     GROUP BY grain, day, ${dims.join(', ')}`
 }
 
-function pullDaysInsert(): string {
-  const dims = PULL_DIMENSIONS.map(([n]) => n).filter((n) => n !== 'bucket')
-  const measures = PULL_MEASURES.map(([n, , merge]) =>
-    n.endsWith('_q') ? `quantilesMergeState(0.5, 0.9)(${n}) AS ${n}` : `${merge} AS ${n}`,
+const startupDaysInsert = (): string =>
+  daysInsert(
+    'startup_rollup_day_grains',
+    'startup_rollup_grains',
+    ROLLUP_DIMENSIONS.map(([n]) => n),
+    ROLLUP_MEASURES.map(([n]) => [
+      n,
+      n.endsWith('_q') ? `quantilesMergeState(${LEVELS})(${n})` : `sum(${n})`,
+    ]),
   )
-  return `INSERT INTO pull_rollup_day_grains (grain, bucket, rebuild, ${[...dims, ...PULL_MEASURES.map(([n]) => n)].join(', ')}, retain_from)
-    SELECT grain, toStartOfDay(bucket) AS day, {rebuild:UInt64}, ${dims.join(', ')},
-      ${measures.join(',\n      ')},
-      max(retain_from) AS retain_from
-    FROM pull_rollup_grains
-    WHERE bucket >= {first:DateTime('UTC')} AND bucket <= {last:DateTime('UTC')} AND ${HOURS_IN}
-    GROUP BY grain, day, ${dims.join(', ')}`
-}
+
+const pullDaysInsert = (): string =>
+  daysInsert(
+    'pull_rollup_day_grains',
+    'pull_rollup_grains',
+    PULL_DIMENSIONS.map(([n]) => n),
+    PULL_MEASURES.map(([n, , merge]) => [
+      n,
+      n.endsWith('_q') ? `quantilesMergeState(0.5, 0.9)(${n})` : merge,
+    ]),
+  )
 
 /**
  * Builds the day rows of days whose 24 hours are served and not yet merged as they are now (oldest first, at
