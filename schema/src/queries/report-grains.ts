@@ -6,7 +6,8 @@ import { z } from 'zod'
 import { PHASE_STEM } from '../rows/startup-rollups.ts'
 import { PHASE_COLUMN } from '../rows/startup-rows.ts'
 import type { Querier } from '../store/querier.ts'
-import { rawRanges, type ServedWindow, servedConditions, servedWindow } from './dashboard/rollup-source.ts'
+import { rawRanges, type ServedWindow, servedConditions } from './dashboard/rollup-source.ts'
+import { servedWithAllRows } from './grain-served.ts'
 import { REPORT_PHASES } from './report-shapes.ts'
 
 /** Image repository of a reference (tag and digest dropped), as `imageRepository` in report/groups.ts. */
@@ -133,46 +134,20 @@ export function reportGrainsInserts(): string[] {
 /** The report grain tables, pruned with the other rollups (rows of superseded rebuilds). */
 export const REPORT_GRAIN_TABLES = ['startup_image_grains', 'pull_group_grains'] as const
 
-const reportServedRow = z.object({ bucket: z.coerce.number(), rebuild: z.coerce.number().int() })
-
 /**
- * The hours of the window the report grains serve: hours the startup rollups serve (servedWindow) whose rebuild
- * wrote both report grains in full (each table's 'all' rows count the build's startups), so an hour built before
- * migration 0013, or whose rows here expired, is read raw. A namespace scope reads raw (no grain keeps namespace
- * with image or node). The rest of the window is left as raw ranges.
+ * The hours of the window the report grains serve: hours the startup rollups serve whose rebuild wrote both
+ * report grains in full (grain-served.ts), so an hour built before migration 0013, or whose rows here expired,
+ * is read raw. A namespace scope reads raw (no grain keeps namespace with image or node). The rest of the
+ * window is left as raw ranges.
  */
 export async function reportServedWindow(
   q: Querier,
   window: { from: string; to: string },
   scope: { namespace?: string },
 ): Promise<ServedWindow> {
-  const fromMs = Date.parse(window.from)
-  const toMs = Date.parse(window.to)
-  if (scope.namespace !== undefined) return { served: [], ranges: rawRanges(fromMs, toMs, []) }
-  const all = await servedWindow(q, window)
-  if (all.served.length === 0) return all
-  const cond = servedConditions(all, 'created_at', 'r')
-  const rows = await q.query(
-    'reportServedHours',
-    `SELECT toUnixTimestamp(bucket) AS bucket, rebuild FROM startup_rollup_builds
-     WHERE ${cond.rollup}
-       AND (bucket, rebuild, startups) IN (SELECT bucket, rebuild, sum(startups) FROM startup_image_grains
-                                            WHERE grain = 'all' AND ${cond.rollup} GROUP BY bucket, rebuild)
-       AND (bucket, rebuild, startups) IN (SELECT bucket, rebuild, sum(startups) FROM pull_group_grains
-                                            WHERE grain = 'all' AND ${cond.rollup} GROUP BY bucket, rebuild)
-     ORDER BY bucket`,
-    cond.params,
-    reportServedRow,
-  )
-  const served = rows.map((r) => ({ bucket: r.bucket * 1000, rebuild: r.rebuild }))
-  return {
-    served,
-    ranges: rawRanges(
-      fromMs,
-      toMs,
-      served.map((r) => r.bucket),
-    ),
-  }
+  if (scope.namespace !== undefined)
+    return { served: [], ranges: rawRanges(Date.parse(window.from), Date.parse(window.to), []) }
+  return servedWithAllRows(q, window, ['startup_image_grains', 'pull_group_grains'], 'reportServedHours')
 }
 
 /** ClickHouse quantiles as the report reads them: ms rounded, an empty state's NaN read as unknown. */

@@ -2,6 +2,7 @@
 // writers mark the hour buckets they touch dirty (before and after writing), and a refresh rebuilds dirty or
 // never-built CLOSED buckets from pod_startups FINAL and image_pulls FINAL.
 import { z } from 'zod'
+import { pullMinuteGrainsInserts } from '../queries/dashboard/concurrent-pulls.ts'
 import { REPORT_GRAIN_TABLES, reportGrainsInserts } from '../queries/report-grains.ts'
 import type { StartupRecord } from '../record/types.ts'
 import { isoToCh } from '../rows/codec.ts'
@@ -138,6 +139,8 @@ export async function rebuildRollupBuckets(q: Querier, buckets: string[]): Promi
   await q.command(pullGrainsInsert(), params)
   // The weekly report's grains: startups per image repository, pulls per workload, repository and node.
   for (const sql of reportGrainsInserts()) await q.command(sql, params)
+  // Concurrent pulls: per image and minute node states, and each bucket's peak per image.
+  for (const sql of pullMinuteGrainsInserts()) await q.command(sql, params)
   // A bucket left without startups (expired by TTL) still gets a build row: built, and empty.
   await q.command(
     `INSERT INTO startup_rollup_builds (bucket, rebuild, started_at, finished_at, startups)
@@ -165,6 +168,7 @@ export async function pruneSupersededRollups(q: Querier, graceMs = 120_000): Pro
     'startup_rollup_hourly',
     'startup_rollup_grains',
     'pull_rollup_grains',
+    'pull_minute_grains',
     ...REPORT_GRAIN_TABLES,
   ] as const)
     await q.command(supersededRowsDelete(table, HOUR_BUILDS), { grace: graceMs })

@@ -12,6 +12,7 @@ export type RollupTable =
   | 'pull_rollup_grains'
   | 'startup_image_grains'
   | 'pull_group_grains'
+  | 'pull_minute_grains'
   | 'startup_rollup_day_grains'
   | 'pull_rollup_day_grains'
 

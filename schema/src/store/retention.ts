@@ -28,6 +28,7 @@ export const RETENTION_TABLES = {
   pull_group_grains: { column: 'retain_from', defaultDays: 180, wrap: false },
   startup_rollup_day_grains: { column: 'retain_from', defaultDays: 180, wrap: false },
   pull_rollup_day_grains: { column: 'retain_from', defaultDays: 180, wrap: false },
+  pull_minute_grains: { column: 'retain_from', defaultDays: 180, wrap: false },
   alerts: { column: 'starts_at', defaultDays: 90 },
   rejected_records: { column: 'rejected_at', defaultDays: 30 },
 } as const satisfies Record<string, { column: string; defaultDays: number; wrap?: false }>

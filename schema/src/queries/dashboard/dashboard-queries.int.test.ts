@@ -4,7 +4,8 @@ import { at, coldRecord, fixtureWindow } from '../../../test/fixtures/records.ts
 import { openMigratedStore } from '../../../test/fixtures/temp-store.ts'
 import { refreshRollups, writeStartups } from '../../rollups/index.ts'
 import type { Querier } from '../../store/index.ts'
-import { concurrentPulls, imagePullStats, nodeCacheHits, pullFailures } from './image-pulls.ts'
+import { concurrentPulls } from './concurrent-pulls.ts'
+import { imagePullStats, nodeCacheHits, pullFailures } from './image-pulls.ts'
 import { startupAggregates } from './startup-aggregates.ts'
 import { workloadRollouts } from './workload-rollouts.ts'
 

@@ -1,5 +1,5 @@
 // Pull questions of the images page and the overview: failures over time, pull time by image and size class
-// with the download/decompress split and how it was obtained, cache hits per node, concurrent pulls.
+// with the download/decompress split and how it was obtained, cache hits per node (concurrent pulls: concurrent-pulls.ts).
 import { z } from 'zod'
 import { isoToCh } from '../../rows/codec.ts'
 import { type PullDimension, SIZE_CLASSES } from '../../rows/pull-rollups.ts'
@@ -199,46 +199,6 @@ export const nodeCacheHits =
       cached: r.hits,
       hitRate: r.n_lookups > 0 ? r.hits / r.n_lookups : 0,
     }))
-  }
-
-export interface ConcurrentPulls {
-  image: string
-  /** Most distinct nodes that started pulling the image within one minute. */
-  peakNodes: number
-  peakMinute: string
-  /** Mean pull time of the pulls in that minute. */
-  peakMeanPullMs: number
-  pulls: number
-}
-
-/** Same image pulled by many nodes in the same minute (registry pressure; the P2P advice's signal). */
-export const concurrentPulls =
-  (q: Querier) =>
-  async (input: PullParams): Promise<ConcurrentPulls[]> => {
-    const p = pullParams.parse(input)
-    const { where, params } = pullWhere(p, p.filters)
-    return q.query(
-      'concurrentPulls',
-      `SELECT image, max(nodes) AS peakNodes,
-         formatDateTime(argMax(minute, nodes), '%FT%TZ') AS peakMinute,
-         argMax(mean_pull, nodes) AS peakMeanPullMs, sum(n) AS pulls
-       FROM (
-         SELECT image, toStartOfMinute(started_at) AS minute, uniqExact(node) AS nodes, avg(pull_ms) AS mean_pull,
-           count() AS n
-         FROM image_pulls FINAL WHERE ${where} AND NOT cached AND started_at IS NOT NULL
-         GROUP BY image, minute
-       )
-       GROUP BY image HAVING peakNodes > 1
-       ORDER BY peakNodes DESC, image LIMIT {limit:UInt32}`,
-      { ...params, limit: p.limit },
-      z.object({
-        image: z.string(),
-        peakNodes: num,
-        peakMinute: z.string(),
-        peakMeanPullMs: num,
-        pulls: num,
-      }),
-    )
   }
 
 export interface ImageProfileSummary {

@@ -1,4 +1,5 @@
 // Dashboard questions: startup aggregates through the rollups, pull anatomy, rollouts.
+export * from './concurrent-pulls.ts'
 export * from './image-pulls.ts'
 export * from './rollup-source.ts'
 export * from './snapshot.ts'
