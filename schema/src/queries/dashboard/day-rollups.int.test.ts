@@ -100,10 +100,27 @@ async function answers(source: 'auto' | 'raw') {
   return out
 }
 
+/**
+ * The served days, read both ways: the day builds in a read of their own and in the served hours' round trip
+ * (`days: true`). The two must agree at every step; the tests check the answer against the expected days.
+ */
+async function splitDays(): Promise<Awaited<ReturnType<typeof servedDays>>> {
+  const separate = await servedDays(q, await servedWindow(q, window))
+  const oneTrip = await servedDays(q, await servedWindow(q, window, { days: true }))
+  expect({
+    days: oneTrip.days,
+    hours: { served: oneTrip.hours.served, ranges: oneTrip.hours.ranges },
+  }).toEqual({
+    days: separate.days,
+    hours: { served: separate.hours.served, ranges: separate.hours.ranges },
+  })
+  return separate
+}
+
 describe('day rows', () => {
   it('are built for the one whole day of the window and read for it', async () => {
     const served = await servedWindow(q, window)
-    const split = await servedDays(q, served)
+    const split = await splitDays()
     expect(split.days.map((d) => iso(d.bucket))).toEqual([iso(dayMs)])
     // The day's 24 hours leave the hour list; the raw ranges (open hour, edges) are unchanged.
     expect(split.hours.served).toHaveLength(served.served.length - 24)
@@ -158,7 +175,7 @@ describe('day rows', () => {
       readyAt: iso(Date.parse(target.createdAt) + 95_000),
     }
     await writeStartups(q, [rewritten], 2_000)
-    const dirty = await servedDays(q, await servedWindow(q, window))
+    const dirty = await splitDays()
     expect(dirty.days).toEqual([])
     const afterWrite = await answers('auto')
     expect(afterWrite).toEqual(await answers('raw'))
@@ -168,12 +185,12 @@ describe('day rows', () => {
       .slice(0, 19)
       .replace('T', ' ')
     await rebuildRollupBuckets(q, [hour])
-    const hourOnly = await servedDays(q, await servedWindow(q, window))
+    const hourOnly = await splitDays()
     expect(hourOnly.days).toEqual([])
     expect(hourOnly.hours.served.length).toBeGreaterThan(24)
     expect(await answers('auto')).toEqual(afterWrite)
     await refreshRollups(q)
-    const rebuilt = await servedDays(q, await servedWindow(q, window))
+    const rebuilt = await splitDays()
     expect(rebuilt.days.map((d) => iso(d.bucket))).toEqual([iso(dayMs)])
     expect(await answers('auto')).toEqual(afterWrite)
     // The rewrite moved the answers (its day is read anew, not from the day rows built before it).

@@ -58,7 +58,7 @@ export async function pullSource(
       params: o.params,
     }
   }
-  let served = await servedWindow(q, window)
+  let served = await servedWindow(q, window, { days: o.days === true })
   let dayCond: ReturnType<typeof servedConditions> | null = null
   if (o.days) {
     const split = await servedDays(q, served)

@@ -37,7 +37,8 @@ const ROLLUP_FILTER_SQL: Partial<Record<keyof StartupFilters, string>> = {
  * while the build record (TTL on finished_at) or the startups (another retention) stay: such a bucket comes from
  * the raw rows, never as zeros. Counted on the cluster grain (one row per cluster x outcome x cold/warm).
  */
-const SERVED_SQL = `SELECT toUnixTimestamp(b.b_bucket) AS bucket, b.b_rebuild AS rebuild
+const SERVED_HOURS_SQL = `SELECT 'h' AS kind, toUnixTimestamp(b.b_bucket) AS bucket, b.b_rebuild AS rebuild,
+         CAST([] AS Array(UInt64)) AS hour_rebuilds
   FROM (SELECT bucket AS b_bucket, max(rebuild) AS b_rebuild, argMax(started_at, rebuild) AS b_started,
                argMax(startups, rebuild) AS b_startups
         FROM startup_rollup_builds
@@ -50,9 +51,31 @@ const SERVED_SQL = `SELECT toUnixTimestamp(b.b_bucket) AS bucket, b.b_rebuild AS
              WHERE grain = 'cluster' AND bucket >= toStartOfHour({from:DateTime64(3, 'UTC')})
                AND bucket < {to:DateTime64(3, 'UTC')}
              GROUP BY k_bucket, k_rebuild) AS k ON k.k_bucket = b.b_bucket AND k.k_rebuild = b.b_rebuild
-  WHERE d.d_marked < b.b_started AND k.k_startups = b.b_startups
-  ORDER BY bucket`
-const servedRow = z.object({ bucket: z.coerce.number(), rebuild: z.coerce.number().int() })
+  WHERE d.d_marked < b.b_started AND k.k_startups = b.b_startups`
+/**
+ * The latest day build of each day that starts in the window, with the hour rebuilds it merged, when its day
+ * rows are still all there (counted on the cluster grain). Which of them a question may use depends on the
+ * served hours (servedDays), so the read itself needs only the window: it shares one round trip with the hours.
+ */
+const SERVED_DAYS_SQL = `SELECT 'd' AS kind, toUnixTimestamp(b.b_day) AS bucket, b.b_rebuild AS rebuild,
+         b.b_hours AS hour_rebuilds
+  FROM (SELECT day AS b_day, max(rebuild) AS b_rebuild, argMax(hour_rebuilds, rebuild) AS b_hours,
+               argMax(startups, rebuild) AS b_startups
+        FROM startup_rollup_day_builds
+        WHERE day >= toStartOfDay({from:DateTime64(3, 'UTC')}) AND day < {to:DateTime64(3, 'UTC')}
+        GROUP BY b_day) AS b
+  LEFT JOIN (SELECT bucket AS k_day, rebuild AS k_rebuild, sum(startups) AS k_startups
+             FROM startup_rollup_day_grains
+             WHERE grain = 'cluster' AND bucket >= toStartOfDay({from:DateTime64(3, 'UTC')})
+               AND bucket < {to:DateTime64(3, 'UTC')}
+             GROUP BY k_day, k_rebuild) AS k ON k.k_day = b.b_day AND k.k_rebuild = b.b_rebuild
+  WHERE k.k_startups = b.b_startups`
+const servedRow = z.object({
+  kind: z.enum(['h', 'd']),
+  bucket: z.coerce.number(),
+  rebuild: z.coerce.number().int(),
+  hour_rebuilds: z.array(z.coerce.number().int()),
+})
 const HOUR_MS = 3_600_000
 /** More separate raw ranges than this (a store whose rollups are far behind) use one set test instead. */
 const MAX_RAW_RANGES = 48
@@ -62,18 +85,44 @@ export interface ServedWindow {
   served: { bucket: number; rebuild: number }[]
   /** The rest of the window, to read from raw rows. */
   ranges: [number, number][]
+  /**
+   * The day builds of the window's days (ms at 00:00 UTC, oldest first), when read together with the hours
+   * (`servedWindow(..., { days: true })`): servedDays then needs no read of its own.
+   */
+  dayBuilds?: DayBuild[]
 }
 
-/** Which hours of the window the rollups serve (one read of the build and dirty records), and what is left. */
-export async function servedWindow(q: Querier, window: { from: string; to: string }): Promise<ServedWindow> {
+interface DayBuild {
+  day: number
+  rebuild: number
+  hourRebuilds: number[]
+}
+
+/**
+ * Which hours of the window the rollups serve (one read of the build and dirty records), and what is left.
+ * `days`: the day builds of the window come in the same round trip (UNION ALL), for servedDays.
+ */
+export async function servedWindow(
+  q: Querier,
+  window: { from: string; to: string },
+  opts: { days?: boolean } = {},
+): Promise<ServedWindow> {
   const rows = await q.query(
-    'rollups.served',
-    SERVED_SQL,
+    opts.days ? 'rollups.servedWithDays' : 'rollups.served',
+    opts.days ? `${SERVED_HOURS_SQL}\n  UNION ALL\n  ${SERVED_DAYS_SQL}` : SERVED_HOURS_SQL,
     { from: isoToCh(window.from), to: isoToCh(window.to) },
     servedRow,
   )
-  const served = rows.map((r) => ({ bucket: r.bucket * 1000, rebuild: r.rebuild }))
+  const served: { bucket: number; rebuild: number }[] = []
+  const dayBuilds: DayBuild[] = []
+  for (const r of rows) {
+    if (r.kind === 'h') served.push({ bucket: r.bucket * 1000, rebuild: r.rebuild })
+    else dayBuilds.push({ day: r.bucket * 1000, rebuild: r.rebuild, hourRebuilds: r.hour_rebuilds })
+  }
+  served.sort((a, b) => a.bucket - b.bucket)
+  dayBuilds.sort((a, b) => a.day - b.day)
   return {
+    ...(opts.days ? { dayBuilds } : {}),
     served,
     ranges: rawRanges(
       Date.parse(window.from),
@@ -172,7 +221,31 @@ export async function servedDays(q: Querier, w: ServedWindow): Promise<ServedDay
   }
   const whole = [...byDay.entries()].filter(([, l]) => l.length === 24 && l.every((r) => r !== undefined))
   if (whole.length === 0) return { days: [], hours: w }
-  const dayText = whole.map(([d]) => isoToCh(new Date(d).toISOString()).slice(0, 19))
+  const wholeDays = new Set(whole.map(([d]) => d))
+  const builds = (
+    w.dayBuilds ??
+    (await readDayBuilds(
+      q,
+      whole.map(([d]) => d),
+    ))
+  ).filter((b) => wholeDays.has(b.day))
+  const days: { bucket: number; rebuild: number }[] = []
+  for (const b of builds) {
+    const served = byDay.get(b.day)
+    if (served && b.hourRebuilds.length === 24 && b.hourRebuilds.every((r, i) => r === served[i]))
+      days.push({ bucket: b.day, rebuild: b.rebuild })
+  }
+  if (days.length === 0) return { days, hours: w }
+  const covered = new Set(days.map((d) => d.bucket))
+  return {
+    days,
+    hours: { served: w.served.filter((h) => !covered.has(h.bucket - (h.bucket % DAY_MS))), ranges: w.ranges },
+  }
+}
+
+/** The day builds of the given days (ms), for a served window read without them. */
+async function readDayBuilds(q: Querier, dayMs: readonly number[]): Promise<DayBuild[]> {
+  const dayText = dayMs.map((d) => isoToCh(new Date(d).toISOString()).slice(0, 19))
   const builds = await q.query(
     'rollups.servedDays',
     `SELECT toUnixTimestamp(b.b_day) AS day, b.b_rebuild AS rebuild, b.b_hours AS hour_rebuilds
@@ -188,18 +261,7 @@ export async function servedDays(q: Querier, w: ServedWindow): Promise<ServedDay
     { days: dayText },
     dayBuildRow,
   )
-  const days: { bucket: number; rebuild: number }[] = []
-  for (const b of builds) {
-    const served = byDay.get(b.day * 1000)
-    if (served && b.hour_rebuilds.length === 24 && b.hour_rebuilds.every((r, i) => r === served[i]))
-      days.push({ bucket: b.day * 1000, rebuild: b.rebuild })
-  }
-  if (days.length === 0) return { days, hours: w }
-  const covered = new Set(days.map((d) => d.bucket))
-  return {
-    days,
-    hours: { served: w.served.filter((h) => !covered.has(h.bucket - (h.bucket % DAY_MS))), ranges: w.ranges },
-  }
+  return builds.map((b) => ({ day: b.day * 1000, rebuild: b.rebuild, hourRebuilds: b.hour_rebuilds }))
 }
 
 /**
@@ -258,7 +320,7 @@ export async function startupSource(
       params,
     }
   }
-  let served = await servedWindow(q, window)
+  let served = await servedWindow(q, window, { days: grain !== undefined && opts.days === true })
   let dayCond: ReturnType<typeof servedConditions> | null = null
   if (grain && opts.days) {
     const split = await servedDays(q, served)
