@@ -85,6 +85,32 @@ describe('JsonRows inserts', () => {
     ])
   })
 
+  it('lines given as UTF-8 bytes (alone or mixed with strings) store the same rows, on both paths', async () => {
+    const message = 'Pulled "registry/app:1" é ☃ \u0001\n'
+    const serverLike = createQuerier({ ...held.store, rawInsert: undefined })
+    for (const [q, p] of [
+      [held.q, 'd-'],
+      [serverLike, 'e-'],
+    ] as const) {
+      const rows = new JsonRows([
+        Buffer.from(JSON.stringify(event(`${p}1`, message)), 'utf8'),
+        JSON.stringify(event(`${p}2`, 'two')),
+        Buffer.from(JSON.stringify(event(`${p}3`, 'three')), 'utf8'),
+      ])
+      expect(rows.objects().map((o) => (o as { event_name: string }).event_name)).toEqual([
+        `${p}1`,
+        `${p}2`,
+        `${p}3`,
+      ])
+      await q.insert('pod_events', rows)
+      expect((await read(held.q, p)).map((r) => [r.event_name, r.message])).toEqual([
+        [`${p}1`, message],
+        [`${p}2`, 'two'],
+        [`${p}3`, 'three'],
+      ])
+    }
+  })
+
   it('a row the engine cannot parse fails the insert as a data error (not retried), on both paths', async () => {
     const bad = JSON.stringify({ ...event('c-bad', 'x'), count: 'many' })
     for (const q of [held.q, createQuerier({ ...held.store, rawInsert: undefined })]) {

@@ -27,12 +27,14 @@ export interface InsertOptions {
 }
 
 /**
- * Rows already encoded as JSONEachRow, one JSON object per string (no newline), each encoded once when its row
+ * Rows already encoded as JSONEachRow, one JSON object per line (no newline), each encoded once when its row
  * was made: the store takes the text as it is, with no second pass over the rows (no per-row encoding in the
- * client, no copy of the body into the statement on the embedded engine).
+ * client, no copy of the body into the statement on the embedded engine). A line may be a string or its UTF-8
+ * bytes: a writer that keeps many rows queued keeps them as bytes, outside the JavaScript heap, so the garbage
+ * collector never copies or marks them while they wait.
  */
 export class JsonRows {
-  constructor(readonly lines: readonly string[]) {}
+  constructor(readonly lines: readonly (string | Uint8Array)[]) {}
 
   get length(): number {
     return this.lines.length
@@ -40,12 +42,35 @@ export class JsonRows {
 
   /** The JSONEachRow body: every line, each ended by a newline. */
   text(): string {
-    return this.lines.length === 0 ? '' : `${this.lines.join('\n')}\n`
+    return this.body().toString('utf8')
+  }
+
+  /** The body as UTF-8 bytes, built with one copy of each line. */
+  body(): Buffer {
+    const lines = this.lines
+    if (lines.length === 0) return Buffer.alloc(0)
+    if (typeof lines[0] === 'string' && lines.every((l) => typeof l === 'string'))
+      return Buffer.from(`${(lines as readonly string[]).join('\n')}\n`, 'utf8')
+    let total = 0
+    for (const l of lines) total += (typeof l === 'string' ? Buffer.byteLength(l, 'utf8') : l.byteLength) + 1
+    const out = Buffer.allocUnsafe(total)
+    let at = 0
+    for (const l of lines) {
+      if (typeof l === 'string') at += out.write(l, at, 'utf8')
+      else {
+        out.set(l, at)
+        at += l.byteLength
+      }
+      out[at++] = 0x0a
+    }
+    return out
   }
 
   /** The rows as objects again (tests, and the rare row set aside with its content). */
   objects(): object[] {
-    return this.lines.map((l) => JSON.parse(l) as object)
+    return this.lines.map(
+      (l) => JSON.parse(typeof l === 'string' ? l : Buffer.from(l).toString('utf8')) as object,
+    )
   }
 }
 
@@ -113,7 +138,7 @@ export function createQuerier(store: Store): Querier {
           : {}
       try {
         if (rows instanceof JsonRows) {
-          const body = Buffer.from(rows.text(), 'utf8')
+          const body = rows.body()
           if (store.rawInsert) await store.rawInsert(table, body)
           else {
             // A server takes the body as the request's, after the statement (no per-row encoding).
