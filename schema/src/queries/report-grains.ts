@@ -2,7 +2,6 @@
 // image pulls per workload, image repository and node (pull_group_grains), with the measures the report merges.
 // One definition of every measure serves the rebuild (from FINAL rows) and the raw open edges of a window (rows
 // deduplicated with LIMIT 1 BY, as rollup-source.ts reads them), so both paths agree; readers merge the states.
-import { z } from 'zod'
 import { PHASE_STEM } from '../rows/startup-rollups.ts'
 import { PHASE_COLUMN } from '../rows/startup-rows.ts'
 import type { Querier } from '../store/querier.ts'
@@ -104,7 +103,8 @@ const REBUILD_STARTUPS = `pod_startups FINAL
        -- Before FINAL: created_at is the same in every version of a startup (see rollup-source.ts).
        PREWHERE created_at >= {first:DateTime('UTC')} AND created_at < {last:DateTime('UTC')} + INTERVAL 1 HOUR
          AND toStartOfHour(created_at) IN {buckets:Array(DateTime('UTC'))}`
-const REBUILD_PULLS = `image_pulls FINAL
+/** image_pulls FINAL of a rebuild's hours (parameters first, last, buckets as rebuildRollupBuckets). */
+export const REBUILD_PULLS = `image_pulls FINAL
        PREWHERE pod_created_at >= {first:DateTime('UTC')} AND pod_created_at < {last:DateTime('UTC')} + INTERVAL 1 HOUR
          AND toStartOfHour(pod_created_at) IN {buckets:Array(DateTime('UTC'))}`
 

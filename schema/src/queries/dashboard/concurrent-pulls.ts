@@ -11,6 +11,7 @@ import { z } from 'zod'
 import type { Querier } from '../../store/querier.ts'
 import type { StartupFilters } from '../filters.ts'
 import { servedWithAllRows } from '../grain-served.ts'
+import { REBUILD_PULLS } from '../report-grains.ts'
 import { type PullParams, pullParams, pullWhere } from './image-pulls.ts'
 import { servedConditions } from './rollup-source.ts'
 
@@ -127,9 +128,8 @@ export const concurrentPulls =
     return q.query('concurrentPulls', answerSql(source), { ...params, ...cond.params, limit: p.limit }, row)
   }
 
-const REBUILD_PULLS = `image_pulls FINAL
-       PREWHERE pod_created_at >= {first:DateTime('UTC')} AND pod_created_at < {last:DateTime('UTC')} + INTERVAL 1 HOUR
-         AND toStartOfHour(pod_created_at) IN {buckets:Array(DateTime('UTC'))}
+/** A rebuild's pulls that count. */
+const REBUILD_COUNTED = `${REBUILD_PULLS}
        WHERE ${COUNTED}`
 
 /**
@@ -142,7 +142,7 @@ export function pullMinuteGrainsInserts(): string[] {
        pulls, pull_n, pull_sum, retain_from)
      SELECT 'minute', {rebuild:UInt64}, toStartOfHour(pod_created_at) AS bucket, cluster, image, ${MINUTE} AS minute,
        minute, uniqExactState(${NODE}), uniqExact(node), count(), count(pull_ms), sum(ifNull(pull_ms, 0)), max(retain_from)
-     FROM ${REBUILD_PULLS}
+     FROM ${REBUILD_COUNTED}
      GROUP BY bucket, cluster, image, minute`,
     `INSERT INTO pull_minute_grains (grain, rebuild, bucket, cluster, image, minute, last_minute, peak_nodes, pulls,
        pull_n, pull_sum, retain_from)
@@ -150,7 +150,7 @@ export function pullMinuteGrainsInserts(): string[] {
        sum(cs), max(r)
      FROM (SELECT toStartOfHour(pod_created_at) AS bucket, cluster, image, ${MINUTE} AS minute, uniqExact(node) AS n,
              count() AS c, count(pull_ms) AS cn, sum(ifNull(pull_ms, 0)) AS cs, max(retain_from) AS r
-           FROM ${REBUILD_PULLS}
+           FROM ${REBUILD_COUNTED}
            GROUP BY bucket, cluster, image, minute)
      GROUP BY bucket, cluster, image`,
     `INSERT INTO pull_minute_grains (grain, rebuild, bucket, startups, retain_from)
