@@ -45,6 +45,53 @@ const SCOPE_SQL = {
 } as const
 const SCOPE_PARAM = { namespace: 'ns', workload: 'wl', node: 'node', image: 'img' } as const
 
+type ScopeKey = keyof typeof SCOPE_SQL
+const PREFILTER_SQL: Record<ScopeKey, (param: string) => string> = {
+  namespace: (v) => `namespace IN {${v}:Array(String)}`,
+  workload: (v) => `workload_name IN {${v}:Array(String)}`,
+  node: (v) => `node IN {${v}:Array(String)}`,
+  image: (v) => `hasAny(images, {${v}:Array(String)})`,
+}
+
+/**
+ * A condition every row some finding counts meets (a superset of their union), so that the per-finding
+ * aggregates only see rows that can match: findings with the same scope dimensions share one conjunction of
+ * "value in the set of those findings' values", and of "some of their phases took time". Findings scoped to a
+ * cluster only leave every row of their clusters in (the aggregates still test the cluster).
+ */
+function prefilterSql(
+  findings: z.output<typeof findingPodsParams>['findings'],
+  params: Record<string, unknown>,
+) {
+  const groups = new Map<
+    string,
+    { keys: ScopeKey[]; values: Map<ScopeKey, Set<string>>; phases: Set<AdvicePhase> }
+  >()
+  for (const f of findings) {
+    const keys = (Object.keys(SCOPE_SQL) as ScopeKey[]).filter((k) => f[k] !== undefined)
+    const sig = keys.join(',')
+    const g = groups.get(sig) ?? {
+      keys,
+      values: new Map(keys.map((k) => [k, new Set<string>()])),
+      phases: new Set(),
+    }
+    for (const k of keys) g.values.get(k)?.add(f[k] as string)
+    for (const ph of f.phases) g.phases.add(ph)
+    groups.set(sig, g)
+  }
+  return [...groups.values()]
+    .map((g, gi) => {
+      const conds = g.keys.map((k) => {
+        const name = `pf_${gi}_${SCOPE_PARAM[k]}`
+        params[name] = [...(g.values.get(k) ?? [])].sort()
+        return PREFILTER_SQL[k](name)
+      })
+      conds.push(`(${[...g.phases].map((ph) => `ph_${ph}`).join(' + ')}) > 0`)
+      return `(${conds.join(' AND ')})`
+    })
+    .join(' OR ')
+}
+
 /**
  * Per finding (same order as asked): pods that spent time in its phases, their time and the slowest. One scan of
  * the window's deduplicated startups for every finding (conditional aggregates), not one scan each: a large
@@ -81,12 +128,14 @@ export const findingPods =
           groupArraySortedIf(50)((-toInt64(${lost}), cluster, namespace, pod, uid), ${cond}), 1, {slowest:UInt32})) AS slow_${i}`,
       )
     })
+    const prefilter = prefilterSql(p.findings, params)
     const sql = `SELECT ${cols.join(',\n  ')}
       FROM (SELECT cluster, namespace, workload_name, node, images, pod, uid,
               ${phases.map((ph) => `toUInt64(ifNull(${ADVICE_PHASES[ph]}, 0)) AS ph_${ph}`).join(', ')}
             FROM pod_startups FINAL
             WHERE created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}
-              AND cluster IN {clusters:Array(String)})`
+              AND cluster IN {clusters:Array(String)})
+      WHERE ${prefilter}`
     const [raw] = await q.query('findingPods', sql, params, z.looseObject({}))
     const r = (raw ?? {}) as Record<string, unknown>
     const slowRow = z.array(z.tuple([chNumber, z.string(), z.string(), z.string(), z.string()]))
