@@ -60,6 +60,7 @@ export interface ImagePullSummaryRow {
   readyColdPullWaitMs: number
   readyColdTotalMs: number
   coldNodes: number
+  /** The cold pulls' nodes, sorted, the first 100; their pools (nodes table), sorted, the first 50. */
   nodes: string[]
   pools: string[]
   namespaces: string[]
@@ -119,7 +120,9 @@ function pairedSize(
 
 /** imagePullSummary's SQL over a source of the window's pulls (its own join, or the shared pass). */
 export function imagePullSummarySql(src: PullSource): string {
-  return `SELECT p.cluster AS cluster, p.image AS image,
+  // Pools are looked up for each image's distinct cold nodes once aggregated, not joined to every pull.
+  return `WITH (SELECT (groupArray(concat(cluster, char(0), node)), groupArray(pool)) FROM nodes FINAL) AS node_pools
+      SELECT p.cluster AS cluster, p.image AS image,
         anyIf(p.image_digest, p.image_digest IS NOT NULL) AS digest,
         count() AS pulls,
         countIf(p.cached) AS cached_pulls,
@@ -148,13 +151,14 @@ export function imagePullSummarySql(src: PullSource): string {
         countIf(${SPLIT} AND p.split_method = 'size-model') AS model_splits,
         sumIf(${PULL_WAIT}, ${COLD_PULL} AND NOT p.init AND ${src.startupTotal} IS NOT NULL) AS ready_cold_pull_wait_ms,
         sumIf(ifNull(${src.startupTotal}, 0), ${COLD_PULL} AND NOT p.init AND ${src.startupTotal} IS NOT NULL) AS ready_cold_total_ms,
-        uniqExactIf(p.node, ${COLD_PULL} AND p.node IS NOT NULL) AS cold_nodes,
-        arraySort(groupUniqArrayIf(100)(ifNull(p.node, ''), ${COLD_PULL} AND p.node IS NOT NULL)) AS nodes,
-        arraySort(groupUniqArrayIf(50)(n.pool, ${COLD_PULL} AND n.pool != '')) AS pools,
+        arraySort(groupUniqArrayIf(assumeNotNull(p.node), ${COLD_PULL} AND p.node IS NOT NULL)) AS cold_node_list,
+        length(cold_node_list) AS cold_nodes,
+        arraySlice(cold_node_list, 1, 100) AS nodes,
+        arraySlice(arraySort(arrayDistinct(arrayFilter(x -> x != '',
+          arrayMap(nd -> transform(concat(cluster, char(0), nd), node_pools.1, node_pools.2, ''), cold_node_list)))), 1, 50) AS pools,
         arraySort(groupUniqArray(50)(p.namespace)) AS namespaces,
         arraySort(groupUniqArray(50)(concat(p.namespace, '/', p.workload_kind, '/', p.workload_name))) AS workloads
       FROM ${src.from}
-      LEFT JOIN (SELECT cluster, node, pool FROM nodes FINAL) AS n ON n.cluster = p.cluster AND n.node = p.node
       GROUP BY cluster, image
       ORDER BY cluster, image`
 }

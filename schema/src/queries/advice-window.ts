@@ -103,8 +103,14 @@ export function sharedPulls(
   const w = windowPulls(p, ['total_ms'])
   const cols = SHARED_PULL_COLUMNS.map((c) => `p.${c} AS ${c}`)
   return {
+    // A startup's pulls carry its created_at (pod_created_at, immutable), so the window and cluster also narrow
+    // the pulls side of the join. (Sorting the table by image for in-order aggregation cost the write more than
+    // it saved the signals: measured at 10M pulls, +5-8 s against -2.5 s.)
     create: `CREATE TABLE ${table} ENGINE = MergeTree ORDER BY tuple()
-      AS SELECT ${cols.join(', ')}, s.total_ms AS startup_total_ms FROM ${w.from}`,
+      AS SELECT ${cols.join(', ')}, s.total_ms AS startup_total_ms FROM ${w.from}
+      WHERE p.pod_created_at >= {from:DateTime64(3, 'UTC')} AND p.pod_created_at < {to:DateTime64(3, 'UTC')}${
+        p.cluster ? ' AND p.cluster = {cluster:String}' : ''
+      }`,
     params: w.params,
     source: { from: `${table} AS p`, startupTotal: 'p.startup_total_ms', params: {} },
   }
