@@ -127,7 +127,7 @@ describe('findingPods', () => {
     }
   })
 
-  it('keeps the window: a startup before it is in no finding', async () => {
+  it('counts a startup before the window once the window includes it', async () => {
     const [row] = await findingPods(q)({
       from: at(-3 * 3_600_000),
       to: WINDOW.to,
